@@ -1,0 +1,69 @@
+/**
+ * @file file.h
+ * Input files, possibly compressed (layer L1, core).
+ *
+ * A core or an executable is opened read-only. An uncompressed file is
+ * mmapped (never copied). A file whose *content* starts with the xz, zstd
+ * or gzip magic is decompressed into private anonymous memory (the name
+ * does not matter). Nothing is ever written to the input.
+ *
+ * Invariant: `data` stays valid and unchanged until hc_file_destroy().
+ */
+#ifndef HMAPCORE_FILE_H
+#define HMAPCORE_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmapcore/error.h"
+
+enum hc_compression {
+	HC_COMPRESSION_NONE,
+	HC_COMPRESSION_XZ,
+	HC_COMPRESSION_ZSTD,
+	HC_COMPRESSION_GZIP,
+};
+
+struct hc_file {
+	/** The path it was opened from (or the name given for memory input). */
+	char *path;
+	/** The (decompressed) contents. */
+	const uint8_t *data;
+	size_t size;
+	/** Size of the file on disk (compressed size when compressed). */
+	uint64_t disk_size;
+	enum hc_compression compression;
+	/* private */
+	void *map;
+	size_t map_size;
+	int map_kind;
+};
+
+/**
+ * Open @p path read-only, decompressing by content. Limits the decompressed
+ * size to @p max_size bytes (0 = 64 GiB) so a decompression bomb is an
+ * error, not an exhausted machine.
+ * @param[out] ret the file, owned by the caller (hc_file_destroy()).
+ * @return NULL, or OS (cannot open/read), BAD_DATA (corrupt compressed
+ * data), UNSUPPORTED (over the size limit).
+ */
+struct hc_error *hc_file_open(const char *path, uint64_t max_size,
+			      struct hc_file **ret);
+
+/**
+ * Wrap a memory buffer (copied if compressed, borrowed otherwise: it must
+ * outlive the file). For tests and fuzzers.
+ */
+struct hc_error *hc_file_open_memory(const void *data, size_t size,
+				     const char *name, struct hc_file **ret);
+
+/** Which compression @p data starts with. */
+enum hc_compression hc_file_detect(const void *data, size_t size);
+
+/** Name of a compression ("none", "xz", "zstd", "gzip"). */
+const char *hc_compression_name(enum hc_compression c);
+
+/** Release a file; accepts NULL. */
+void hc_file_destroy(struct hc_file *file);
+
+#endif /* HMAPCORE_FILE_H */

@@ -1,0 +1,53 @@
+/**
+ * @file strbuf.h
+ * A growable string builder (layer L0, util).
+ *
+ * Invariant: after any successful append, `str` is NUL-terminated (or NULL
+ * while nothing has been appended). Appends return false on out-of-memory
+ * and leave the builder as it was.
+ */
+#ifndef HMAPCORE_STRBUF_H
+#define HMAPCORE_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hc_strbuf {
+	char *str;
+	size_t len;
+	size_t cap;
+};
+
+/** Initialise an empty builder in caller storage. */
+void hc_strbuf_init(struct hc_strbuf *sb);
+/** Free the builder's memory. */
+void hc_strbuf_deinit(struct hc_strbuf *sb);
+/** Make sure @p extra more bytes (plus a NUL) fit. */
+bool hc_strbuf_reserve(struct hc_strbuf *sb, size_t extra);
+/** Append @p n bytes. */
+bool hc_strbuf_append(struct hc_strbuf *sb, const char *s, size_t n);
+/** Append a NUL-terminated string. */
+bool hc_strbuf_appends(struct hc_strbuf *sb, const char *s);
+/** Append one character. */
+bool hc_strbuf_appendc(struct hc_strbuf *sb, char c);
+/** Append printf-style. */
+bool hc_strbuf_appendf(struct hc_strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+bool hc_strbuf_appendv(struct hc_strbuf *sb, const char *fmt, va_list ap);
+/**
+ * Append untrusted bytes (from the core) so that a terminal shows them
+ * inert: printable ASCII as is, `\\`, `"` escaped, control bytes and
+ * non-printable bytes as Go-style escapes (`\n`, `\t`, `\x1b`), valid UTF-8
+ * sequences of printable characters kept.
+ */
+bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *s, size_t n);
+/** Empty the builder, keeping its memory. */
+void hc_strbuf_reset(struct hc_strbuf *sb);
+/**
+ * Take the string (never NULL: "" when empty); the caller owns it and the
+ * builder is left empty. Returns NULL on out-of-memory.
+ */
+char *hc_strbuf_steal(struct hc_strbuf *sb);
+
+#endif /* HMAPCORE_STRBUF_H */
