@@ -1,1 +1,204 @@
-int main(void) { return 0; }
+/* Unit tests for L0 util and the JSON writer. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/error.h"
+#include "hmapcore/hash_table.h"
+#include "hmapcore/json.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/vector.h"
+
+HC_DEFINE_VECTOR(int_vec, int)
+HC_DEFINE_HASH_MAP(str_map, const char *, int, hc_hash_string, hc_eq_string)
+HC_DEFINE_HASH_MAP(u64_map, uint64_t, uint64_t, hc_hash_u64, hc_eq_u64)
+
+START_TEST(test_util_error_fault_carries_address)
+{
+	struct hc_error *err = hc_error_fault(0xc000012345, "reading %s", "g");
+	ck_assert_int_eq(err->code, HC_ERROR_FAULT);
+	ck_assert_uint_eq(err->address, 0xc000012345);
+	ck_assert_str_eq(err->message, "reading g: 0xc000012345");
+	err = hc_error_prefix(err, "goroutine %d", 7);
+	ck_assert_str_eq(err->message, "goroutine 7: reading g: 0xc000012345");
+	hc_error_destroy(err);
+}
+END_TEST
+
+START_TEST(test_util_error_nomem_is_static)
+{
+	struct hc_error *err = hc_error_create(HC_ERROR_NOMEM, "x");
+	ck_assert_ptr_eq(err, &hc_error_nomem);
+	ck_assert_ptr_eq(hc_error_prefix(err, "ctx"), &hc_error_nomem);
+	hc_error_destroy(err);
+	hc_error_destroy(NULL);
+	ck_assert_str_eq(hc_error_code_text(HC_ERROR_FAULT), "memory not in the core");
+}
+END_TEST
+
+START_TEST(test_util_error_os_appends_strerror)
+{
+	struct hc_error *err = hc_error_os(2, "opening %s", "core");
+	ck_assert_int_eq(err->errnum, 2);
+	ck_assert_str_eq(err->message, "opening core: No such file or directory");
+	hc_error_destroy(err);
+}
+END_TEST
+
+START_TEST(test_util_strbuf_appendf_grows)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	for (int i = 0; i < 1000; i++)
+		ck_assert(hc_strbuf_appendf(&sb, "%d,", i));
+	ck_assert_uint_eq(sb.len, strlen(sb.str));
+	ck_assert(strncmp(sb.str, "0,1,2,", 6) == 0);
+	ck_assert(strstr(sb.str, ",999,") != NULL);
+	char *s = hc_strbuf_steal(&sb);
+	ck_assert_ptr_null(sb.str);
+	free(s);
+	s = hc_strbuf_steal(&sb);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_util_strbuf_escapes_hostile_bytes)
+{
+	/* An ESC sequence that would clear the screen, a NUL, a bad UTF-8
+	 * byte, a bidi override, and a valid UTF-8 letter. */
+	static const char in[] = "a\x1b[2J\x00\"\\\xff\xe2\x80\xae\xc3\xa9\n";
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_strbuf_append_escaped(&sb, in, sizeof(in) - 1));
+	ck_assert_str_eq(sb.str,
+			 "a\\x1b[2J\\x00\\\"\\\\\\xff\\xe2\\x80\\xae\xc3\xa9\\n");
+	for (size_t i = 0; i < sb.len; i++)
+		ck_assert((unsigned char)sb.str[i] >= 0x20);
+	hc_strbuf_deinit(&sb);
+}
+END_TEST
+
+START_TEST(test_util_vector_append_and_steal)
+{
+	struct int_vec v;
+	int_vec_init(&v);
+	for (int i = 0; i < 100; i++)
+		ck_assert(int_vec_append(&v, &i));
+	ck_assert_uint_eq(v.size, 100);
+	ck_assert_int_eq(v.data[99], 99);
+	ck_assert_int_eq(*int_vec_pop(&v), 99);
+	size_t n;
+	int *d = int_vec_steal(&v, &n);
+	ck_assert_uint_eq(n, 99);
+	ck_assert_uint_eq(v.size, 0);
+	free(d);
+	ck_assert_ptr_null(int_vec_pop(&v));
+	/* A reservation that cannot be satisfied fails without harm. */
+	ck_assert(!int_vec_reserve(&v, SIZE_MAX / 2));
+	int_vec_deinit(&v);
+}
+END_TEST
+
+START_TEST(test_util_hash_map_strings_and_u64)
+{
+	struct str_map m;
+	str_map_init(&m);
+	static const char *const keys[] = {"runtime.g", "runtime.m", "main.main"};
+	for (int i = 0; i < 3; i++)
+		ck_assert(str_map_insert(&m, keys[i], i, NULL));
+	bool existed;
+	ck_assert(str_map_insert(&m, "runtime.g", 42, &existed));
+	ck_assert(existed);
+	ck_assert_int_eq(*str_map_search(&m, "runtime.g"), 0);
+	ck_assert_int_eq(*str_map_search(&m, "main.main"), 2);
+	ck_assert_ptr_null(str_map_search(&m, "runtime.p"));
+	ck_assert_uint_eq(str_map_size(&m), 3);
+	str_map_deinit(&m);
+
+	struct u64_map u;
+	u64_map_init(&u);
+	for (uint64_t i = 0; i < 10000; i++)
+		ck_assert(u64_map_insert(&u, i * 4096, i, NULL));
+	for (uint64_t i = 0; i < 10000; i++)
+		ck_assert_uint_eq(*u64_map_search(&u, i * 4096), i);
+	ck_assert_ptr_null(u64_map_search(&u, 1));
+	u64_map_deinit(&u);
+}
+END_TEST
+
+START_TEST(test_util_json_is_valid_and_ordered)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	struct hc_json j;
+	hc_json_init(&j, &sb, false);
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "b");
+	hc_json_u64(&j, 18446744073709551615ULL);
+	hc_json_key(&j, "a");
+	hc_json_array_begin(&j);
+	hc_json_string(&j, "x\"\n\x1b");
+	hc_json_hex(&j, 0xc000010000);
+	hc_json_null(&j);
+	hc_json_bool(&j, true);
+	hc_json_i64(&j, -6);
+	hc_json_array_end(&j);
+	hc_json_key(&j, "e");
+	hc_json_object_begin(&j);
+	hc_json_object_end(&j);
+	hc_json_key(&j, "bad");
+	hc_json_string_n(&j, "\xff\xc3\xa9", 3);
+	hc_json_object_end(&j);
+	ck_assert(!hc_json_failed(&j));
+	ck_assert_str_eq(sb.str,
+			 "{\"b\":18446744073709551615,\"a\":[\"x\\\"\\n\\u001b\","
+			 "\"0xc000010000\",null,true,-6],\"e\":{},"
+			 "\"bad\":\"\\ufffd\xc3\xa9\"}");
+	hc_strbuf_deinit(&sb);
+}
+END_TEST
+
+START_TEST(test_util_json_unbalanced_is_failure)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	struct hc_json j;
+	hc_json_init(&j, &sb, true);
+	hc_json_object_begin(&j);
+	ck_assert(hc_json_failed(&j));
+	hc_json_object_end(&j);
+	ck_assert(!hc_json_failed(&j));
+	hc_json_object_end(&j);
+	ck_assert(hc_json_failed(&j));
+	hc_strbuf_deinit(&sb);
+}
+END_TEST
+
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	tcase_add_test(tc, test_util_error_fault_carries_address);
+	tcase_add_test(tc, test_util_error_nomem_is_static);
+	tcase_add_test(tc, test_util_error_os_appends_strerror);
+	tcase_add_test(tc, test_util_strbuf_appendf_grows);
+	tcase_add_test(tc, test_util_strbuf_escapes_hostile_bytes);
+	tcase_add_test(tc, test_util_vector_append_and_steal);
+	tcase_add_test(tc, test_util_hash_map_strings_and_u64);
+	tcase_add_test(tc, test_util_json_is_valid_and_ordered);
+	tcase_add_test(tc, test_util_json_unbalanced_is_failure);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

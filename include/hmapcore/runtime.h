@@ -1,1 +1,189 @@
-/* placeholder */
+/**
+ * @file runtime.h
+ * The Go runtime's view of the process, rebuilt from a core (layer L3, go).
+ *
+ * Resolves the runtime's struct layouts once from DWARF (`runtime.g`,
+ * `runtime.m`, `runtime.gobuf`, ...) and reads: every goroutine in
+ * `runtime.allgs` (src/runtime/proc.go, go1.19-go1.27), every M on
+ * `runtime.allm` matched to the core's threads by `m.procid`
+ * (src/runtime/os_linux.go minit), the wait-reason texts from the binary's
+ * own `runtime.waitReasonStrings` (their numbering changes between
+ * releases, src/runtime/runtime2.go), the fatal error message from
+ * `runtime.printBacklog` (src/runtime/print.go) and the panic value from
+ * the crashing goroutine's `_panic` chain (src/runtime/panic.go).
+ *
+ * Bad target data does not fail the whole model: what could not be read is
+ * recorded in `problems` (one line each) and the rest is kept.
+ *
+ * Everything is owned by the hc_runtime and lives until
+ * hc_runtime_destroy(); the runtime borrows the address space, the DWARF
+ * index and the pclntab it was created from.
+ */
+#ifndef HMAPCORE_RUNTIME_H
+#define HMAPCORE_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmapcore/aspace.h"
+#include "hmapcore/core.h"
+#include "hmapcore/dwarf.h"
+#include "hmapcore/error.h"
+#include "hmapcore/pclntab.h"
+#include "hmapcore/vector.h"
+
+/** Goroutine states, src/runtime/runtime2.go (go1.19-go1.27). */
+enum hc_gstatus {
+	HC_G_IDLE = 0,
+	HC_G_RUNNABLE = 1,
+	HC_G_RUNNING = 2,
+	HC_G_SYSCALL = 3,
+	HC_G_WAITING = 4,
+	HC_G_MORIBUND = 5,
+	HC_G_DEAD = 6,
+	HC_G_ENQUEUE = 7,
+	HC_G_COPYSTACK = 8,
+	HC_G_PREEMPTED = 9,
+	HC_G_LEAKED = 10,     /* go1.26+ */
+	HC_G_DEADEXTRA = 11,  /* go1.26+ */
+	HC_G_NUM_STATUS = 12,
+	HC_G_SCAN = 0x1000,
+};
+
+/** The runtime's own name of a status ("runnable", "waiting", ...). */
+const char *hc_gstatus_name(uint32_t status);
+
+struct hc_goroutine {
+	/** Address of the runtime.g. */
+	uint64_t addr;
+	uint64_t goid;
+	/** atomicstatus as read, and with the _Gscan bit masked off. */
+	uint32_t raw_status;
+	uint32_t status;
+	uint8_t waitreason;
+	/** Text from runtime.waitReasonStrings ("" when none); owned by the
+	 * runtime model. */
+	const char *waitreason_text;
+	int64_t waitsince;
+	uint64_t stack_lo, stack_hi;
+	uint64_t sched_sp, sched_pc, sched_bp, sched_lr;
+	uint64_t syscallsp, syscallpc;
+	/** The M running it (0 when none). */
+	uint64_t m_addr;
+	uint64_t lockedm;
+	uint64_t gopc;
+	uint64_t startpc;
+	/** go1.21+; 0 before. */
+	uint64_t parent_goid;
+	uint64_t labels;
+	uint64_t panic_addr;
+	/** Signal state set by the signal handler (g.sig, sigcode0/1, sigpc). */
+	uint32_t sig;
+	uint64_t sigcode0, sigcode1, sigpc;
+};
+
+struct hc_m {
+	uint64_t addr;
+	int64_t id;
+	/** Linux thread id. */
+	uint64_t procid;
+	uint64_t g0, gsignal, curg, caughtsig;
+	uint32_t throwing;
+	int32_t dying;
+	/** Index into hc_core_threads(), or -1 when no thread matches. */
+	long thread;
+};
+
+/** One OS thread of the core with what the runtime says of it. */
+struct hc_thread_info {
+	/** Index into hc_core_threads(). */
+	size_t index;
+	/** The M bound to the thread (index into ms), or -1. */
+	long m;
+	/** The g the thread's g register / TLS points at (0 if unknown). */
+	uint64_t g_addr;
+	/** The user goroutine bound to the thread (m.curg), 0 if none. */
+	uint64_t curg;
+};
+
+HC_DEFINE_VECTOR(hc_goroutine_vec, struct hc_goroutine)
+HC_DEFINE_VECTOR(hc_m_vec, struct hc_m)
+HC_DEFINE_VECTOR(hc_thread_info_vec, struct hc_thread_info)
+HC_DEFINE_VECTOR(hc_problem_vec, char *)
+
+/** What the runtime says killed the process. */
+struct hc_crash {
+	/** "fatal error: concurrent map writes" text without the prefix, from
+	 * printBacklog; NULL when none. */
+	char *fatal_message;
+	/** Panic value rendered as the runtime prints it ("assignment to entry
+	 * in nil map"), NULL when there is no panic. */
+	char *panic_message;
+	/** Dynamic type of the panic value ("runtime.plainError"), or NULL. */
+	char *panic_type;
+	/** The goroutine that crashed (goid), 0 when unknown. */
+	uint64_t goid;
+	/** The Go-level signal (g.sig of the crashing goroutine), 0 if none,
+	 * with its code and fault address (sigcode1) and PC. */
+	uint32_t go_signal;
+	uint64_t go_sigcode0;
+	uint64_t go_fault_addr;
+	uint64_t go_sigpc;
+	/** m.throwing of the crashing M: 1 user (fatal), 2 runtime (throw). */
+	uint32_t throwing;
+	/** The runtime's printBacklog, escaped text, or NULL when empty. */
+	char *backlog;
+};
+
+struct hc_runtime {
+	struct hc_goroutine_vec goroutines;
+	struct hc_m_vec ms;
+	struct hc_thread_info_vec threads;
+	/** waitReasonStrings, index -> text; n entries. */
+	char **waitreasons;
+	size_t num_waitreasons;
+	/** runtime.buildVersion as read from memory, or NULL. */
+	char *build_version;
+	struct hc_crash crash;
+	/** Things that could not be read (bad data, missing symbols). */
+	struct hc_problem_vec problems;
+};
+
+/** Inputs the runtime model reads from (all borrowed). */
+struct hc_runtime_source {
+	const struct hc_core *core;
+	const struct hc_aspace *as;
+	struct hc_dwarf *dwarf;
+	struct hc_pclntab *pclntab;
+	/** Go version (major.minor), e.g. 1 and 23. */
+	int go_major, go_minor;
+	/** Load bias of the executable (PIE), added to DWARF addresses. */
+	uint64_t bias;
+	/** Start of the type descriptors (moduledata.types), 0 if unknown. */
+	uint64_t types_addr;
+	/** Upper bound on goroutines to read (0 = default 10^7). */
+	uint64_t max_goroutines;
+};
+
+/**
+ * Read the runtime model.
+ * @return NULL; NOT_FOUND/UNSUPPORTED when the layouts cannot be resolved
+ * at all (no DWARF); partial bad data is recorded in `problems` instead.
+ */
+struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
+				   struct hc_runtime **ret);
+void hc_runtime_destroy(struct hc_runtime *rt);
+
+/** The goroutine with id @p goid, or NULL. */
+const struct hc_goroutine *hc_runtime_find_goroutine(const struct hc_runtime *rt,
+						     uint64_t goid);
+/** The goroutine at g address @p addr, or NULL. */
+const struct hc_goroutine *hc_runtime_goroutine_at(const struct hc_runtime *rt,
+						   uint64_t addr);
+
+/** Goroutines counted by status (masked), indexed by enum hc_gstatus. */
+void hc_runtime_count_by_status(const struct hc_runtime *rt,
+				size_t counts[HC_G_NUM_STATUS]);
+
+#endif /* HMAPCORE_RUNTIME_H */

@@ -1,1 +1,96 @@
-/* placeholder */
+/**
+ * @file target.h
+ * The target: one crashed Go process, as a core plus its executable
+ * (layer L3, go).
+ *
+ * hc_target_open() finds and opens the executable (`--exe`, the core's
+ * NT_FILE path, files beside the core), checks that its build ids match the
+ * core's (a mismatch is an error naming both), and builds the layers on
+ * top: the address space, the DWARF index, the Go build info, the pclntab
+ * and the runtime model. What cannot be had (no DWARF, a truncated core) is
+ * recorded as a note and the rest goes on.
+ *
+ * The target owns everything it hands out; pointers returned by the
+ * accessors live until hc_target_destroy().
+ */
+#ifndef HMAPCORE_TARGET_H
+#define HMAPCORE_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmapcore/aspace.h"
+#include "hmapcore/buildinfo.h"
+#include "hmapcore/core.h"
+#include "hmapcore/dwarf.h"
+#include "hmapcore/elffile.h"
+#include "hmapcore/error.h"
+#include "hmapcore/pclntab.h"
+#include "hmapcore/runtime.h"
+#include "hmapcore/vector.h"
+
+enum hc_map_flavour {
+	HC_MAPS_UNKNOWN,
+	/** runtime.hmap: go1.x <= 1.23, go1.24/1.25 with noswissmap. */
+	HC_MAPS_CLASSIC,
+	/** internal/runtime/maps.Map: go1.24+. */
+	HC_MAPS_SWISS,
+};
+
+const char *hc_map_flavour_name(enum hc_map_flavour f);
+
+struct hc_target_options {
+	/** The executable; NULL to find it. */
+	const char *exe_path;
+	/** Skip the build-id check (the user insists). */
+	bool ignore_build_id;
+	/** Upper bound on decompressed input (0 = default). */
+	uint64_t max_file_size;
+};
+
+HC_DEFINE_VECTOR(hc_note_vec, char *)
+
+struct hc_target {
+	char *core_path;
+	char *exe_path;
+	struct hc_core *core;
+	struct hc_elffile *exe;
+	/** Load bias of the executable (PIE), 0 for ET_EXEC. */
+	uint64_t bias;
+	struct hc_aspace *as;
+	/** NULL when the executable has no DWARF. */
+	struct hc_dwarf *dwarf;
+	struct hc_buildinfo *buildinfo;
+	struct hc_pclntab *pclntab;
+	/** NULL when the runtime model could not be built (see notes). */
+	struct hc_runtime *runtime;
+	int go_major, go_minor, go_patch;
+	/** GOEXPERIMENT setting of the build ("" when none). */
+	const char *goexperiment;
+	enum hc_map_flavour maps;
+	/** Build ids as hex / text ("" when absent). */
+	char *gnu_build_id;
+	char *go_build_id;
+	/** Start of the Go type descriptors (moduledata.types). */
+	uint64_t types_addr;
+	/** What is degraded or missing, one line each. */
+	struct hc_note_vec notes;
+};
+
+/**
+ * Open a core and its executable and build the model.
+ * @param[out] ret owned by the caller (hc_target_destroy()).
+ * @return NULL; the errors of the layers below with context: the core
+ * cannot be read, no executable found, build-id mismatch ("core has ...,
+ * executable has ..."), not a Go executable.
+ */
+struct hc_error *hc_target_open(const char *core_path,
+				const struct hc_target_options *opts,
+				struct hc_target **ret);
+void hc_target_destroy(struct hc_target *t);
+
+/** The function name at @p pc ("?" when none). Borrowed. */
+const char *hc_target_func_name(const struct hc_target *t, uint64_t pc);
+
+#endif /* HMAPCORE_TARGET_H */

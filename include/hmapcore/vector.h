@@ -66,7 +66,7 @@
 		return e;                                                     \
 	}                                                                     \
 	__attribute__((unused)) static inline bool name##_append(              \
-		struct name *v, const type *x)                                \
+		struct name *v, type const *x)                                \
 	{                                                                     \
 		type *e = name##_append_entry(v);                             \
 		if (!e)                                                       \

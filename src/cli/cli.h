@@ -1,0 +1,40 @@
+/*
+ * The command line (layer L5, cli): private interface between main.c and the
+ * commands. Only src/cli, src/report and tui/ print.
+ */
+#ifndef HMAPCORE_CLI_H
+#define HMAPCORE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hmapcore/info.h"
+#include "hmapcore/target.h"
+
+/** Exit codes (DESIGN.md: 0 clean, 1 findings, 2 error, 64 usage). */
+enum {
+	HC_EXIT_OK = 0,
+	HC_EXIT_FINDINGS = 1,
+	HC_EXIT_ERROR = 2,
+	HC_EXIT_USAGE = 64,
+};
+
+struct hc_cli {
+	const char *exe_path;
+	const char *core_path;
+	enum hc_format format;
+	bool format_given;
+	bool ignore_build_id;
+	int argc;
+	char **argv;
+};
+
+/** Open the target named on the command line; prints the error. */
+struct hc_target *hc_cli_open_target(const struct hc_cli *cli);
+
+/** Write @p s to stdout; false (and a message) on a write error. */
+bool hc_cli_write(const char *s, size_t n);
+
+int hc_cmd_info(const struct hc_cli *cli);
+
+#endif /* HMAPCORE_CLI_H */

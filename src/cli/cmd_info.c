@@ -1,1 +1,30 @@
-/* placeholder */
+/* hmapcore info: the summary of a core. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "hmapcore/strbuf.h"
+
+int hc_cmd_info(const struct hc_cli *cli)
+{
+	if (cli->format != HC_FORMAT_TEXT && cli->format != HC_FORMAT_JSON) {
+		fprintf(stderr, "hmapcore: info supports --format text or json\n");
+		return HC_EXIT_USAGE;
+	}
+	struct hc_target *t = hc_cli_open_target(cli);
+	if (!t)
+		return HC_EXIT_ERROR;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	bool ok = hc_info_write(t, cli->format, &sb);
+	hc_target_destroy(t);
+	if (!ok) {
+		fprintf(stderr, "hmapcore: out of memory\n");
+		hc_strbuf_deinit(&sb);
+		return HC_EXIT_ERROR;
+	}
+	ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}

@@ -1,1 +1,156 @@
-int main(void) { return 0; }
+/* hmapcore: the command line. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: hmapcore [OPTIONS] [COMMAND] CORE\n"
+	"\n"
+	"Inspect the core dump of a crashed Go program.\n"
+	"\n"
+	"Commands:\n"
+	"  info          summary: Go version, arch, threads, goroutines by state,\n"
+	"                signal, fatal error or panic (the default command)\n"
+	"\n"
+	"Options:\n"
+	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
+	"                       else exe, exe.xz or the process name beside the core)\n"
+	"  -f, --format FMT     text (default) or json\n"
+	"      --ignore-build-id  use --exe even if its build id differs\n"
+	"  -h, --help           this help\n"
+	"  -V, --version        the version\n"
+	"\n"
+	"Cores and executables may be compressed (xz, zstd, gzip).\n"
+	"Exit status: 0 success, 2 the core could not be read, 64 usage error.\n";
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "hmapcore: %s\n", msg);
+	fputs(usage_text, stderr);
+	return HC_EXIT_USAGE;
+}
+
+bool hc_cli_write(const char *s, size_t n)
+{
+	if (n && fwrite(s, 1, n, stdout) != n) {
+		fprintf(stderr, "hmapcore: writing the output: %s\n", strerror(errno));
+		return false;
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "hmapcore: writing the output: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
+{
+	struct hc_target_options opts = {
+		.exe_path = cli->exe_path,
+		.ignore_build_id = cli->ignore_build_id,
+	};
+	struct hc_target *t;
+	struct hc_error *err = hc_target_open(cli->core_path, &opts, &t);
+	if (err) {
+		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_error_destroy(err);
+		return NULL;
+	}
+	return t;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(const struct hc_cli *cli);
+} commands[] = {
+	{"info", hc_cmd_info},
+};
+
+static const struct option long_options[] = {
+	{"exe", required_argument, NULL, 'e'},
+	{"format", required_argument, NULL, 'f'},
+	{"ignore-build-id", no_argument, NULL, 'I'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/*
+ * Parse options from argv[optind...] up to the first non-option. Returns -1
+ * to go on, else the exit status.
+ */
+static int parse_options(int argc, char **argv, struct hc_cli *cli)
+{
+	int c;
+	while ((c = getopt_long(argc, argv, "+e:f:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			cli->exe_path = optarg;
+			break;
+		case 'f':
+			if (!hc_format_parse(optarg, &cli->format))
+				return usage("unknown --format (text, json)");
+			cli->format_given = true;
+			break;
+		case 'I':
+			cli->ignore_build_id = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return HC_EXIT_OK;
+		case 'V':
+			printf("hmapcore %s\n", PACKAGE_VERSION);
+			return HC_EXIT_OK;
+		default:
+			return usage(NULL);
+		}
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct hc_cli cli = {.format = HC_FORMAT_TEXT};
+	int status = parse_options(argc, argv, &cli);
+	if (status >= 0)
+		return status;
+	int rest = argc - optind;
+	char **args = argv + optind;
+	int (*run)(const struct hc_cli *) = hc_cmd_info;
+	if (rest >= 1) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+			if (strcmp(args[0], commands[i].name) == 0) {
+				run = commands[i].run;
+				args++;
+				rest--;
+				break;
+			}
+		}
+	}
+	/* Options may also follow the command: "hmapcore info -f json CORE". */
+	if (rest >= 1 && args[0][0] == '-') {
+		optind = 0;
+		int subargc = rest + 1;
+		char **subargv = args - 1;
+		status = parse_options(subargc, subargv, &cli);
+		if (status >= 0)
+			return status;
+		args = subargv + optind;
+		rest = subargc - optind;
+	}
+	if (rest < 1)
+		return usage("no core file given");
+	if (rest > 1)
+		return usage("unknown command or too many arguments");
+	cli.core_path = args[0];
+	cli.argc = rest;
+	cli.argv = args;
+	return run(&cli);
+}

@@ -1,1 +1,408 @@
-/* placeholder */
+/* The target: see include/hmapcore/target.h. */
+#include "config.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/strbuf.h"
+#include "hmapcore/target.h"
+
+const char *hc_map_flavour_name(enum hc_map_flavour f)
+{
+	switch (f) {
+	case HC_MAPS_CLASSIC: return "classic";
+	case HC_MAPS_SWISS: return "swiss";
+	default: return "unknown";
+	}
+}
+
+static void note(struct hc_target *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(struct hc_target *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s;
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r >= 0 && !hc_note_vec_append(&t->notes, &s))
+		free(s);
+}
+
+static char *hex(const uint8_t *id, size_t len)
+{
+	char *s = malloc(2 * len + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		snprintf(s + 2 * i, 3, "%02x", id[i]);
+	s[2 * len] = '\0';
+	return s;
+}
+
+/*
+ * Compare the build ids the core holds for its main executable with
+ * @p exe's. *match_ret: 1 match, 0 mismatch, -1 nothing comparable.
+ * *why_ret (malloc'd) describes a mismatch.
+ */
+static void compare_build_ids(const struct hc_core *core,
+			      const struct hc_elffile *exe, int *match_ret,
+			      char **why_ret)
+{
+	int match = -1;
+	*why_ret = NULL;
+
+	uint8_t *cid = NULL;
+	size_t clen = 0;
+	const uint8_t *eid;
+	size_t elen;
+	struct hc_error *err = hc_core_exe_build_id(core, &cid, &clen);
+	hc_error_destroy(err);
+	if (!err && hc_elffile_gnu_build_id(exe, &eid, &elen)) {
+		if (clen == elen && memcmp(cid, eid, clen) == 0) {
+			match = 1;
+		} else {
+			char *a = hex(cid, clen), *b = hex(eid, elen);
+			if (asprintf(why_ret, "GNU build-id mismatch: core has %s, executable has %s",
+				     a ? a : "?", b ? b : "?") < 0)
+				*why_ret = NULL;
+			free(a);
+			free(b);
+			match = 0;
+		}
+	}
+	free(cid);
+
+	char *cgo = NULL;
+	err = hc_core_exe_go_build_id(core, &cgo);
+	hc_error_destroy(err);
+	const char *ego = hc_elffile_go_build_id(exe);
+	if (!err && ego && match != 0) {
+		if (strcmp(cgo, ego) == 0) {
+			match = 1;
+		} else {
+			struct hc_strbuf sb;
+			hc_strbuf_init(&sb);
+			hc_strbuf_appends(&sb, "Go build id mismatch: core has \"");
+			hc_strbuf_append_escaped(&sb, cgo, strlen(cgo));
+			hc_strbuf_appends(&sb, "\", executable has \"");
+			hc_strbuf_append_escaped(&sb, ego, strlen(ego));
+			hc_strbuf_appends(&sb, "\"");
+			*why_ret = hc_strbuf_steal(&sb);
+			hc_strbuf_deinit(&sb);
+			match = 0;
+		}
+	}
+	free(cgo);
+	*match_ret = match;
+}
+
+static struct hc_error *open_exe(struct hc_target *t,
+				 const struct hc_target_options *opts)
+{
+	struct hc_error *err;
+	int match;
+	char *why;
+	if (opts && opts->exe_path) {
+		err = hc_elffile_open_path(opts->exe_path, &t->exe);
+		if (err)
+			return hc_error_prefix(err, "opening the executable %s",
+					       opts->exe_path);
+		t->exe_path = strdup(opts->exe_path);
+		if (!t->exe_path)
+			return &hc_error_nomem;
+		compare_build_ids(t->core, t->exe, &match, &why);
+		if (match == 0 && !opts->ignore_build_id) {
+			err = hc_error_create(HC_ERROR_INVALID_ARG,
+					      "%s is not the executable of this core: %s",
+					      opts->exe_path, why ? why : "build ids differ");
+			free(why);
+			return err;
+		}
+		if (match == 0)
+			note(t, "%s (ignored)", why ? why : "build ids differ");
+		else if (match < 0)
+			note(t, "build ids could not be compared (the core holds none)");
+		free(why);
+		return NULL;
+	}
+
+	char **paths;
+	size_t n;
+	err = hc_core_executable_candidates(t->core, t->core_path, &paths, &n);
+	if (err)
+		return err;
+	struct hc_strbuf tried;
+	hc_strbuf_init(&tried);
+	struct hc_elffile *unchecked = NULL;
+	char *unchecked_path = NULL;
+	for (size_t i = 0; i < n && !t->exe; i++) {
+		struct hc_elffile *exe;
+		struct hc_error *e = hc_elffile_open_path(paths[i], &exe);
+		if (e) {
+			hc_strbuf_appendf(&tried, "\n  %s: %s", paths[i], e->message);
+			hc_error_destroy(e);
+			continue;
+		}
+		compare_build_ids(t->core, exe, &match, &why);
+		if (match == 1) {
+			t->exe = exe;
+			t->exe_path = strdup(paths[i]);
+		} else if (match < 0 && !unchecked) {
+			unchecked = exe;
+			unchecked_path = strdup(paths[i]);
+		} else {
+			hc_strbuf_appendf(&tried, "\n  %s: %s", paths[i],
+					  why ? why : "build ids differ");
+			hc_elffile_destroy(exe);
+		}
+		free(why);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	if (!t->exe && unchecked) {
+		t->exe = unchecked;
+		t->exe_path = unchecked_path;
+		unchecked = NULL;
+		note(t, "build ids could not be compared (the core holds none)");
+	}
+	hc_elffile_destroy(unchecked);
+	free(unchecked_path);
+	if (!t->exe) {
+		const char *nt = hc_core_exe_path(t->core);
+		err = hc_error_create(HC_ERROR_NOT_FOUND,
+				      "no executable found for this core (the core names %s); give it with --exe%s%s",
+				      nt ? nt : "none",
+				      tried.len ? ". Tried:" : "",
+				      tried.len ? tried.str : "");
+		hc_strbuf_deinit(&tried);
+		return err;
+	}
+	hc_strbuf_deinit(&tried);
+	return t->exe_path ? NULL : &hc_error_nomem;
+}
+
+static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
+{
+	uint64_t v;
+	struct hc_error *err = hc_elffile_symbol(t->exe, name, &v, NULL);
+	if (err) {
+		hc_error_destroy(err);
+		return 0;
+	}
+	return v + t->bias;
+}
+
+/* moduledata.types, from DWARF and memory, else the runtime.types symbol. */
+static void find_types(struct hc_target *t)
+{
+	if (t->dwarf) {
+		uint64_t md, off, v;
+		struct hc_error *err = hc_dwarf_find_variable(
+			t->dwarf, "runtime.firstmoduledata", &md, NULL);
+		if (!err)
+			err = hc_dwarf_member_offset(t->dwarf, "runtime.moduledata",
+						     "types", &off);
+		if (!err)
+			err = hc_aspace_read_u64(t->as, md + t->bias + off, &v);
+		if (!err) {
+			t->types_addr = v;
+			return;
+		}
+		hc_error_destroy(err);
+	}
+	t->types_addr = symbol_or_zero(t, "runtime.types");
+}
+
+static struct hc_error *open_go(struct hc_target *t)
+{
+	const struct hc_elf_section *sec;
+	struct hc_error *err = hc_elffile_section(t->exe, ".go.buildinfo", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "%s is not a Go executable (no .go.buildinfo section)",
+				       t->exe_path);
+	}
+	err = hc_buildinfo_parse(sec->data, sec->data_size, NULL, NULL,
+				 &t->buildinfo);
+	if (err)
+		return hc_error_prefix(err, "reading the Go build info");
+	if (!hc_go_version_parse(t->buildinfo->version, &t->go_major,
+				 &t->go_minor, &t->go_patch))
+		note(t, "unrecognised Go version \"%s\"", t->buildinfo->version);
+	const char *exp = hc_buildinfo_setting(t->buildinfo, "GOEXPERIMENT");
+	t->goexperiment = exp ? exp : "";
+
+	err = hc_dwarf_create(hc_elffile_elf(t->exe), &t->dwarf);
+	if (err) {
+		note(t, "no DWARF: %s", err->message);
+		hc_error_destroy(err);
+		t->dwarf = NULL;
+	}
+
+	err = hc_elffile_section(t->exe, ".gopclntab", &sec);
+	if (!err) {
+		uint64_t text = symbol_or_zero(t, "runtime.text");
+		if (!text) {
+			const struct hc_elf_section *ts;
+			struct hc_error *e = hc_elffile_section(t->exe, ".text", &ts);
+			if (!e)
+				text = ts->addr + t->bias;
+			hc_error_destroy(e);
+		}
+		err = hc_pclntab_create(sec->data, sec->data_size, text,
+					&t->pclntab);
+	}
+	if (err) {
+		note(t, "no pclntab: %s", err->message);
+		hc_error_destroy(err);
+		t->pclntab = NULL;
+	}
+
+	/* Which map implementation: the DWARF types say it for sure. */
+	const struct hc_type *ty;
+	if (t->dwarf && !hc_dwarf_find_type(t->dwarf, "runtime.hmap", &ty)) {
+		t->maps = HC_MAPS_CLASSIC;
+	} else if (t->dwarf &&
+		   !hc_dwarf_find_type(t->dwarf, "internal/runtime/maps.Map", &ty)) {
+		t->maps = HC_MAPS_SWISS;
+	} else if (t->go_major == 1 && t->go_minor >= 24) {
+		bool noswiss = strstr(t->goexperiment, "noswissmap") ||
+			       strstr(t->buildinfo->version, "noswissmap");
+		t->maps = (t->go_minor >= 26 || !noswiss) ? HC_MAPS_SWISS
+							   : HC_MAPS_CLASSIC;
+	} else if (t->go_major == 1 && t->go_minor > 0) {
+		t->maps = HC_MAPS_CLASSIC;
+	}
+
+	find_types(t);
+
+	struct hc_runtime_source src = {
+		.core = t->core,
+		.as = t->as,
+		.dwarf = t->dwarf,
+		.pclntab = t->pclntab,
+		.go_major = t->go_major,
+		.go_minor = t->go_minor,
+		.bias = t->bias,
+		.types_addr = t->types_addr,
+	};
+	err = hc_runtime_create(&src, &t->runtime);
+	if (err) {
+		note(t, "no goroutines: %s", err->message);
+		hc_error_destroy(err);
+		t->runtime = NULL;
+	}
+	return NULL;
+}
+
+struct hc_error *hc_target_open(const char *core_path,
+				const struct hc_target_options *opts,
+				struct hc_target **ret)
+{
+	struct hc_target *t = calloc(1, sizeof(*t));
+	if (!t)
+		return &hc_error_nomem;
+	hc_note_vec_init(&t->notes);
+	struct hc_error *err;
+	t->core_path = strdup(core_path);
+	if (!t->core_path) {
+		err = &hc_error_nomem;
+		goto out;
+	}
+	err = hc_core_open_path(core_path, &t->core);
+	if (err) {
+		err = hc_error_prefix(err, "%s", core_path);
+		goto out;
+	}
+	uint64_t expected, actual;
+	if (hc_core_truncation(t->core, &expected, &actual))
+		note(t, "the core is truncated: %" PRIu64 " of %" PRIu64
+		     " bytes (%" PRIu64 " missing); memory past the end reads as not in the core",
+		     actual, expected, expected - actual);
+
+	err = open_exe(t, opts);
+	if (err)
+		goto out;
+	if (hc_elffile_arch(t->exe) != hc_core_arch(t->core)) {
+		err = hc_error_create(HC_ERROR_INVALID_ARG,
+				      "the executable is %s but the core is %s",
+				      hc_arch_name(hc_elffile_arch(t->exe)),
+				      hc_arch_name(hc_core_arch(t->core)));
+		goto out;
+	}
+	uint64_t entry;
+	if (hc_elffile_type(t->exe) == ET_DYN &&
+	    hc_core_auxv(t->core, AT_ENTRY, &entry))
+		t->bias = entry - hc_elffile_entry(t->exe);
+
+	const uint8_t *id;
+	size_t len;
+	t->gnu_build_id = hc_elffile_gnu_build_id(t->exe, &id, &len)
+				  ? hex(id, len) : strdup("");
+	const char *goid = hc_elffile_go_build_id(t->exe);
+	if (goid) {
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		hc_strbuf_append_escaped(&sb, goid, strlen(goid));
+		t->go_build_id = hc_strbuf_steal(&sb);
+		hc_strbuf_deinit(&sb);
+	} else {
+		t->go_build_id = strdup("");
+	}
+	if (!t->gnu_build_id || !t->go_build_id) {
+		err = &hc_error_nomem;
+		goto out;
+	}
+
+	err = hc_aspace_create(t->core, t->exe, t->bias, &t->as);
+	if (err)
+		goto out;
+	err = open_go(t);
+	if (err)
+		goto out;
+	*ret = t;
+	return NULL;
+out:
+	hc_target_destroy(t);
+	return err;
+}
+
+void hc_target_destroy(struct hc_target *t)
+{
+	if (!t)
+		return;
+	hc_runtime_destroy(t->runtime);
+	hc_pclntab_destroy(t->pclntab);
+	hc_buildinfo_destroy(t->buildinfo);
+	hc_dwarf_destroy(t->dwarf);
+	hc_aspace_destroy(t->as);
+	hc_elffile_destroy(t->exe);
+	hc_core_destroy(t->core);
+	for (size_t i = 0; i < t->notes.size; i++)
+		free(t->notes.data[i]);
+	hc_note_vec_deinit(&t->notes);
+	free(t->gnu_build_id);
+	free(t->go_build_id);
+	free(t->core_path);
+	free(t->exe_path);
+	free(t);
+}
+
+const char *hc_target_func_name(const struct hc_target *t, uint64_t pc)
+{
+	struct hc_func f;
+	if (!t->pclntab)
+		return "?";
+	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return "?";
+	}
+	return f.name;
+}

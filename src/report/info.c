@@ -1,1 +1,480 @@
-/* placeholder */
+/* The info summary: see include/hmapcore/info.h. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "hmapcore/info.h"
+#include "hmapcore/json.h"
+
+bool hc_format_parse(const char *s, enum hc_format *ret)
+{
+	static const struct {
+		const char *name;
+		enum hc_format f;
+	} formats[] = {
+		{"text", HC_FORMAT_TEXT},         {"json", HC_FORMAT_JSON},
+		{"markdown", HC_FORMAT_MARKDOWN}, {"md", HC_FORMAT_MARKDOWN},
+		{"html", HC_FORMAT_HTML},         {"go", HC_FORMAT_GO},
+	};
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*ret = formats[i].f;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Linux signal numbers (x86-64 and arm64 agree) with the runtime's texts
+ * (src/runtime/sigtab_linux_generic.go). */
+static const struct {
+	const char *name;
+	const char *text;
+} signals[] = {
+	[1] = {"SIGHUP", "terminal line hangup"},
+	[2] = {"SIGINT", "interrupt"},
+	[3] = {"SIGQUIT", "quit"},
+	[4] = {"SIGILL", "illegal instruction"},
+	[5] = {"SIGTRAP", "trace trap"},
+	[6] = {"SIGABRT", "abort"},
+	[7] = {"SIGBUS", "bus error"},
+	[8] = {"SIGFPE", "floating-point exception"},
+	[9] = {"SIGKILL", "kill"},
+	[10] = {"SIGUSR1", "user-defined signal 1"},
+	[11] = {"SIGSEGV", "segmentation violation"},
+	[12] = {"SIGUSR2", "user-defined signal 2"},
+	[13] = {"SIGPIPE", "write to broken pipe"},
+	[14] = {"SIGALRM", "alarm clock"},
+	[15] = {"SIGTERM", "termination"},
+	[16] = {"SIGSTKFLT", "stack fault"},
+	[17] = {"SIGCHLD", "child status has changed"},
+	[18] = {"SIGCONT", "continue"},
+	[19] = {"SIGSTOP", "stop, unblockable"},
+	[20] = {"SIGTSTP", "keyboard stop"},
+	[21] = {"SIGTTIN", "background read from tty"},
+	[22] = {"SIGTTOU", "background write to tty"},
+	[23] = {"SIGURG", "urgent condition on socket"},
+	[24] = {"SIGXCPU", "cpu limit exceeded"},
+	[25] = {"SIGXFSZ", "file size limit exceeded"},
+	[26] = {"SIGVTALRM", "virtual alarm clock"},
+	[27] = {"SIGPROF", "profiling alarm clock"},
+	[28] = {"SIGWINCH", "window size change"},
+	[29] = {"SIGIO", "i/o now possible"},
+	[30] = {"SIGPWR", "power failure restart"},
+	[31] = {"SIGSYS", "bad system call"},
+};
+
+const char *hc_signal_name(int sig)
+{
+	if (sig > 0 && sig < (int)(sizeof(signals) / sizeof(signals[0])))
+		return signals[sig].name;
+	return NULL;
+}
+
+static const char *signal_text(int sig)
+{
+	if (sig > 0 && sig < (int)(sizeof(signals) / sizeof(signals[0])))
+		return signals[sig].text;
+	return "unknown signal";
+}
+
+static const char *si_code_name(int code)
+{
+	switch (code) {
+	case 0: return "SI_USER";
+	case 0x80: return "SI_KERNEL";
+	case -1: return "SI_QUEUE";
+	case -6: return "SI_TKILL";
+	default: return NULL;
+	}
+}
+
+static void text_signal_name(struct hc_strbuf *sb, int sig)
+{
+	const char *n = hc_signal_name(sig);
+	if (n)
+		hc_strbuf_appendf(sb, "%s (%d)", n, sig);
+	else
+		hc_strbuf_appendf(sb, "signal %d", sig);
+}
+
+/* "1.5 MiB" */
+static void human_size(struct hc_strbuf *sb, uint64_t n)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	unsigned u = 0;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		hc_strbuf_appendf(sb, "%" PRIu64 " B", n);
+	else
+		hc_strbuf_appendf(sb, "%.1f %s", v, units[u]);
+}
+
+/* The core's process name and arguments, escaped. */
+static void escaped(struct hc_strbuf *sb, const char *s)
+{
+	hc_strbuf_append_escaped(sb, s, strlen(s));
+}
+
+static const struct hc_goroutine *thread_goroutine(const struct hc_runtime *rt,
+						   const struct hc_thread_info *ti)
+{
+	const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, ti->curg);
+	if (!g)
+		g = hc_runtime_goroutine_at(rt, ti->g_addr);
+	return g;
+}
+
+/* Which system goroutine of an M a g address is ("g0", "gsignal"). */
+static const char *system_g(const struct hc_runtime *rt, uint64_t g)
+{
+	for (size_t i = 0; g && i < rt->ms.size; i++) {
+		if (rt->ms.data[i].g0 == g)
+			return "g0";
+		if (rt->ms.data[i].gsignal == g)
+			return "gsignal";
+	}
+	return NULL;
+}
+
+static size_t live_goroutines(const struct hc_runtime *rt)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rt->goroutines.size; i++) {
+		uint32_t s = rt->goroutines.data[i].status;
+		if (s != HC_G_DEAD && s != HC_G_IDLE)
+			n++;
+	}
+	return n;
+}
+
+static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
+{
+	const struct hc_file *cf = hc_core_file(t->core);
+	hc_strbuf_appends(sb, "core        ");
+	escaped(sb, t->core_path);
+	hc_strbuf_appends(sb, " (");
+	human_size(sb, cf->size);
+	if (cf->compression != HC_COMPRESSION_NONE) {
+		hc_strbuf_appendf(sb, ", %s, ", hc_compression_name(cf->compression));
+		human_size(sb, cf->disk_size);
+		hc_strbuf_appends(sb, " on disk");
+	}
+	uint64_t expected, actual;
+	if (hc_core_truncation(t->core, &expected, &actual))
+		hc_strbuf_appendf(sb, ", TRUNCATED: %" PRIu64 " of %" PRIu64 " bytes",
+				  actual, expected);
+	hc_strbuf_appends(sb, ")\nexecutable  ");
+	escaped(sb, t->exe_path);
+	hc_strbuf_appendf(sb, "\ngo          %s", t->buildinfo->version);
+	if (t->goexperiment[0])
+		hc_strbuf_appendf(sb, " (GOEXPERIMENT=%s)", t->goexperiment);
+	hc_strbuf_appendf(sb, "\narch        %s\nmaps        %s\n",
+			  hc_arch_name(hc_core_arch(t->core)),
+			  hc_map_flavour_name(t->maps));
+	if (t->gnu_build_id[0])
+		hc_strbuf_appendf(sb, "build-id    %s\n", t->gnu_build_id);
+	if (t->go_build_id[0])
+		hc_strbuf_appendf(sb, "go build id %s\n", t->go_build_id);
+
+	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);
+	if (ps) {
+		hc_strbuf_appendf(sb, "process     pid %d, ", ps->pid);
+		escaped(sb, ps->fname);
+		hc_strbuf_appends(sb, ", args \"");
+		escaped(sb, ps->psargs);
+		hc_strbuf_appends(sb, "\"\n");
+	}
+	const struct hc_core_siginfo *si = hc_core_siginfo(t->core);
+	if (si) {
+		hc_strbuf_appends(sb, "signal      ");
+		text_signal_name(sb, si->signo);
+		const char *cn = si_code_name(si->code);
+		if (cn)
+			hc_strbuf_appendf(sb, " code %s", cn);
+		else
+			hc_strbuf_appendf(sb, " code %d", si->code);
+		if (si->signo == 11 || si->signo == 7 || si->signo == 4 ||
+		    si->signo == 8)
+			hc_strbuf_appendf(sb, " addr 0x%" PRIx64, si->addr);
+		else if (si->sender_pid)
+			hc_strbuf_appendf(sb, " from pid %d", si->sender_pid);
+		hc_strbuf_appends(sb, "\n");
+	}
+
+	const struct hc_runtime *rt = t->runtime;
+	if (rt) {
+		const struct hc_crash *c = &rt->crash;
+		if (c->go_signal) {
+			const char *n = hc_signal_name((int)c->go_signal);
+			hc_strbuf_appendf(sb, "go signal   [signal %s: %s code=0x%" PRIx64
+					  " addr=0x%" PRIx64 " pc=0x%" PRIx64 "]\n",
+					  n ? n : "?", signal_text((int)c->go_signal),
+					  c->go_sigcode0, c->go_fault_addr, c->go_sigpc);
+		}
+		if (c->fatal_message)
+			hc_strbuf_appendf(sb, "fatal       fatal error: %s\n",
+					  c->fatal_message);
+		if (c->panic_message) {
+			hc_strbuf_appendf(sb, "panic       %s", c->panic_message);
+			if (c->panic_type)
+				hc_strbuf_appendf(sb, " [%s]", c->panic_type);
+			hc_strbuf_appends(sb, "\n");
+		}
+		if (c->goid)
+			hc_strbuf_appendf(sb, "crashed     goroutine %" PRIu64 "\n",
+					  c->goid);
+
+		size_t counts[HC_G_NUM_STATUS];
+		hc_runtime_count_by_status(rt, counts);
+		hc_strbuf_appendf(sb, "goroutines  %zu:", live_goroutines(rt));
+		bool first = true;
+		for (uint32_t s = 0; s < HC_G_NUM_STATUS; s++) {
+			if (!counts[s] || s == HC_G_DEAD || s == HC_G_IDLE)
+				continue;
+			hc_strbuf_appendf(sb, "%s %zu %s", first ? "" : ",",
+					  counts[s], hc_gstatus_name(s));
+			first = false;
+		}
+		if (counts[HC_G_DEAD])
+			hc_strbuf_appendf(sb, " (and %zu dead)", counts[HC_G_DEAD]);
+		hc_strbuf_appends(sb, "\n");
+	}
+
+	size_t nthreads;
+	const struct hc_core_thread *threads = hc_core_threads(t->core, &nthreads);
+	hc_strbuf_appendf(sb, "threads     %zu\n", nthreads);
+	for (size_t i = 0; i < nthreads; i++) {
+		hc_strbuf_appendf(sb, "  tid %-8d pc 0x%-12" PRIx64 " %s",
+				  threads[i].tid, threads[i].pc,
+				  hc_target_func_name(t, threads[i].pc));
+		if (rt && i < rt->threads.size) {
+			const struct hc_thread_info *ti = &rt->threads.data[i];
+			if (ti->m >= 0)
+				hc_strbuf_appendf(sb, "  m%" PRId64,
+						  rt->ms.data[ti->m].id);
+			const struct hc_goroutine *g = thread_goroutine(rt, ti);
+			if (g)
+				hc_strbuf_appendf(sb, "  goroutine %" PRIu64, g->goid);
+			const char *sys = system_g(rt, ti->g_addr);
+			if (sys)
+				hc_strbuf_appendf(sb, "  on %s", sys);
+		}
+		hc_strbuf_appends(sb, "\n");
+	}
+	for (size_t i = 0; i < t->notes.size; i++)
+		hc_strbuf_appendf(sb, "note        %s\n", t->notes.data[i]);
+	if (rt) {
+		for (size_t i = 0; i < rt->problems.size; i++)
+			hc_strbuf_appendf(sb, "problem     %s\n", rt->problems.data[i]);
+	}
+}
+
+static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
+{
+	struct hc_json j;
+	hc_json_init(&j, sb, true);
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "schema");
+	hc_json_string(&j, "hmapcore-info/1");
+
+	const struct hc_file *cf = hc_core_file(t->core);
+	hc_json_key(&j, "core");
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "path");
+	hc_json_string(&j, t->core_path);
+	hc_json_key(&j, "size");
+	hc_json_u64(&j, cf->size);
+	hc_json_key(&j, "disk_size");
+	hc_json_u64(&j, cf->disk_size);
+	hc_json_key(&j, "compression");
+	hc_json_string(&j, hc_compression_name(cf->compression));
+	uint64_t expected, actual;
+	bool trunc = hc_core_truncation(t->core, &expected, &actual);
+	hc_json_key(&j, "truncated");
+	hc_json_bool(&j, trunc);
+	if (trunc) {
+		hc_json_key(&j, "expected_size");
+		hc_json_u64(&j, expected);
+	}
+	hc_json_object_end(&j);
+
+	hc_json_key(&j, "executable");
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "path");
+	hc_json_string(&j, t->exe_path);
+	hc_json_key(&j, "build_id");
+	hc_json_string(&j, t->gnu_build_id);
+	hc_json_key(&j, "go_build_id");
+	hc_json_string(&j, t->go_build_id);
+	hc_json_key(&j, "pie");
+	hc_json_bool(&j, hc_elffile_type(t->exe) == 3 /* ET_DYN */);
+	hc_json_key(&j, "dwarf");
+	hc_json_bool(&j, t->dwarf != NULL);
+	hc_json_object_end(&j);
+
+	hc_json_key(&j, "go");
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "version");
+	hc_json_string(&j, t->buildinfo->version);
+	hc_json_key(&j, "goexperiment");
+	hc_json_string(&j, t->goexperiment);
+	hc_json_key(&j, "goarch");
+	hc_json_string(&j, hc_arch_name(hc_core_arch(t->core)));
+	hc_json_key(&j, "maps");
+	hc_json_string(&j, hc_map_flavour_name(t->maps));
+	hc_json_object_end(&j);
+
+	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);
+	hc_json_key(&j, "process");
+	if (ps) {
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "pid");
+		hc_json_i64(&j, ps->pid);
+		hc_json_key(&j, "name");
+		hc_json_string(&j, ps->fname);
+		hc_json_key(&j, "args");
+		hc_json_string(&j, ps->psargs);
+		hc_json_object_end(&j);
+	} else {
+		hc_json_null(&j);
+	}
+
+	const struct hc_core_siginfo *si = hc_core_siginfo(t->core);
+	hc_json_key(&j, "signal");
+	if (si) {
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "number");
+		hc_json_i64(&j, si->signo);
+		hc_json_key(&j, "name");
+		hc_json_string(&j, hc_signal_name(si->signo));
+		hc_json_key(&j, "code");
+		hc_json_i64(&j, si->code);
+		hc_json_key(&j, "addr");
+		hc_json_hex(&j, si->addr);
+		hc_json_object_end(&j);
+	} else {
+		hc_json_null(&j);
+	}
+
+	const struct hc_runtime *rt = t->runtime;
+	hc_json_key(&j, "crash");
+	if (rt) {
+		const struct hc_crash *c = &rt->crash;
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "fatal");
+		hc_json_string(&j, c->fatal_message);
+		hc_json_key(&j, "panic");
+		hc_json_string(&j, c->panic_message);
+		hc_json_key(&j, "panic_type");
+		hc_json_string(&j, c->panic_type);
+		hc_json_key(&j, "goroutine");
+		if (c->goid)
+			hc_json_u64(&j, c->goid);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "go_signal");
+		if (c->go_signal) {
+			hc_json_object_begin(&j);
+			hc_json_key(&j, "number");
+			hc_json_u64(&j, c->go_signal);
+			hc_json_key(&j, "name");
+			hc_json_string(&j, hc_signal_name((int)c->go_signal));
+			hc_json_key(&j, "code");
+			hc_json_hex(&j, c->go_sigcode0);
+			hc_json_key(&j, "addr");
+			hc_json_hex(&j, c->go_fault_addr);
+			hc_json_key(&j, "pc");
+			hc_json_hex(&j, c->go_sigpc);
+			hc_json_object_end(&j);
+		} else {
+			hc_json_null(&j);
+		}
+		hc_json_key(&j, "throwing");
+		hc_json_u64(&j, c->throwing);
+		hc_json_object_end(&j);
+
+		size_t counts[HC_G_NUM_STATUS];
+		hc_runtime_count_by_status(rt, counts);
+		hc_json_key(&j, "goroutines");
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "total");
+		hc_json_u64(&j, live_goroutines(rt));
+		hc_json_key(&j, "allgs");
+		hc_json_u64(&j, rt->goroutines.size);
+		hc_json_key(&j, "by_status");
+		hc_json_object_begin(&j);
+		for (uint32_t s = 0; s < HC_G_NUM_STATUS; s++) {
+			if (!counts[s])
+				continue;
+			hc_json_key(&j, hc_gstatus_name(s));
+			hc_json_u64(&j, counts[s]);
+		}
+		hc_json_object_end(&j);
+		hc_json_object_end(&j);
+	} else {
+		hc_json_null(&j);
+		hc_json_key(&j, "goroutines");
+		hc_json_null(&j);
+	}
+
+	size_t nthreads;
+	const struct hc_core_thread *threads = hc_core_threads(t->core, &nthreads);
+	hc_json_key(&j, "threads");
+	hc_json_array_begin(&j);
+	for (size_t i = 0; i < nthreads; i++) {
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "tid");
+		hc_json_i64(&j, threads[i].tid);
+		hc_json_key(&j, "pc");
+		hc_json_hex(&j, threads[i].pc);
+		hc_json_key(&j, "function");
+		hc_json_string(&j, hc_target_func_name(t, threads[i].pc));
+		hc_json_key(&j, "sp");
+		hc_json_hex(&j, threads[i].sp);
+		if (rt && i < rt->threads.size) {
+			const struct hc_thread_info *ti = &rt->threads.data[i];
+			hc_json_key(&j, "m");
+			if (ti->m >= 0)
+				hc_json_i64(&j, rt->ms.data[ti->m].id);
+			else
+				hc_json_null(&j);
+			const struct hc_goroutine *g = thread_goroutine(rt, ti);
+			hc_json_key(&j, "goroutine");
+			if (g)
+				hc_json_u64(&j, g->goid);
+			else
+				hc_json_null(&j);
+			hc_json_key(&j, "on");
+			hc_json_string(&j, system_g(rt, ti->g_addr));
+		}
+		hc_json_object_end(&j);
+	}
+	hc_json_array_end(&j);
+
+	hc_json_key(&j, "notes");
+	hc_json_array_begin(&j);
+	for (size_t i = 0; i < t->notes.size; i++)
+		hc_json_string(&j, t->notes.data[i]);
+	if (rt) {
+		for (size_t i = 0; i < rt->problems.size; i++)
+			hc_json_string(&j, rt->problems.data[i]);
+	}
+	hc_json_array_end(&j);
+	hc_json_object_end(&j);
+}
+
+bool hc_info_write(const struct hc_target *t, enum hc_format format,
+		   struct hc_strbuf *out)
+{
+	if (format == HC_FORMAT_JSON)
+		write_json(t, out);
+	else
+		write_text(t, out);
+	return out->str != NULL;
+}

@@ -1,1 +1,79 @@
-exit 77
+#!/bin/sh
+# `hmapcore info` over every fixture of corefiles/, against each fixture's
+# own oracles: manifest.json (what the program said about itself) and
+# traceback.txt (what the Go runtime printed as it died).
+. "$(dirname "$0")/lib.sh"
+
+command -v jq >/dev/null 2>&1 || { echo "SKIP: jq is not installed"; exit 77; }
+[ -x "$HMAPCORE" ] || { echo "FAIL: no hmapcore binary at $HMAPCORE"; exit 1; }
+
+n=0
+for d in $(fixtures); do
+	n=$((n + 1))
+	name=${d#"$top_srcdir"/corefiles/}
+	out=$("$HMAPCORE" info --format json "$d/core.xz" 2>"$d.err.$$")
+	status=$?
+	err=$(cat "$d.err.$$"); rm -f "$d.err.$$"
+	if [ $status -ne 0 ]; then
+		bad "$name: hmapcore info exited $status: $err"
+		continue
+	fi
+	m="$d/manifest.json"
+	tb="$d/traceback.txt"
+
+	# The Go version the program reported (runtime.Version()).
+	expect_eq "$name: go version" "$(jq -r .go_version "$m")" \
+		"$(echo "$out" | jq -r .go.version)"
+	expect_eq "$name: goarch" "$(jq -r .goarch "$m")" \
+		"$(echo "$out" | jq -r .go.goarch)"
+	expect_eq "$name: map implementation" "$(jq -r .map_impl "$m")" \
+		"$(echo "$out" | jq -r .go.maps)"
+	expect_eq "$name: pid" "$(jq -r .pid "$m")" \
+		"$(echo "$out" | jq -r .process.pid)"
+
+	# Every goroutine the runtime printed, no more, no fewer.
+	expect_eq "$name: goroutine count" "$(traceback_goids "$tb" | wc -l)" \
+		"$(echo "$out" | jq -r .goroutines.total)"
+	expect_eq "$name: crashing goroutine" "$(traceback_first_goid "$tb")" \
+		"$(echo "$out" | jq -r .crash.goroutine)"
+
+	# GOTRACEBACK=crash ends every fixture with SIGABRT from the runtime.
+	expect_eq "$name: signal" "SIGABRT" "$(echo "$out" | jq -r .signal.name)"
+
+	kind=$(jq -r .crash.kind "$m")
+	msg=$(jq -r .crash.message "$m")
+	case "$kind" in
+	fatal)
+		expect_eq "$name: fatal message" "$msg" \
+			"$(echo "$out" | jq -r .crash.fatal)"
+		grep -q "^fatal error: $msg\$" "$tb" ||
+			bad "$name: traceback.txt lacks 'fatal error: $msg'"
+		;;
+	panic | signal)
+		expect_eq "$name: panic message" "$msg" \
+			"$(echo "$out" | jq -r .crash.panic)"
+		grep -q "^panic: $msg" "$tb" ||
+			bad "$name: traceback.txt lacks 'panic: $msg'"
+		;;
+	esac
+	# A signal the runtime turned into a panic: the runtime printed
+	# "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x...]".
+	sigline=$(sed -n 's/.*\[signal \(SIG[A-Z]*\): [^]]* code=\(0x[0-9a-f]*\) addr=\(0x[0-9a-f]*\) pc=\(0x[0-9a-f]*\)\].*/\1 \2 \3 \4/p' "$tb" | head -n 1)
+	if [ -n "$sigline" ]; then
+		expect_eq "$name: go signal" "$sigline" \
+			"$(echo "$out" | jq -r '.crash.go_signal | "\(.name) \(.code) \(.addr) \(.pc)"')"
+	fi
+
+	# Every thread of the core is listed with a PC and a function.
+	nthreads=$(echo "$out" | jq '.threads | length')
+	[ "$nthreads" -ge 1 ] && ok || bad "$name: no threads"
+	unknown=$(echo "$out" | jq '[.threads[] | select(.function == "?")] | length')
+	expect_eq "$name: threads with unknown function" 0 "$unknown"
+done
+
+if [ $n -eq 0 ]; then
+	echo "SKIP: no fixtures under corefiles/"
+	exit 77
+fi
+echo "$n fixtures"
+finish

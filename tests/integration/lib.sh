@@ -1,0 +1,43 @@
+# Shared helpers for the integration tests (sourced).
+# Environment from the Makefile: top_srcdir, top_builddir, HMAPCORE.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${HMAPCORE:=$top_srcdir/hmapcore}"
+
+PASS=0
+FAIL=0
+
+# Every fixture folder (corefiles/<version>/<program>) that has a core.
+fixtures() {
+	for d in "$top_srcdir"/corefiles/go*/*/; do
+		[ -f "$d/core.xz" ] && [ -f "$d/manifest.json" ] && echo "${d%/}"
+	done
+}
+
+ok() { PASS=$((PASS + 1)); }
+
+bad() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL: $*" >&2
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi
+}
+
+# The distinct goroutine ids (not 0) in a runtime traceback, one a line.
+traceback_goids() {
+	sed -n 's/^goroutine \([0-9][0-9]*\)\( gp=[^[]*\)\{0,1\} \[.*/\1/p' "$1" |
+		grep -v '^0$' | sort -un
+}
+
+# The first goroutine the runtime printed (the one that crashed).
+traceback_first_goid() {
+	sed -n 's/^goroutine \([0-9][0-9]*\)\( gp=[^[]*\)\{0,1\} \[.*/\1/p' "$1" |
+		grep -v '^0$' | head -n 1
+}
+
+finish() {
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
