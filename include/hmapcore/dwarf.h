@@ -131,6 +131,14 @@ struct hc_error *hc_dwarf_variable(struct hc_dwarf *d, size_t i,
 				   const char **name_ret, uint64_t *addr_ret,
 				   const struct hc_type **type_ret);
 
+/**
+ * Entry address (DW_AT_low_pc) of a function by name ("main.main"); only
+ * concrete subprograms with code are indexed, not inline-only ones.
+ * @return NULL; NOT_FOUND.
+ */
+struct hc_error *hc_dwarf_find_function(struct hc_dwarf *d, const char *name,
+					uint64_t *ret);
+
 /** DW_AT_producer of the first Go compile unit ("Go cmd/compile go1.26.11;
  * regabi"), or of the first CU when none is Go; NULL if none. */
 const char *hc_dwarf_producer(const struct hc_dwarf *d);
