@@ -102,6 +102,13 @@ struct hc_error *hc_elffile_read(const struct hc_elffile *f, uint64_t addr,
 const void *hc_elffile_ptr(const struct hc_elffile *f, uint64_t addr,
 			   size_t len);
 
+/**
+ * The file bytes at link-time address @p addr (not the bss part) and, in
+ * @p n_ret, how many bytes follow contiguously; NULL when none. Borrowed.
+ */
+const void *hc_elffile_bytes_at(const struct hc_elffile *f, uint64_t addr,
+				uint64_t *n_ret);
+
 /** The GNU build-id (NT_GNU_BUILD_ID), borrowed; false when absent. */
 bool hc_elffile_gnu_build_id(const struct hc_elffile *f, const uint8_t **id_ret,
 			     size_t *len_ret);

@@ -57,6 +57,14 @@ struct hc_error *hc_file_open(const char *path, uint64_t max_size,
 struct hc_error *hc_file_open_memory(const void *data, size_t size,
 				     const char *name, struct hc_file **ret);
 
+/**
+ * hc_file_open_memory() with a limit on the decompressed size (0 = 64 GiB),
+ * as hc_file_open() has: for fuzzers, where a small input may be a bomb.
+ */
+struct hc_error *hc_file_open_memory_limit(const void *data, size_t size,
+					   const char *name, uint64_t max_size,
+					   struct hc_file **ret);
+
 /** Which compression @p data starts with. */
 enum hc_compression hc_file_detect(const void *data, size_t size);
 

@@ -1,1 +1,209 @@
-/* placeholder */
+/*
+ * The target's address space: see include/hmapcore/aspace.h.
+ *
+ * Which source holds an address:
+ *  - the core, for bytes its segment holds (offset < p_filesz, present);
+ *  - else the executable's file bytes (at addr - bias), when the core has
+ *    no bytes there because it did not dump them (p_filesz == 0, or past
+ *    p_filesz, or no segment at all), or when a read-only segment was cut
+ *    off by truncation (read-only file-backed memory equals the file).
+ *    A writable segment lost to truncation is a FAULT: the executable's
+ *    initial .data would be a lie.
+ */
+#include "config.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/aspace.h"
+
+struct hc_aspace {
+	const struct hc_core *core;
+	const uint8_t *core_data;
+	const struct hc_elffile *exe;
+	uint64_t bias;
+};
+
+struct hc_error *hc_aspace_create(const struct hc_core *core,
+				  const struct hc_elffile *exe, uint64_t bias,
+				  struct hc_aspace **ret)
+{
+	if (!core)
+		return hc_error_create(HC_ERROR_INVALID_ARG,
+				       "an address space needs a core");
+	struct hc_aspace *as = calloc(1, sizeof(*as));
+	if (!as)
+		return &hc_error_nomem;
+	as->core = core;
+	as->core_data = hc_core_file(core)->data;
+	as->exe = exe;
+	as->bias = bias;
+	*ret = as;
+	return NULL;
+}
+
+void hc_aspace_destroy(struct hc_aspace *as)
+{
+	free(as);
+}
+
+/* Bytes from @p addr (in no core segment) to the next core segment. */
+static uint64_t gap_size(const struct hc_core *core, uint64_t addr)
+{
+	size_t n;
+	const struct hc_core_segment *segs = hc_core_segments(core, &n);
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (segs[mid].vaddr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? segs[lo].vaddr - addr : UINT64_MAX;
+}
+
+/*
+ * Where the byte at @p addr lives: a pointer and how many bytes follow
+ * contiguously in that buffer, or NULL. Allocates nothing.
+ */
+static const uint8_t *locate(const struct hc_aspace *as, uint64_t addr,
+			     uint64_t *n_ret)
+{
+	const struct hc_core_segment *s = hc_core_segment_for(as->core, addr);
+	uint64_t limit = UINT64_MAX; // bytes until the core segment ends
+	if (s) {
+		uint64_t k = addr - s->vaddr;
+		if (k < s->avail) {
+			*n_ret = s->avail - k;
+			return as->core_data + s->offset + k;
+		}
+		bool not_dumped = k >= s->filesz;
+		if (!not_dumped && (s->flags & PF_W))
+			return NULL;
+		limit = s->memsz - k;
+	} else {
+		limit = gap_size(as->core, addr);
+	}
+	if (!as->exe)
+		return NULL;
+	uint64_t n;
+	const uint8_t *p = hc_elffile_bytes_at(as->exe, addr - as->bias, &n);
+	if (!p)
+		return NULL;
+	// Do not let exe bytes cover core bytes that follow in this segment.
+	if (n > limit)
+		n = limit;
+	*n_ret = n;
+	return p;
+}
+
+struct hc_error *hc_aspace_read(const struct hc_aspace *as, uint64_t addr,
+				void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t n;
+		const uint8_t *p = locate(as, addr, &n);
+		if (!p) {
+			const struct hc_core_segment *s =
+				hc_core_segment_for(as->core, addr);
+			if (!s)
+				return hc_error_fault(addr, "address not mapped");
+			if (addr - s->vaddr < s->filesz)
+				return hc_error_fault(addr,
+						      "memory missing from the truncated core");
+			return hc_error_fault(addr,
+					      "memory not in the core or the executable");
+		}
+		if (n > len)
+			n = len;
+		memcpy(out, p, (size_t)n);
+		out += n;
+		addr += n;
+		len -= (size_t)n;
+		if (len && addr == 0)
+			return hc_error_fault(addr, "read wraps the address space");
+	}
+	return NULL;
+}
+
+const void *hc_aspace_ptr(const struct hc_aspace *as, uint64_t addr,
+			  size_t len)
+{
+	uint64_t n;
+	const uint8_t *p = locate(as, addr, &n);
+	return p && n >= len ? p : NULL;
+}
+
+bool hc_aspace_readable(const struct hc_aspace *as, uint64_t addr)
+{
+	uint64_t n;
+	return locate(as, addr, &n) != NULL;
+}
+
+struct hc_error *hc_aspace_read_u8(const struct hc_aspace *as, uint64_t addr,
+				   uint8_t *ret)
+{
+	return hc_aspace_read(as, addr, ret, 1);
+}
+
+struct hc_error *hc_aspace_read_u16(const struct hc_aspace *as, uint64_t addr,
+				    uint16_t *ret)
+{
+	uint8_t b[2];
+	struct hc_error *err = hc_aspace_read(as, addr, b, sizeof(b));
+	if (err)
+		return err;
+	*ret = (uint16_t)(b[0] | b[1] << 8);
+	return NULL;
+}
+
+struct hc_error *hc_aspace_read_u32(const struct hc_aspace *as, uint64_t addr,
+				    uint32_t *ret)
+{
+	uint8_t b[4];
+	struct hc_error *err = hc_aspace_read(as, addr, b, sizeof(b));
+	if (err)
+		return err;
+	*ret = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+	return NULL;
+}
+
+struct hc_error *hc_aspace_read_u64(const struct hc_aspace *as, uint64_t addr,
+				    uint64_t *ret)
+{
+	uint8_t b[8];
+	struct hc_error *err = hc_aspace_read(as, addr, b, sizeof(b));
+	if (err)
+		return err;
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	*ret = v;
+	return NULL;
+}
+
+struct hc_error *hc_aspace_read_bytes(const struct hc_aspace *as, uint64_t addr,
+				      uint64_t len, uint64_t max, char **ret)
+{
+	if (len > max || len >= SIZE_MAX)
+		return hc_error_create(HC_ERROR_BAD_DATA,
+				       "string of %llu bytes at 0x%llx is longer than %llu",
+				       (unsigned long long)len,
+				       (unsigned long long)addr,
+				       (unsigned long long)max);
+	char *s = malloc((size_t)len + 1);
+	if (!s)
+		return &hc_error_nomem;
+	struct hc_error *err = hc_aspace_read(as, addr, s, (size_t)len);
+	if (err) {
+		free(s);
+		return err;
+	}
+	s[len] = '\0';
+	*ret = s;
+	return NULL;
+}

@@ -1,1 +1,514 @@
-/* placeholder */
+/*
+ * Input files: see include/hmapcore/file.h.
+ *
+ * An uncompressed file is mapped MAP_PRIVATE with PROT_READ|PROT_WRITE: the
+ * file itself is never written (private mappings are copy-on-write), but
+ * libelf may patch its in-memory section headers (elf_compress() does, when
+ * libdw decompresses .debug_* sections), and that must not fault.
+ *
+ * A compressed file is decompressed into an anonymous mapping that grows
+ * with mremap() (no copy on growth) and is trimmed to the final size.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "hmapcore/file.h"
+
+enum map_kind {
+	MAP_KIND_NONE,     /* empty file, or borrowed memory */
+	MAP_KIND_FILE,     /* mmap of the file */
+	MAP_KIND_ANON,     /* decompressed into an anonymous mapping */
+};
+
+static const uint64_t default_max_size = UINT64_C(64) << 30;
+static const size_t chunk_in = 1 << 20;
+
+const char *hc_compression_name(enum hc_compression c)
+{
+	switch (c) {
+	case HC_COMPRESSION_NONE:
+		return "none";
+	case HC_COMPRESSION_XZ:
+		return "xz";
+	case HC_COMPRESSION_ZSTD:
+		return "zstd";
+	case HC_COMPRESSION_GZIP:
+		return "gzip";
+	}
+	return "unknown";
+}
+
+enum hc_compression hc_file_detect(const void *data, size_t size)
+{
+	static const uint8_t xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+	static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	static const uint8_t gzip_magic[2] = {0x1f, 0x8b};
+	const uint8_t *p = data;
+	if (size >= sizeof(xz_magic) && !memcmp(p, xz_magic, sizeof(xz_magic)))
+		return HC_COMPRESSION_XZ;
+	if (size >= sizeof(zstd_magic) &&
+	    !memcmp(p, zstd_magic, sizeof(zstd_magic)))
+		return HC_COMPRESSION_ZSTD;
+	if (size >= sizeof(gzip_magic) &&
+	    !memcmp(p, gzip_magic, sizeof(gzip_magic)))
+		return HC_COMPRESSION_GZIP;
+	return HC_COMPRESSION_NONE;
+}
+
+/* ---------------------------------------------------------------- output */
+
+/* A growing anonymous mapping that receives decompressed bytes. */
+struct outbuf {
+	uint8_t *data;
+	size_t size;
+	size_t cap;
+	uint64_t max;
+	const char *what;
+};
+
+static size_t page_round(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	return (n + page - 1) & ~(page - 1);
+}
+
+static struct hc_error *outbuf_init(struct outbuf *o, size_t hint,
+				    uint64_t max, const char *what)
+{
+	size_t cap = hint < (1 << 20) ? (1 << 20) : hint;
+	if (cap > max && max >= 4096)
+		cap = (size_t)max;
+	cap = page_round(cap);
+	void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return hc_error_os(errno, "allocating %zu bytes for %s data",
+				   cap, what);
+	o->data = p;
+	o->size = 0;
+	o->cap = cap;
+	o->max = max;
+	o->what = what;
+	return NULL;
+}
+
+static void outbuf_deinit(struct outbuf *o)
+{
+	if (o->data)
+		munmap(o->data, o->cap);
+	o->data = NULL;
+}
+
+/* Make room for at least one more byte (doubling). */
+static struct hc_error *outbuf_grow(struct outbuf *o)
+{
+	if (o->size >= o->max)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "decompressed %s data exceeds the limit of %llu bytes",
+				       o->what, (unsigned long long)o->max);
+	if (o->size < o->cap)
+		return NULL;
+	if (o->cap > SIZE_MAX / 2)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "decompressed %s data too large", o->what);
+	size_t cap = o->cap * 2;
+	void *p = mremap(o->data, o->cap, cap, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED)
+		return hc_error_os(errno, "growing the buffer for %s data to %zu bytes",
+				   o->what, cap);
+	o->data = p;
+	o->cap = cap;
+	return NULL;
+}
+
+/* Bytes that may be written now without passing the size limit. */
+static size_t outbuf_room(const struct outbuf *o)
+{
+	size_t room = o->cap - o->size;
+	if ((uint64_t)room > o->max - o->size)
+		room = (size_t)(o->max - o->size);
+	return room;
+}
+
+/* Shrink to the final size and hand the mapping to @p file. */
+static void outbuf_finish(struct outbuf *o, struct hc_file *file)
+{
+	size_t want = page_round(o->size ? o->size : 1);
+	if (want < o->cap) {
+		void *p = mremap(o->data, o->cap, want, 0);
+		if (p != MAP_FAILED)
+			o->cap = want;
+	}
+	file->map = o->data;
+	file->map_size = o->cap;
+	file->map_kind = MAP_KIND_ANON;
+	file->data = o->data;
+	file->size = o->size;
+	o->data = NULL;
+}
+
+/* ---------------------------------------------------------------- decoders */
+
+static const char *lzma_msg(lzma_ret r)
+{
+	switch (r) {
+	case LZMA_MEM_ERROR:
+		return "out of memory";
+	case LZMA_FORMAT_ERROR:
+		return "not in xz format";
+	case LZMA_OPTIONS_ERROR:
+		return "unsupported options";
+	case LZMA_DATA_ERROR:
+		return "corrupt data";
+	case LZMA_BUF_ERROR:
+		return "unexpected end of input";
+	case LZMA_MEMLIMIT_ERROR:
+		return "memory limit reached";
+	default:
+		return "decoder error";
+	}
+}
+
+static struct hc_error *decode_xz(const uint8_t *in, size_t in_size,
+				  struct outbuf *o)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+#if LZMA_VERSION >= 50040000
+	// Multi-block files (xz -T0) decode in parallel; single-block ones
+	// (xz -T1, the fixtures) decode as with lzma_stream_decoder().
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	lzma_mt mt = {
+		.flags = LZMA_CONCATENATED,
+		.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (uint32_t)cpus,
+		.memlimit_threading = UINT64_C(1) << 30,
+		.memlimit_stop = UINT64_MAX,
+	};
+	lzma_ret r = lzma_stream_decoder_mt(&s, &mt);
+#else
+	lzma_ret r = lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED);
+#endif
+	if (r != LZMA_OK)
+		return hc_error_create(HC_ERROR_BAD_DATA, "xz: %s", lzma_msg(r));
+	s.next_in = in;
+	s.avail_in = in_size;
+	struct hc_error *err = NULL;
+	for (;;) {
+		if (!outbuf_room(o) && (err = outbuf_grow(o)))
+			break;
+		s.next_out = o->data + o->size;
+		s.avail_out = outbuf_room(o);
+		size_t before = s.avail_out;
+		r = lzma_code(&s, s.avail_in ? LZMA_RUN : LZMA_FINISH);
+		o->size += before - s.avail_out;
+		if (r == LZMA_STREAM_END)
+			break;
+		if (r != LZMA_OK) {
+			err = hc_error_create(HC_ERROR_BAD_DATA,
+					      "corrupt xz data at compressed offset %llu: %s",
+					      (unsigned long long)s.total_in,
+					      lzma_msg(r));
+			break;
+		}
+	}
+	lzma_end(&s);
+	return err;
+}
+
+static struct hc_error *decode_zstd(const uint8_t *in, size_t in_size,
+				    struct outbuf *o)
+{
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	if (!ds)
+		return &hc_error_nomem;
+	ZSTD_initDStream(ds);
+	ZSTD_inBuffer ib = {in, in_size, 0};
+	struct hc_error *err = NULL;
+	size_t last = 1;
+	for (;;) {
+		if (!outbuf_room(o) && (err = outbuf_grow(o)))
+			break;
+		ZSTD_outBuffer ob = {o->data + o->size, outbuf_room(o), 0};
+		last = ZSTD_decompressStream(ds, &ob, &ib);
+		o->size += ob.pos;
+		if (ZSTD_isError(last)) {
+			err = hc_error_create(HC_ERROR_BAD_DATA,
+					      "corrupt zstd data at compressed offset %zu: %s",
+					      ib.pos, ZSTD_getErrorName(last));
+			break;
+		}
+		// Done when all input is consumed and the last frame is
+		// complete (last == 0) and nothing is left buffered (the
+		// output buffer was not filled).
+		if (ib.pos == ib.size && ob.pos < ob.size) {
+			if (last != 0)
+				err = hc_error_create(HC_ERROR_BAD_DATA,
+						      "truncated zstd data (%zu compressed bytes)",
+						      ib.size);
+			break;
+		}
+	}
+	ZSTD_freeDStream(ds);
+	return err;
+}
+
+static struct hc_error *decode_gzip(const uint8_t *in, size_t in_size,
+				    struct outbuf *o)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return &hc_error_nomem;
+	struct hc_error *err = NULL;
+	size_t pos = 0;
+	for (;;) {
+		if (!outbuf_room(o) && (err = outbuf_grow(o)))
+			break;
+		// zlib counts in uInt: feed the input in chunks.
+		if (z.avail_in == 0) {
+			size_t n = in_size - pos;
+			if (n > chunk_in)
+				n = chunk_in;
+			z.next_in = (Bytef *)(in + pos);
+			z.avail_in = (uInt)n;
+			pos += n;
+		}
+		size_t room = outbuf_room(o);
+		if (room > chunk_in)
+			room = chunk_in;
+		z.next_out = o->data + o->size;
+		z.avail_out = (uInt)room;
+		int r = inflate(&z, Z_NO_FLUSH);
+		o->size += room - z.avail_out;
+		if (r == Z_STREAM_END) {
+			// Concatenated gzip members (what `cat a.gz b.gz`
+			// makes) are one stream, as gunzip reads them.
+			size_t rest = z.avail_in + (in_size - pos);
+			const uint8_t *next = z.next_in;
+			if (rest >= 2 && next[0] == 0x1f && next[1] == 0x8b) {
+				if (inflateReset(&z) != Z_OK) {
+					err = hc_error_create(HC_ERROR_BAD_DATA,
+							      "gzip: cannot reset");
+					break;
+				}
+				continue;
+			}
+			break;
+		}
+		if (r == Z_BUF_ERROR && z.avail_in == 0 && pos == in_size) {
+			err = hc_error_create(HC_ERROR_BAD_DATA,
+					      "truncated gzip data (%zu compressed bytes)",
+					      in_size);
+			break;
+		}
+		if (r != Z_OK && r != Z_BUF_ERROR) {
+			err = hc_error_create(HC_ERROR_BAD_DATA,
+					      "corrupt gzip data at compressed offset %lu: %s",
+					      (unsigned long)z.total_in,
+					      z.msg ? z.msg : "inflate error");
+			break;
+		}
+	}
+	inflateEnd(&z);
+	return err;
+}
+
+/* A guess of the decompressed size, so most inputs need no regrowth. */
+static size_t size_hint(enum hc_compression c, const uint8_t *in, size_t n)
+{
+	if (c == HC_COMPRESSION_ZSTD) {
+		unsigned long long s = ZSTD_getFrameContentSize(in, n);
+		if (s != ZSTD_CONTENTSIZE_UNKNOWN && s != ZSTD_CONTENTSIZE_ERROR &&
+		    s < (SIZE_MAX >> 1))
+			return (size_t)s + 1;
+	}
+	if (c == HC_COMPRESSION_GZIP && n >= 18) {
+		// ISIZE: the size modulo 2^32 of the last member.
+		uint32_t isize = (uint32_t)in[n - 4] | (uint32_t)in[n - 3] << 8 |
+				 (uint32_t)in[n - 2] << 16 |
+				 (uint32_t)in[n - 1] << 24;
+		if (isize >= n)
+			return (size_t)isize + 1;
+	}
+	// Cores compress very well: start at 8x and double.
+	return n > SIZE_MAX / 8 ? n : n * 8;
+}
+
+static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
+				   size_t in_size, uint64_t max,
+				   struct hc_file *file)
+{
+	const char *what = hc_compression_name(c);
+	struct outbuf o;
+	struct hc_error *err = outbuf_init(&o, size_hint(c, in, in_size), max,
+					   what);
+	if (err)
+		return err;
+	switch (c) {
+	case HC_COMPRESSION_XZ:
+		err = decode_xz(in, in_size, &o);
+		break;
+	case HC_COMPRESSION_ZSTD:
+		err = decode_zstd(in, in_size, &o);
+		break;
+	case HC_COMPRESSION_GZIP:
+		err = decode_gzip(in, in_size, &o);
+		break;
+	case HC_COMPRESSION_NONE:
+		break;
+	}
+	if (err) {
+		outbuf_deinit(&o);
+		return err;
+	}
+	outbuf_finish(&o, file);
+	file->compression = c;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- files */
+
+struct hc_error *hc_file_open(const char *path, uint64_t max_size,
+			      struct hc_file **ret)
+{
+	if (!max_size)
+		max_size = default_max_size;
+	struct hc_error *err = NULL;
+	struct hc_file *file = calloc(1, sizeof(*file));
+	if (!file)
+		return &hc_error_nomem;
+	file->path = strdup(path);
+	if (!file->path) {
+		err = &hc_error_nomem;
+		goto out_file;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = hc_error_os(errno, "opening %s", path);
+		goto out_file;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		err = hc_error_os(errno, "reading %s", path);
+		goto out_fd;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = hc_error_create(HC_ERROR_OS, "%s: not a regular file",
+				      path);
+		goto out_fd;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		err = hc_error_create(HC_ERROR_UNSUPPORTED,
+				      "%s: too large for this machine", path);
+		goto out_fd;
+	}
+	file->disk_size = (uint64_t)st.st_size;
+	size_t size = (size_t)st.st_size;
+	void *map = NULL;
+	if (size) {
+		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			   fd, 0);
+		if (map == MAP_FAILED) {
+			err = hc_error_os(errno, "mapping %s", path);
+			goto out_fd;
+		}
+	}
+	close(fd);
+	enum hc_compression c = hc_file_detect(map, size);
+	if (c == HC_COMPRESSION_NONE) {
+		if (size > max_size) {
+			munmap(map, size);
+			err = hc_error_create(HC_ERROR_UNSUPPORTED,
+					      "%s: larger than the limit of %llu bytes",
+					      path, (unsigned long long)max_size);
+			goto out_file;
+		}
+		file->map = map;
+		file->map_size = size;
+		file->map_kind = map ? MAP_KIND_FILE : MAP_KIND_NONE;
+		file->data = map ? map : (const uint8_t *)"";
+		file->size = size;
+		*ret = file;
+		return NULL;
+	}
+	madvise(map, size, MADV_SEQUENTIAL);
+	err = decompress(c, map, size, max_size, file);
+	munmap(map, size);
+	if (err) {
+		err = hc_error_prefix(err, "%s", path);
+		goto out_file;
+	}
+	*ret = file;
+	return NULL;
+
+out_fd:
+	close(fd);
+out_file:
+	hc_file_destroy(file);
+	return err;
+}
+
+struct hc_error *hc_file_open_memory_limit(const void *data, size_t size,
+					   const char *name, uint64_t max_size,
+					   struct hc_file **ret)
+{
+	if (!max_size)
+		max_size = default_max_size;
+	if (!name)
+		name = "<memory>";
+	struct hc_file *file = calloc(1, sizeof(*file));
+	if (!file)
+		return &hc_error_nomem;
+	file->path = strdup(name);
+	if (!file->path) {
+		free(file);
+		return &hc_error_nomem;
+	}
+	file->disk_size = size;
+	enum hc_compression c = hc_file_detect(data, size);
+	if (c == HC_COMPRESSION_NONE) {
+		if (size > max_size) {
+			hc_file_destroy(file);
+			return hc_error_create(HC_ERROR_UNSUPPORTED,
+					       "%s: larger than the limit of %llu bytes",
+					       name, (unsigned long long)max_size);
+		}
+		file->data = size ? data : (const uint8_t *)"";
+		file->size = size;
+		file->map_kind = MAP_KIND_NONE;
+		*ret = file;
+		return NULL;
+	}
+	struct hc_error *err = decompress(c, data, size, max_size, file);
+	if (err) {
+		hc_file_destroy(file);
+		return hc_error_prefix(err, "%s", name);
+	}
+	*ret = file;
+	return NULL;
+}
+
+struct hc_error *hc_file_open_memory(const void *data, size_t size,
+				     const char *name, struct hc_file **ret)
+{
+	return hc_file_open_memory_limit(data, size, name, 0, ret);
+}
+
+void hc_file_destroy(struct hc_file *file)
+{
+	if (!file)
+		return;
+	if (file->map_kind != MAP_KIND_NONE && file->map)
+		munmap(file->map, file->map_size);
+	free(file->path);
+	free(file);
+}
