@@ -168,6 +168,7 @@ static struct hc_error *open_exe(struct hc_target *t,
 		t->exe = unchecked;
 		t->exe_path = unchecked_path;
 		unchecked = NULL;
+		unchecked_path = NULL;
 		note(t, "build ids could not be compared (the core holds none)");
 	}
 	hc_elffile_destroy(unchecked);
@@ -218,6 +219,16 @@ static void find_types(struct hc_target *t)
 	t->types_addr = symbol_or_zero(t, "runtime.types");
 }
 
+static bool has_type(struct hc_dwarf *d, const char *name)
+{
+	const struct hc_type *ty;
+	if (!d)
+		return false;
+	struct hc_error *err = hc_dwarf_find_type(d, name, &ty);
+	hc_error_destroy(err);
+	return err == NULL;
+}
+
 static struct hc_error *open_go(struct hc_target *t)
 {
 	const struct hc_elf_section *sec;
@@ -264,12 +275,11 @@ static struct hc_error *open_go(struct hc_target *t)
 		t->pclntab = NULL;
 	}
 
-	/* Which map implementation: the DWARF types say it for sure. */
-	const struct hc_type *ty;
-	if (t->dwarf && !hc_dwarf_find_type(t->dwarf, "runtime.hmap", &ty)) {
+	/* Which map implementation: the DWARF types say it for sure (the
+	 * classic runtime/map.go is compiled out of Swiss builds). */
+	if (has_type(t->dwarf, "runtime.hmap")) {
 		t->maps = HC_MAPS_CLASSIC;
-	} else if (t->dwarf &&
-		   !hc_dwarf_find_type(t->dwarf, "internal/runtime/maps.Map", &ty)) {
+	} else if (has_type(t->dwarf, "internal/runtime/maps.Map")) {
 		t->maps = HC_MAPS_SWISS;
 	} else if (t->go_major == 1 && t->go_minor >= 24) {
 		bool noswiss = strstr(t->goexperiment, "noswissmap") ||
@@ -316,10 +326,8 @@ struct hc_error *hc_target_open(const char *core_path,
 		goto out;
 	}
 	err = hc_core_open_path(core_path, &t->core);
-	if (err) {
-		err = hc_error_prefix(err, "%s", core_path);
+	if (err)
 		goto out;
-	}
 	uint64_t expected, actual;
 	if (hc_core_truncation(t->core, &expected, &actual))
 		note(t, "the core is truncated: %" PRIu64 " of %" PRIu64
@@ -327,8 +335,12 @@ struct hc_error *hc_target_open(const char *core_path,
 		     actual, expected, expected - actual);
 
 	err = open_exe(t, opts);
-	if (err)
+	if (err) {
+		if (hc_core_truncation(t->core, &expected, &actual))
+			err = hc_error_prefix(err, "the core is truncated (%" PRIu64
+					      " of %" PRIu64 " bytes)", actual, expected);
 		goto out;
+	}
 	if (hc_elffile_arch(t->exe) != hc_core_arch(t->core)) {
 		err = hc_error_create(HC_ERROR_INVALID_ARG,
 				      "the executable is %s but the core is %s",
