@@ -1,0 +1,3 @@
+module hmapcore.fixture/gallery
+
+go 1.19

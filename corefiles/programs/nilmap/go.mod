@@ -1,0 +1,3 @@
+module hmapcore.fixture/nilmap
+
+go 1.19

@@ -1,0 +1,3 @@
+module hmapcore.fixture/segv
+
+go 1.19
