@@ -222,7 +222,9 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 					  c->fatal_message);
 		if (c->panic_message) {
 			hc_strbuf_appendf(sb, "panic       %s", c->panic_message);
-			if (c->panic_type)
+			/* preprintpanics turns error values into their text, so
+			 * "string" says nothing; other types are worth a word. */
+			if (c->panic_type && strcmp(c->panic_type, "string") != 0)
 				hc_strbuf_appendf(sb, " [%s]", c->panic_type);
 			hc_strbuf_appends(sb, "\n");
 		}

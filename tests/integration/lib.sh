@@ -37,6 +37,14 @@ traceback_first_goid() {
 		grep -v '^0$' | head -n 1
 }
 
+# Goroutines the runtime printed as [running] with a stack of their own: the
+# ones that died (when two writers race, both may call fatal and both print).
+traceback_crashed_goids() {
+	awk '/^goroutine [0-9]+ .*\[running\]:$/ { id = $2; next }
+	     id != "" { if ($0 !~ /stack unavailable/) print id; id = "" }' "$1" |
+		grep -v '^0$' | sort -un
+}
+
 finish() {
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
