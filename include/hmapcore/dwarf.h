@@ -121,6 +121,17 @@ struct hc_error *hc_dwarf_find_variable(struct hc_dwarf *d, const char *name,
 					uint64_t *addr_ret,
 					const struct hc_type **type_ret);
 
+/**
+ * The type whose DW_AT_go_runtime_type is @p offset (the descriptor's
+ * address minus moduledata.types). The reverse index is built on the first
+ * call by one more pass over the top-level type DIEs; a non-typedef DIE is
+ * preferred, as in hc_dwarf_find_type().
+ * @return NULL; NOT_FOUND; DWARF; NOMEM.
+ */
+struct hc_error *hc_dwarf_find_type_by_runtime_type(struct hc_dwarf *d,
+						    uint64_t offset,
+						    const struct hc_type **ret);
+
 /** A DW_TAG_constant's value ("runtime._Grunning"). */
 struct hc_error *hc_dwarf_find_constant(struct hc_dwarf *d, const char *name,
 					int64_t *ret);

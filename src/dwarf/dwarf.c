@@ -71,6 +71,8 @@ HC_DEFINE_HASH_MAP(type_memo, uint64_t, struct type_node *, hc_hash_u64,
 		   hc_eq_u64)
 HC_DEFINE_VECTOR(node_vector, struct type_node *)
 HC_DEFINE_VECTOR(member_vector, struct hc_member)
+HC_DEFINE_HASH_MAP(rtype_map, uint64_t, struct type_ref, hc_hash_u64,
+		   hc_eq_u64)
 
 struct hc_dwarf {
 	Dwarf *dw;
@@ -84,6 +86,9 @@ struct hc_dwarf {
 	bool big_endian;
 	int version;
 	size_t num_cus;
+	/* DW_AT_go_runtime_type -> type DIE, built on first use. */
+	bool rtypes_built;
+	struct rtype_map rtypes;
 };
 
 /* ------------------------------------------------------------ index pass */
@@ -275,6 +280,7 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 	u64_name_map_init(&d->constants);
 	u64_name_map_init(&d->functions);
 	type_memo_init(&d->memo);
+	rtype_map_init(&d->rtypes);
 
 	const char *ident = elf_getident(elf, NULL);
 	d->big_endian = ident && ident[EI_DATA] == ELFDATA2MSB;
@@ -344,6 +350,7 @@ void hc_dwarf_destroy(struct hc_dwarf *d)
 		free(n);
 	}
 	type_memo_deinit(&d->memo);
+	rtype_map_deinit(&d->rtypes);
 	u64_name_map_deinit(&d->functions);
 	u64_name_map_deinit(&d->constants);
 	index_name_map_deinit(&d->variables_by_name);
@@ -920,4 +927,87 @@ int hc_dwarf_version(const struct hc_dwarf *d)
 size_t hc_dwarf_num_cus(const struct hc_dwarf *d)
 {
 	return d->num_cus;
+}
+
+/* ------------------------------------------------ runtime type reverse */
+
+/* DW_AT_go_runtime_type of @p die (DW_FORM_addr, or a constant). */
+static bool runtime_type_attr(Dwarf_Die *die, uint64_t *ret)
+{
+	Dwarf_Attribute attr;
+	if (!dwarf_attr(die, DW_AT_go_runtime_type, &attr))
+		return false;
+	Dwarf_Addr a;
+	Dwarf_Word w;
+	int form = dwarf_whatform(&attr);
+	if (form == DW_FORM_addr || form == DW_FORM_addrx) {
+		if (dwarf_formaddr(&attr, &a) != 0)
+			return false;
+		*ret = a;
+		return true;
+	}
+	if (dwarf_formudata(&attr, &w) != 0)
+		return false;
+	*ret = w;
+	return true;
+}
+
+static struct hc_error *build_rtypes(struct hc_dwarf *d)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie;
+	int r;
+	while ((r = dwarf_get_units(d->dw, cu, &cu, &version, &unit_type,
+				    &cudie, NULL)) == 0) {
+		if (unit_type != DW_UT_compile && unit_type != DW_UT_partial)
+			continue;
+		Dwarf_Die child;
+		int c = dwarf_child(&cudie, &child);
+		for (; c == 0; c = dwarf_siblingof(&child, &child)) {
+			int tag = dwarf_tag(&child);
+			uint64_t rt;
+			if (!is_indexed_type_tag(tag) ||
+			    !runtime_type_attr(&child, &rt) || !rt)
+				continue;
+			struct type_ref ref = {
+				.off = dwarf_dieoffset(&child),
+				.is_typedef = tag == DW_TAG_typedef,
+			};
+			bool existed;
+			if (!rtype_map_insert(&d->rtypes, rt, ref, &existed))
+				return &hc_error_nomem;
+			if (existed) {
+				struct type_ref *old =
+					rtype_map_search(&d->rtypes, rt);
+				if (old->is_typedef && !ref.is_typedef)
+					*old = ref;
+			}
+		}
+		if (c < 0)
+			return hc_error_dwarf("reading compile unit at 0x%" PRIx64,
+					      (uint64_t)dwarf_dieoffset(&cudie));
+	}
+	if (r < 0)
+		return hc_error_dwarf("reading compile units");
+	return NULL;
+}
+
+struct hc_error *hc_dwarf_find_type_by_runtime_type(struct hc_dwarf *d,
+						    uint64_t offset,
+						    const struct hc_type **ret)
+{
+	if (!d->rtypes_built) {
+		struct hc_error *err = build_rtypes(d);
+		if (err)
+			return err;
+		d->rtypes_built = true;
+	}
+	struct type_ref *ref = rtype_map_search(&d->rtypes, offset);
+	if (!ref)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no type with runtime type 0x%" PRIx64,
+				       offset);
+	return resolve_offset(d, ref->off, ret);
 }

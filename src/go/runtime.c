@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hmapcore/runtime.h"
+#include "hmapcore/value.h"
 #include "hmapcore/strbuf.h"
 
 /* A struct field located through DWARF. */
@@ -474,44 +475,9 @@ static void map_threads(struct hc_runtime *rt,
 static char *type_name(const struct hc_runtime_source *src, uint64_t typ,
 		       uint8_t *kind_ret)
 {
-	uint8_t hdr[48];
-	if (!src->types_addr || hc_aspace_read(src->as, typ, hdr, sizeof(hdr)))
+	if (!src->types_addr)
 		return NULL;
-	uint8_t tflag = hdr[20];
-	*kind_ret = hdr[23] & 0x1f;
-	int32_t str = (int32_t)((uint32_t)hdr[40] | (uint32_t)hdr[41] << 8 |
-				(uint32_t)hdr[42] << 16 | (uint32_t)hdr[43] << 24);
-	uint64_t p = src->types_addr + (uint64_t)(int64_t)str;
-	uint8_t nb[11];
-	struct hc_error *err = hc_aspace_read(src->as, p, nb, sizeof(nb));
-	if (err) {
-		hc_error_destroy(err);
-		return NULL;
-	}
-	uint64_t len = 0;
-	unsigned shift = 0, i = 1;
-	for (; i < sizeof(nb); i++, shift += 7) {
-		len |= (uint64_t)(nb[i] & 0x7f) << shift;
-		if (!(nb[i] & 0x80))
-			break;
-	}
-	if (i >= sizeof(nb) || len == 0 || len > 4096)
-		return NULL;
-	char *raw;
-	err = hc_aspace_read_bytes(src->as, p + i + 1, len, 4096, &raw);
-	if (err) {
-		hc_error_destroy(err);
-		return NULL;
-	}
-	const char *s = raw;
-	size_t n = len;
-	if ((tflag & 2) && n > 0 && s[0] == '*') {
-		s++;
-		n--;
-	}
-	char *name = escaped(s, n);
-	free(raw);
-	return name;
+	return hc_value_type_name(src->as, src->types_addr, typ, kind_ret);
 }
 
 enum { KIND_STRING = 24, KIND_PTR = 22 };
