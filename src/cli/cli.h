@@ -25,6 +25,13 @@ struct hc_cli {
 	enum hc_format format;
 	bool format_given;
 	bool ignore_build_id;
+	/* goroutines / threads */
+	bool stacks;
+	bool group;
+	bool goid_given;
+	unsigned long long goid;
+	const char *state;
+	const char *func_filter;
 	int argc;
 	char **argv;
 };
@@ -36,5 +43,7 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli);
 bool hc_cli_write(const char *s, size_t n);
 
 int hc_cmd_info(const struct hc_cli *cli);
+int hc_cmd_goroutines(const struct hc_cli *cli);
+int hc_cmd_threads(const struct hc_cli *cli);
 
 #endif /* HMAPCORE_CLI_H */

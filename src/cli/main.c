@@ -17,11 +17,19 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  info          summary: Go version, arch, threads, goroutines by state,\n"
 	"                signal, fatal error or panic (the default command)\n"
+	"  goroutines    every goroutine: id, state, top frame, created by;\n"
+	"                --format go prints the Go runtime's own traceback\n"
+	"  threads       OS threads: tid, PC, function, M and goroutine\n"
 	"\n"
 	"Options:\n"
 	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
 	"                       else exe, exe.xz or the process name beside the core)\n"
-	"  -f, --format FMT     text (default) or json\n"
+	"  -f, --format FMT     text (default), json, or go (goroutines)\n"
+	"      --stacks         goroutines/threads: show the frames\n"
+	"      --group          goroutines: group identical stacks\n"
+	"  -g, --goroutine ID   goroutines: only goroutine ID\n"
+	"      --state S        goroutines: status or wait reason containing S\n"
+	"      --filter F       goroutines: with a frame whose function has F\n"
 	"      --ignore-build-id  use --exe even if its build id differs\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        the version\n"
@@ -71,12 +79,19 @@ static const struct {
 	int (*run)(const struct hc_cli *cli);
 } commands[] = {
 	{"info", hc_cmd_info},
+	{"goroutines", hc_cmd_goroutines},
+	{"threads", hc_cmd_threads},
 };
 
 static const struct option long_options[] = {
 	{"exe", required_argument, NULL, 'e'},
 	{"format", required_argument, NULL, 'f'},
 	{"ignore-build-id", no_argument, NULL, 'I'},
+	{"stacks", no_argument, NULL, 'S'},
+	{"group", no_argument, NULL, 'G'},
+	{"goroutine", required_argument, NULL, 'g'},
+	{"state", required_argument, NULL, 's'},
+	{"filter", required_argument, NULL, 'F'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -89,7 +104,7 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, struct hc_cli *cli)
 {
 	int c;
-	while ((c = getopt_long(argc, argv, "+e:f:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:f:g:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->exe_path = optarg;
@@ -101,6 +116,27 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli)
 			break;
 		case 'I':
 			cli->ignore_build_id = true;
+			break;
+		case 'S':
+			cli->stacks = true;
+			break;
+		case 'G':
+			cli->group = true;
+			break;
+		case 'g': {
+			char *end;
+			errno = 0;
+			cli->goid = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end)
+				return usage("-g wants a goroutine id");
+			cli->goid_given = true;
+			break;
+		}
+		case 's':
+			cli->state = optarg;
+			break;
+		case 'F':
+			cli->func_filter = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

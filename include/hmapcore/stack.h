@@ -1,0 +1,223 @@
+/**
+ * @file stack.h
+ * Stack unwinding of goroutines and threads from a core (layer L3, go).
+ *
+ * Follows what the Go runtime's own unwinder does (src/runtime/traceback.go
+ * `unwinder`, go1.21+; `gentraceback`, go1.19): the frame size comes from
+ * the pcsp table (amd64: fp = sp + spdelta + 8, return address at fp-8;
+ * arm64: fp = sp + spdelta, the saved LR at *sp once the prologue ran),
+ * inlined calls are expanded from the inline tree (FUNCDATA_InlTree with
+ * PCDATA_InlTreeIndex, src/runtime/symtabinl.go go1.20+, symtab.go
+ * go1.18-1.19), and the walk stops at TopFrame functions (goexit, mstart,
+ * rt0_go, sigtramp...), SPWRITE functions (mcall, morestack, gogo) and a
+ * zero return address.
+ *
+ * Beyond what the runtime's goroutine dump does, a walk may follow stack
+ * switches (HC_UNWIND_JUMP_STACK): `systemstack` and `morestack` on an M's
+ * g0 continue on m.curg's stack (unwinder.resolveInternal), and the signal
+ * frame after `runtime.sigtramp` continues from the registers saved in the
+ * kernel's ucontext (HC_UNWIND_SIGNAL_FRAMES). Thread stacks use both.
+ *
+ * Every walk is bounded (HC_STACK_MAX_FRAMES physical frames, the stack
+ * pointer must not move down) and never fails on bad target data: the
+ * frames found so far are kept and the reason the walk stopped early is
+ * recorded in hc_stack.error.
+ *
+ * The unwinder borrows the address space, the pclntab and the runtime
+ * model it was created from; frames borrow function and file names from
+ * the pclntab.
+ */
+#ifndef HMAPCORE_STACK_H
+#define HMAPCORE_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmapcore/aspace.h"
+#include "hmapcore/core.h"
+#include "hmapcore/error.h"
+#include "hmapcore/pclntab.h"
+#include "hmapcore/runtime.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/vector.h"
+
+/** Upper bound on physical frames per walk. */
+enum { HC_STACK_MAX_FRAMES = 10000 };
+
+/** Which kind of stack a frame lives on. */
+enum hc_stack_kind {
+	HC_STACK_UNKNOWN,
+	/** A user goroutine's stack (g.stack). */
+	HC_STACK_USER,
+	/** An M's scheduling stack (m.g0). */
+	HC_STACK_G0,
+	/** An M's signal stack (m.gsignal). */
+	HC_STACK_GSIGNAL,
+};
+
+/** "user", "g0", "gsignal" or "?". */
+const char *hc_stack_kind_name(enum hc_stack_kind k);
+
+/** One logical frame: a physical frame, or a call inlined into one. */
+struct hc_frame {
+	/** Function name as in the pclntab (borrowed; "?" when unknown). */
+	const char *func;
+	/** File and line (borrowed; "?" and 0 when unknown). */
+	const char *file;
+	int32_t line;
+	/** The physical frame's PC (a return address unless @ref trap). */
+	uint64_t pc;
+	/** PC used for symbolization: pc-1 for return addresses (the CALL),
+	 * pc for trapped frames, the call site for outer inlined frames. */
+	uint64_t sym_pc;
+	/** The physical frame's entry, SP, FP (caller's SP) and argument
+	 * pointer (fp on amd64, fp+8 on arm64). */
+	uint64_t entry;
+	uint64_t sp;
+	uint64_t fp;
+	uint64_t argp;
+	/** The g whose stack holds the frame (0 when unknown), and its kind. */
+	uint64_t g_addr;
+	enum hc_stack_kind stack_kind;
+	/** Index of the physical frame this logical frame belongs to. */
+	uint32_t phys;
+	/** A call inlined into the physical frame (all but its last logical
+	 * frame). */
+	bool inlined;
+	/** The PC came from a trap (signal context, or the frame that called
+	 * sigpanic / asyncPreempt), not from a CALL. */
+	bool trap;
+};
+
+HC_DEFINE_VECTOR(hc_frame_vec, struct hc_frame)
+
+struct hc_stack {
+	/** Innermost first. */
+	struct hc_frame_vec frames;
+	/** Why the walk stopped before a top frame (malloc'd), NULL when it
+	 * ended normally. */
+	char *error;
+};
+
+void hc_stack_init(struct hc_stack *s);
+void hc_stack_deinit(struct hc_stack *s);
+
+/** Walk options (bit set). */
+enum {
+	/** Follow systemstack/morestack from g0 to m.curg. */
+	HC_UNWIND_JUMP_STACK = 1,
+	/** Continue past runtime.sigtramp from the saved ucontext. */
+	HC_UNWIND_SIGNAL_FRAMES = 2,
+};
+
+/** Inputs of the unwinder (all borrowed). */
+struct hc_unwind_source {
+	const struct hc_aspace *as;
+	struct hc_pclntab *pclntab;
+	enum hc_arch arch;
+	/** moduledata.gofunc, the base of funcdata offsets; 0 when unknown
+	 * (then inlined calls are not expanded and arguments not decoded). */
+	uint64_t gofunc;
+	/** Go minor version (19, 21, ...): inline tree layout and names. */
+	int go_minor;
+	/** Runtime model for stack switches and thread mapping; may be NULL. */
+	const struct hc_runtime *rt;
+	/** The core, for thread registers; may be NULL. */
+	const struct hc_core *core;
+};
+
+struct hc_unwinder;
+
+/** @param[out] ret owned by the caller (hc_unwinder_destroy()). */
+struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
+				    struct hc_unwinder **ret);
+void hc_unwinder_destroy(struct hc_unwinder *u);
+
+/** Registers to start a walk from. */
+struct hc_unwind_regs {
+	uint64_t pc, sp, fp, lr;
+	/** The PC is from a trap: do not back up to the CALL. */
+	bool trap;
+	/** The g whose stack @ref sp is on (0: find it from the runtime). */
+	uint64_t g_addr;
+	/** The walk starts at a syscall's saved pc/sp (SPWRITE ignored in the
+	 * first frame, as the runtime does). */
+	bool syscall;
+};
+
+/**
+ * Walk a stack from @p regs, appending logical frames to @p stack (which
+ * the caller initialised). Bad data ends the walk with stack->error set.
+ * @return NULL; NOMEM only.
+ */
+struct hc_error *hc_unwind_regs(struct hc_unwinder *u,
+				const struct hc_unwind_regs *regs,
+				unsigned flags, struct hc_stack *stack);
+
+/**
+ * Unwind a goroutine. Parked goroutines start from g.syscallsp/pc when set,
+ * else g.sched (what traceback1/unwinder.initAt do); a running goroutine
+ * from the registers of the thread whose M runs it, crossing the g0 and
+ * signal stacks, keeping only the frames on the goroutine's own stack
+ * (falling back to g.sched when no thread is found).
+ * @return NULL; NOMEM only (bad data ends up in stack->error).
+ */
+struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
+				     const struct hc_goroutine *g,
+				     struct hc_stack *stack);
+
+/**
+ * Unwind thread @p index of the core from its registers through every
+ * stack it crosses (gsignal, g0, the user goroutine).
+ */
+struct hc_error *hc_unwind_thread(struct hc_unwinder *u, size_t index,
+				  struct hc_stack *stack);
+
+/**
+ * Append the argument words of physical frame @p f as the runtime's
+ * printArgs does (traceback.go, FUNCDATA_ArgInfo/ArgLiveInfo with
+ * PCDATA_ArgLiveIndex): "0x1, {0x2, 0x3}, 0x4?", "..." for inlined frames,
+ * "" when the function has no ArgInfo. Unreadable words print as "?".
+ * @return false on out of memory.
+ */
+bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *f,
+			  struct hc_strbuf *out);
+
+/** The kind of stack @p sp is on for the runtime model, and its g. */
+enum hc_stack_kind hc_unwind_stack_of(const struct hc_unwinder *u,
+				      uint64_t sp, uint64_t *g_ret);
+
+struct hc_target;
+
+/**
+ * An unwinder for a whole target: its memory, pclntab, runtime model, core
+ * threads, and moduledata.gofunc read through DWARF
+ * (`runtime.firstmoduledata`, member `gofunc`, go1.18+).
+ * @param[out] ret owned by the caller (hc_unwinder_destroy()); borrows @p t.
+ * @return NULL; NOT_FOUND when the target has no pclntab; NOMEM.
+ */
+struct hc_error *hc_unwinder_create_target(const struct hc_target *t,
+					   struct hc_unwinder **ret);
+
+/* ------------------------------------------------------------ low level */
+
+/** A decoded inline tree entry (go1.18-1.19 and go1.20+ layouts). */
+struct hc_inlined_call {
+	uint8_t funcid;
+	int32_t name_off;
+	int32_t parent_pc;
+	int32_t start_line;
+};
+
+/**
+ * Decode entry @p index of an inline tree at @p tree_addr
+ * (go1.20+: {funcID u8, _ [3]byte, nameOff, parentPc, startLine int32},
+ * 16 bytes; go1.18-1.19: {parent int16, funcID u8, _ byte, file, line,
+ * func_, parentPc int32}, 20 bytes).
+ */
+struct hc_error *hc_inltree_entry(const struct hc_aspace *as, int go_minor,
+				  uint64_t tree_addr, int32_t index,
+				  struct hc_inlined_call *ret);
+
+#endif /* HMAPCORE_STACK_H */

@@ -1,0 +1,73 @@
+/**
+ * @file traceback.h
+ * Goroutine and thread stacks as text (layer L5, report).
+ *
+ * Three shapes:
+ * - HC_FORMAT_GO: the Go runtime's own GOTRACEBACK=crash dump
+ *   (src/runtime/traceback.go goroutineheader, traceback2, printArgs,
+ *   printcreatedby of the target's Go version): the crashing goroutine
+ *   first, starting at the caller of fatalthrow/fatalpanic as dopanic_m
+ *   prints it, then every other goroutine in allgs order; goroutines
+ *   running on another thread print "stack unavailable", as the runtime
+ *   does.
+ * - HC_FORMAT_TEXT: a compact table (id, state, top user frame, created
+ *   by), with the frames under each row when asked, or grouped by identical
+ *   stacks (count and ids).
+ * - HC_FORMAT_JSON: every goroutine with its frames.
+ *
+ * Strings from the core (names, files) are escaped. Writers return false
+ * only on out of memory.
+ */
+#ifndef HMAPCORE_TRACEBACK_H
+#define HMAPCORE_TRACEBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hmapcore/error.h"
+#include "hmapcore/info.h"
+#include "hmapcore/stack.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/target.h"
+
+struct hc_traceback_options {
+	/** Text: the frames under each goroutine. */
+	bool stacks;
+	/** Text/JSON: group goroutines with identical stacks. */
+	bool group;
+	/** Only goroutine @ref goid. */
+	bool one;
+	uint64_t goid;
+	/** Only goroutines whose status or wait reason contains this. */
+	const char *state;
+	/** Only goroutines with a frame whose function contains this. */
+	const char *func;
+};
+
+/**
+ * Write the goroutines of @p t in @p format (text, json or go).
+ * @return NULL; NOT_FOUND when the target has no runtime model or
+ * pclntab; UNSUPPORTED for another format; NOMEM.
+ */
+struct hc_error *hc_traceback_write_goroutines(
+	const struct hc_target *t, enum hc_format format,
+	const struct hc_traceback_options *opts, struct hc_strbuf *out);
+
+/**
+ * Write the core's threads: tid, PC and its function, M, the g it runs
+ * (goroutine, g0 or gsignal), with their own stacks when
+ * @p opts->stacks. Text or JSON.
+ */
+struct hc_error *hc_traceback_write_threads(
+	const struct hc_target *t, enum hc_format format,
+	const struct hc_traceback_options *opts, struct hc_strbuf *out);
+
+/**
+ * A function name as the runtime prints it (printFuncName): "panic" for
+ * runtime.gopanic, and from go1.21 generic shapes shortened to "[...]".
+ * Appended escaped.
+ */
+bool hc_traceback_func_name(int go_minor, const char *name,
+			    struct hc_strbuf *out);
+
+#endif /* HMAPCORE_TRACEBACK_H */

@@ -1,0 +1,59 @@
+/* hmapcore goroutines / threads: stacks of a core. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/traceback.h"
+
+static int run(const struct hc_cli *cli, bool threads)
+{
+	struct hc_target *t = hc_cli_open_target(cli);
+	if (!t)
+		return HC_EXIT_ERROR;
+	struct hc_traceback_options opts = {
+		.stacks = cli->stacks,
+		.group = cli->group,
+		.one = cli->goid_given,
+		.goid = cli->goid,
+		.state = cli->state,
+		.func = cli->func_filter,
+	};
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	struct hc_error *err =
+		threads ? hc_traceback_write_threads(t, cli->format, &opts, &sb)
+			: hc_traceback_write_goroutines(t, cli->format, &opts, &sb);
+	hc_target_destroy(t);
+	if (err) {
+		fprintf(stderr, "hmapcore: %s\n", err->message);
+		int status = err->code == HC_ERROR_UNSUPPORTED ? HC_EXIT_USAGE
+							       : HC_EXIT_ERROR;
+		hc_error_destroy(err);
+		hc_strbuf_deinit(&sb);
+		return status;
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}
+
+int hc_cmd_goroutines(const struct hc_cli *cli)
+{
+	if (cli->format != HC_FORMAT_TEXT && cli->format != HC_FORMAT_JSON &&
+	    cli->format != HC_FORMAT_GO) {
+		fprintf(stderr, "hmapcore: goroutines supports --format text, json or go\n");
+		return HC_EXIT_USAGE;
+	}
+	return run(cli, false);
+}
+
+int hc_cmd_threads(const struct hc_cli *cli)
+{
+	if (cli->format != HC_FORMAT_TEXT && cli->format != HC_FORMAT_JSON) {
+		fprintf(stderr, "hmapcore: threads supports --format text or json\n");
+		return HC_EXIT_USAGE;
+	}
+	return run(cli, true);
+}

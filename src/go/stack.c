@@ -1,0 +1,893 @@
+/* Stack unwinding: see include/hmapcore/stack.h. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/stack.h"
+
+/* FUNCDATA / PCDATA indices used here (src/internal/abi/symtab.go go1.21+,
+ * src/runtime/symtab.go go1.19; the same numbers in every version). */
+enum {
+	PCDATA_ARGLIVEINDEX = 3,
+	FUNCDATA_ARGINFO = 5,
+	FUNCDATA_ARGLIVEINFO = 6,
+};
+
+/* TraceArgs markers of FUNCDATA_ArgInfo (abi.TraceArgs*, go1.17+). */
+enum {
+	TRACEARGS_OFFSET_TOO_LARGE = 0xfb,
+	TRACEARGS_DOTDOTDOT = 0xfc,
+	TRACEARGS_END_AGG = 0xfd,
+	TRACEARGS_START_AGG = 0xfe,
+	TRACEARGS_END_SEQ = 0xff,
+	/* abi.TraceArgsMaxLen = (TraceArgsMaxDepth*3+2)*TraceArgsMaxLen... the
+	 * runtime's own bound is 10*... well under this. */
+	TRACEARGS_MAX_BYTES = 256,
+};
+
+/* Inline expansion depth bound (the compiler's inlining budget keeps real
+ * trees far shallower). */
+enum { MAX_INLINE_DEPTH = 256 };
+
+struct mstack {
+	uint64_t g0_lo, g0_hi, gs_lo, gs_hi;
+	/* The M's curg as a goroutine of the model, or NULL. */
+	const struct hc_goroutine *curg;
+};
+
+struct hc_unwinder {
+	struct hc_unwind_source src;
+	/* Per M (same indexes as rt->ms): stack bounds of g0 and gsignal. */
+	struct mstack *ms;
+	size_t nms;
+};
+
+const char *hc_stack_kind_name(enum hc_stack_kind k)
+{
+	switch (k) {
+	case HC_STACK_USER:
+		return "user";
+	case HC_STACK_G0:
+		return "g0";
+	case HC_STACK_GSIGNAL:
+		return "gsignal";
+	default:
+		return "?";
+	}
+}
+
+void hc_stack_init(struct hc_stack *s)
+{
+	hc_frame_vec_init(&s->frames);
+	s->error = NULL;
+}
+
+void hc_stack_deinit(struct hc_stack *s)
+{
+	hc_frame_vec_deinit(&s->frames);
+	free(s->error);
+	s->error = NULL;
+}
+
+/* g.stack is {lo, hi} at offset 0 of runtime.g in go1.19-go1.27
+ * (src/runtime/runtime2.go). */
+static void read_bounds(const struct hc_aspace *as, uint64_t g, uint64_t *lo,
+			uint64_t *hi)
+{
+	*lo = *hi = 0;
+	if (!g)
+		return;
+	uint64_t b[2];
+	struct hc_error *err = hc_aspace_read(as, g, b, sizeof(b));
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	if (b[0] < b[1]) {
+		*lo = b[0];
+		*hi = b[1];
+	}
+}
+
+struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
+				    struct hc_unwinder **ret)
+{
+	if (!src->as || !src->pclntab)
+		return hc_error_create(HC_ERROR_INVALID_ARG,
+				       "the unwinder needs memory and a pclntab");
+	struct hc_unwinder *u = calloc(1, sizeof(*u));
+	if (!u)
+		return &hc_error_nomem;
+	u->src = *src;
+	const struct hc_runtime *rt = src->rt;
+	if (rt && rt->ms.size) {
+		u->ms = calloc(rt->ms.size, sizeof(*u->ms));
+		if (!u->ms) {
+			free(u);
+			return &hc_error_nomem;
+		}
+		u->nms = rt->ms.size;
+		for (size_t i = 0; i < rt->ms.size; i++) {
+			const struct hc_m *m = &rt->ms.data[i];
+			read_bounds(src->as, m->g0, &u->ms[i].g0_lo, &u->ms[i].g0_hi);
+			read_bounds(src->as, m->gsignal, &u->ms[i].gs_lo,
+				    &u->ms[i].gs_hi);
+			u->ms[i].curg = hc_runtime_goroutine_at(rt, m->curg);
+		}
+	}
+	*ret = u;
+	return NULL;
+}
+
+void hc_unwinder_destroy(struct hc_unwinder *u)
+{
+	if (!u)
+		return;
+	free(u->ms);
+	free(u);
+}
+
+static bool in(uint64_t sp, uint64_t lo, uint64_t hi)
+{
+	return lo < hi && sp >= lo && sp <= hi;
+}
+
+/* Which stack @p sp is on; the M index when it is a g0/gsignal stack. */
+static enum hc_stack_kind stack_of(const struct hc_unwinder *u, uint64_t sp,
+				   uint64_t *g_ret, long *m_ret)
+{
+	*g_ret = 0;
+	*m_ret = -1;
+	const struct hc_runtime *rt = u->src.rt;
+	if (!rt)
+		return HC_STACK_UNKNOWN;
+	for (size_t i = 0; i < u->nms; i++) {
+		if (in(sp, u->ms[i].gs_lo, u->ms[i].gs_hi)) {
+			*g_ret = rt->ms.data[i].gsignal;
+			*m_ret = (long)i;
+			return HC_STACK_GSIGNAL;
+		}
+		if (in(sp, u->ms[i].g0_lo, u->ms[i].g0_hi)) {
+			*g_ret = rt->ms.data[i].g0;
+			*m_ret = (long)i;
+			return HC_STACK_G0;
+		}
+	}
+	for (size_t i = 0; i < u->nms; i++) {
+		const struct hc_goroutine *g = u->ms[i].curg;
+		if (g && in(sp, g->stack_lo, g->stack_hi)) {
+			*g_ret = g->addr;
+			return HC_STACK_USER;
+		}
+	}
+	for (size_t i = 0; i < rt->goroutines.size; i++) {
+		const struct hc_goroutine *g = &rt->goroutines.data[i];
+		if (g->status != HC_G_DEAD && in(sp, g->stack_lo, g->stack_hi)) {
+			*g_ret = g->addr;
+			return HC_STACK_USER;
+		}
+	}
+	return HC_STACK_UNKNOWN;
+}
+
+enum hc_stack_kind hc_unwind_stack_of(const struct hc_unwinder *u,
+				      uint64_t sp, uint64_t *g_ret)
+{
+	long m;
+	return stack_of(u, sp, g_ret, &m);
+}
+
+struct hc_error *hc_inltree_entry(const struct hc_aspace *as, int go_minor,
+				  uint64_t tree_addr, int32_t index,
+				  struct hc_inlined_call *ret)
+{
+	if (index < 0)
+		return hc_error_create(HC_ERROR_INVALID_ARG,
+				       "negative inline tree index %" PRId32, index);
+	bool old = go_minor > 0 && go_minor < 20;
+	uint64_t size = old ? 20 : 16;
+	uint8_t b[20];
+	struct hc_error *err =
+		hc_aspace_read(as, tree_addr + (uint64_t)index * size, b, size);
+	if (err)
+		return hc_error_prefix(err, "inline tree entry %" PRId32, index);
+#define I32(o) ((int32_t)((uint32_t)b[o] | (uint32_t)b[(o) + 1] << 8 | \
+			  (uint32_t)b[(o) + 2] << 16 | (uint32_t)b[(o) + 3] << 24))
+	struct hc_inlined_call c;
+	if (old) {
+		/* go1.18-1.19 runtime/symtab.go: parent int16, funcID u8, _,
+		 * file, line, func_, parentPc int32. */
+		c.funcid = b[2];
+		c.name_off = I32(12);
+		c.parent_pc = I32(16);
+		c.start_line = 0;
+	} else {
+		/* go1.20+ runtime/symtabinl.go. */
+		c.funcid = b[0];
+		c.name_off = I32(4);
+		c.parent_pc = I32(8);
+		c.start_line = I32(12);
+	}
+#undef I32
+	*ret = c;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+struct walk {
+	struct hc_unwinder *u;
+	unsigned flags;
+	struct hc_stack *st;
+	/* The stack the current frame is on. */
+	uint64_t g;
+	enum hc_stack_kind kind;
+	long m;
+	uint64_t lo, hi;
+};
+
+static void set_error(struct hc_stack *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_error(struct hc_stack *st, const char *fmt, ...)
+{
+	if (st->error)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s;
+	if (vasprintf(&s, fmt, ap) >= 0)
+		st->error = s;
+	va_end(ap);
+}
+
+/* The stack @p sp is on: @p known when given (no lookup: allgs may be
+ * long), else the g at @p g_hint, else found from the runtime model. */
+static void set_stack(struct walk *w, uint64_t sp,
+		      const struct hc_goroutine *known, uint64_t g_hint)
+{
+	const struct hc_runtime *rt = w->u->src.rt;
+	const struct hc_goroutine *g = known;
+	if (!g && rt && g_hint)
+		g = hc_runtime_goroutine_at(rt, g_hint);
+	if (g && in(sp, g->stack_lo, g->stack_hi)) {
+		w->g = g->addr;
+		w->kind = HC_STACK_USER;
+		w->m = -1;
+		w->lo = g->stack_lo;
+		w->hi = g->stack_hi;
+		return;
+	}
+	w->kind = stack_of(w->u, sp, &w->g, &w->m);
+	w->lo = w->hi = 0;
+	if (w->kind == HC_STACK_G0) {
+		w->lo = w->u->ms[w->m].g0_lo;
+		w->hi = w->u->ms[w->m].g0_hi;
+	} else if (w->kind == HC_STACK_GSIGNAL) {
+		w->lo = w->u->ms[w->m].gs_lo;
+		w->hi = w->u->ms[w->m].gs_hi;
+	} else if (w->kind == HC_STACK_USER) {
+		const struct hc_goroutine *ug = hc_runtime_goroutine_at(rt, w->g);
+		if (ug) {
+			w->lo = ug->stack_lo;
+			w->hi = ug->stack_hi;
+		}
+	} else if (g_hint) {
+		w->g = g_hint;
+		if (g) {
+			/* sp outside the g's stack: keep its bounds so the
+			 * walk reports it. */
+			w->kind = HC_STACK_USER;
+			w->lo = g->stack_lo;
+			w->hi = g->stack_hi;
+		}
+	}
+}
+
+static bool is(const struct hc_func *f, const char *name)
+{
+	return f->name && strcmp(f->name, name) == 0;
+}
+
+static int32_t pcdata_or_minus1(const struct hc_pclntab *t,
+				const struct hc_func *f, uint32_t index,
+				uint64_t pc)
+{
+	int32_t v;
+	struct hc_error *err = hc_pclntab_pcdata(t, f, index, pc, &v);
+	if (err) {
+		hc_error_destroy(err);
+		return -1;
+	}
+	return v;
+}
+
+static bool push(struct walk *w, const struct hc_frame *fr)
+{
+	return hc_frame_vec_append(&w->st->frames, fr);
+}
+
+/* The logical frames of one physical frame, innermost first. */
+static struct hc_error *emit(struct walk *w, const struct hc_func *f,
+			     uint64_t pc, uint64_t sp, uint64_t fp, bool trap,
+			     uint32_t phys)
+{
+	struct hc_unwinder *u = w->u;
+	struct hc_pclntab *t = u->src.pclntab;
+	struct hc_frame fr = {
+		.pc = pc,
+		.entry = f->entry,
+		.sp = sp,
+		.fp = fp,
+		.argp = fp + (u->src.arch == HC_ARCH_ARM64 ? 8 : 0),
+		.g_addr = w->g,
+		.stack_kind = w->kind,
+		.phys = phys,
+		.trap = trap,
+	};
+	/* unwinder.symPC: back up into the CALL unless the PC is a trap or
+	 * the function's entry. */
+	uint64_t sym = (!trap && pc > f->entry) ? pc - 1 : pc;
+	uint64_t tree = 0;
+	uint32_t off;
+	int32_t idx = -1;
+	if (u->src.gofunc) {
+		struct hc_error *err =
+			hc_pclntab_funcdata(t, f, HC_FUNCDATA_INLTREE, &off);
+		if (!err) {
+			tree = u->src.gofunc + off;
+			idx = pcdata_or_minus1(t, f, HC_PCDATA_INLTREEINDEX, sym);
+		}
+		hc_error_destroy(err);
+	}
+	for (int depth = 0;; depth++) {
+		fr.sym_pc = sym;
+		const char *file = "?";
+		int32_t line = 0;
+		struct hc_error *err = hc_pclntab_line(t, f, sym, &file, &line);
+		if (err) {
+			hc_error_destroy(err);
+			file = "?";
+			line = 0;
+		}
+		fr.file = file;
+		fr.line = line;
+		struct hc_inlined_call c;
+		if (idx >= 0 && depth < MAX_INLINE_DEPTH &&
+		    !(err = hc_inltree_entry(u->src.as, u->src.go_minor, tree, idx,
+					     &c))) {
+			const char *name;
+			err = hc_pclntab_name_at(t, c.name_off, &name);
+			if (err) {
+				hc_error_destroy(err);
+				name = "?";
+			}
+			fr.func = name;
+			fr.inlined = true;
+			if (!push(w, &fr))
+				return &hc_error_nomem;
+			/* The parent's call site: an instruction whose source
+			 * position is the call. */
+			sym = f->entry + (uint64_t)(int64_t)c.parent_pc;
+			if (sym < f->entry || sym >= f->end) {
+				set_error(w->st, "inline tree of %s: parent pc 0x%" PRIx64
+					  " outside the function", f->name, sym);
+				idx = -1;
+				sym = fr.sym_pc;
+			} else {
+				idx = pcdata_or_minus1(t, f, HC_PCDATA_INLTREEINDEX,
+						       sym);
+			}
+			continue;
+		}
+		if (err) {
+			set_error(w->st, "%s", err->message);
+			hc_error_destroy(err);
+		}
+		fr.func = f->name ? f->name : "?";
+		fr.inlined = false;
+		if (!push(w, &fr))
+			return &hc_error_nomem;
+		return NULL;
+	}
+}
+
+static bool read_u64(struct walk *w, uint64_t addr, uint64_t *ret,
+		     const char *what)
+{
+	struct hc_error *err = hc_aspace_read_u64(w->u->src.as, addr, ret);
+	if (err) {
+		set_error(w->st, "reading %s at 0x%" PRIx64 ": %s", what, addr,
+			  err->message);
+		hc_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The registers the kernel saved in the signal frame of runtime.sigtramp,
+ * whose frame ends at @p fp. x86-64: the return-address slot (fp-8) holds
+ * the restorer and the ucontext follows at fp; uc_mcontext at +40, rbp
+ * +80, rsp +120, rip +128 within it. arm64: rt_sigframe {siginfo (128),
+ * ucontext} at the handler's entry SP (= fp); uc_mcontext at +176, x29
+ * +240, x30 +248, sp +256, pc +264 (sigcontext with fault_address first).
+ * (GO-INTERNALS.md 3.8; src/runtime/defs_linux_*.go.)
+ */
+static bool signal_regs(struct walk *w, uint64_t fp, uint64_t *pc,
+			uint64_t *sp, uint64_t *bp, uint64_t *lr)
+{
+	if (w->u->src.arch == HC_ARCH_AMD64) {
+		uint64_t mc = fp + 40;
+		*lr = 0;
+		return read_u64(w, mc + 128, pc, "the signal context's rip") &&
+		       read_u64(w, mc + 120, sp, "the signal context's rsp") &&
+		       read_u64(w, mc + 80, bp, "the signal context's rbp");
+	}
+	uint64_t mc = fp + 128 + 176;
+	return read_u64(w, mc + 264, pc, "the signal context's pc") &&
+	       read_u64(w, mc + 256, sp, "the signal context's sp") &&
+	       read_u64(w, mc + 240, bp, "the signal context's x29") &&
+	       read_u64(w, mc + 248, lr, "the signal context's x30");
+}
+
+static struct hc_error *walk_regs(struct hc_unwinder *u,
+				  const struct hc_unwind_regs *regs,
+				  const struct hc_goroutine *known,
+				  unsigned flags, struct hc_stack *stack)
+{
+	struct hc_pclntab *t = u->src.pclntab;
+	const bool lr_arch = u->src.arch == HC_ARCH_ARM64;
+	const uint64_t ptr = 8;
+	struct walk w = {.u = u, .flags = flags, .st = stack};
+	uint64_t pc = regs->pc, sp = regs->sp, lr = lr_arch ? regs->lr : 0;
+	bool trap = regs->trap, innermost = true, syscall = regs->syscall;
+	set_stack(&w, sp, known, regs->g_addr);
+
+	if (sp == 0) {
+		set_error(stack, "no stack pointer to start from");
+		return NULL;
+	}
+	/* A nil function call: start in the caller (unwinder.initAt). */
+	if (pc == 0) {
+		if (!read_u64(&w, sp, &pc, "the return address of a nil call"))
+			return NULL;
+		if (lr_arch)
+			lr = 0;
+		else
+			sp += ptr;
+	}
+
+	uint32_t phys = 0;
+	for (;;) {
+		if (phys >= HC_STACK_MAX_FRAMES) {
+			set_error(stack, "more than %d frames; stopped",
+				  HC_STACK_MAX_FRAMES);
+			break;
+		}
+		struct hc_func f;
+		struct hc_error *err = hc_pclntab_find_func(t, pc, &f);
+		if (err) {
+			hc_error_destroy(err);
+			set_error(stack, "unknown pc 0x%" PRIx64 " (sp 0x%" PRIx64 ")",
+				  pc, sp);
+			break;
+		}
+		if (f.pcsp == 0)
+			break; /* no frame information: external code */
+		uint8_t flag = f.flag;
+		if (is(&f, "runtime.cgocallback"))
+			flag &= (uint8_t)~HC_FUNCFLAG_SPWRITE;
+		if (innermost && syscall)
+			flag &= (uint8_t)~HC_FUNCFLAG_SPWRITE;
+
+		/* Jump over system stack transitions (resolveInternal with
+		 * unwindJumpStack): on g0 with a user goroutine bound. */
+		if ((flags & HC_UNWIND_JUMP_STACK) && w.kind == HC_STACK_G0 &&
+		    w.m >= 0 && u->ms[w.m].curg &&
+		    u->ms[w.m].curg->m_addr == u->src.rt->ms.data[w.m].addr) {
+			const struct hc_goroutine *cg = u->ms[w.m].curg;
+			if (is(&f, "runtime.morestack") && cg->sched_sp) {
+				pc = cg->sched_pc;
+				sp = cg->sched_sp;
+				lr = lr_arch ? cg->sched_lr : 0;
+				set_stack(&w, sp, cg, cg->addr);
+				err = hc_pclntab_find_func(t, pc, &f);
+				if (err) {
+					hc_error_destroy(err);
+					set_error(stack, "unknown pc 0x%" PRIx64
+						  " in g.sched of goroutine %" PRIu64,
+						  pc, cg->goid);
+					break;
+				}
+				flag = f.flag;
+			} else if (is(&f, "runtime.systemstack") && cg->sched_sp) {
+				int32_t d = 0;
+				struct hc_error *e2 = hc_pclntab_pcsp(t, &f, pc, &d);
+				hc_error_destroy(e2);
+				if (!(lr_arch && d == 0)) {
+					sp = cg->sched_sp;
+					set_stack(&w, sp, cg, cg->addr);
+				}
+				flag &= (uint8_t)~HC_FUNCFLAG_SPWRITE;
+			}
+		}
+
+		int32_t spdelta;
+		err = hc_pclntab_pcsp(t, &f, pc, &spdelta);
+		if (err) {
+			set_error(stack, "pcsp of %s at 0x%" PRIx64 ": %s", f.name, pc,
+				  err->message);
+			hc_error_destroy(err);
+			break;
+		}
+		if (spdelta < 0) {
+			set_error(stack, "negative frame size %" PRId32 " in %s",
+				  spdelta, f.name);
+			break;
+		}
+		uint64_t fp = sp + (uint64_t)spdelta + (lr_arch ? 0 : ptr);
+		if (fp < sp) {
+			set_error(stack, "frame of %s wraps around", f.name);
+			break;
+		}
+
+		bool stop = false;
+		bool sigframe = false;
+		if (flag & HC_FUNCFLAG_TOPFRAME) {
+			lr = 0;
+			sigframe = (flags & HC_UNWIND_SIGNAL_FRAMES) &&
+				   is(&f, "runtime.sigtramp");
+		} else if (flag & HC_FUNCFLAG_SPWRITE) {
+			/* The runtime stops here too (it cannot know where
+			 * an SP-writing function left the SP). */
+			lr = 0;
+		} else if (lr_arch) {
+			if ((innermost && sp < fp) || lr == 0) {
+				if (!read_u64(&w, sp, &lr, "a saved LR"))
+					stop = true;
+			}
+		} else if (lr == 0) {
+			if (!read_u64(&w, fp - ptr, &lr, "a return address"))
+				stop = true;
+		}
+
+		err = emit(&w, &f, pc, sp, fp, trap, phys);
+		if (err)
+			return err;
+		phys++;
+		if (stop)
+			break;
+
+		if (sigframe) {
+			uint64_t npc, nsp, nbp, nlr;
+			if (!signal_regs(&w, fp, &npc, &nsp, &nbp, &nlr))
+				break;
+			pc = npc;
+			sp = nsp;
+			lr = lr_arch ? nlr : 0;
+			trap = true;
+			innermost = true;
+			syscall = false;
+			set_stack(&w, sp, NULL, 0);
+			continue;
+		}
+
+		if (lr == 0)
+			break;
+		struct hc_func flr;
+		err = hc_pclntab_find_func(t, lr, &flr);
+		if (err) {
+			hc_error_destroy(err);
+			set_error(stack, "unexpected return pc 0x%" PRIx64
+				  " for %s", lr, f.name);
+			break;
+		}
+		if (pc == lr && sp == fp) {
+			set_error(stack, "traceback stuck at pc 0x%" PRIx64
+				  " sp 0x%" PRIx64, pc, sp);
+			break;
+		}
+		bool injected = is(&f, "runtime.sigpanic") ||
+				is(&f, "runtime.asyncPreempt") ||
+				is(&f, "runtime.debugCallV2");
+		trap = injected;
+		pc = lr;
+		lr = 0;
+		sp = fp;
+		innermost = false;
+		syscall = false;
+		if (lr_arch && injected) {
+			/* The injected call's frame has the caller's LR in its
+			 * first slot (unwinder.next). */
+			uint64_t x;
+			if (!read_u64(&w, sp, &x, "an injected call's LR"))
+				break;
+			sp += 16;
+			struct hc_func g;
+			err = hc_pclntab_find_func(t, pc, &g);
+			if (err) {
+				hc_error_destroy(err);
+				pc = x;
+			} else {
+				int32_t d;
+				err = hc_pclntab_pcsp(t, &g, pc, &d);
+				if (!err && d == 0)
+					lr = x;
+				hc_error_destroy(err);
+			}
+		}
+		if (w.lo < w.hi && (sp < w.lo || sp > w.hi)) {
+			set_error(stack, "sp 0x%" PRIx64 " left the stack [0x%" PRIx64
+				  ", 0x%" PRIx64 ")", sp, w.lo, w.hi);
+			break;
+		}
+	}
+	return NULL;
+}
+
+struct hc_error *hc_unwind_regs(struct hc_unwinder *u,
+				const struct hc_unwind_regs *regs,
+				unsigned flags, struct hc_stack *stack)
+{
+	return walk_regs(u, regs, NULL, flags, stack);
+}
+
+/* The thread running goroutine @p g (index into the core's threads). */
+static long thread_of(const struct hc_unwinder *u, const struct hc_goroutine *g)
+{
+	const struct hc_runtime *rt = u->src.rt;
+	if (!rt)
+		return -1;
+	for (size_t i = 0; i < rt->ms.size; i++) {
+		const struct hc_m *m = &rt->ms.data[i];
+		if (m->curg == g->addr && m->thread >= 0)
+			return m->thread;
+	}
+	return -1;
+}
+
+struct hc_error *hc_unwind_thread(struct hc_unwinder *u, size_t index,
+				  struct hc_stack *stack)
+{
+	size_t n = 0;
+	const struct hc_core_thread *th =
+		u->src.core ? hc_core_threads(u->src.core, &n) : NULL;
+	if (index >= n) {
+		set_error(stack, "no thread %zu", index);
+		return NULL;
+	}
+	struct hc_unwind_regs r = {
+		.pc = th[index].pc,
+		.sp = th[index].sp,
+		.fp = th[index].fp,
+		.lr = th[index].lr,
+		/* A stopped thread's PC is the interrupted instruction. */
+		.trap = true,
+	};
+	return hc_unwind_regs(u, &r, HC_UNWIND_JUMP_STACK | HC_UNWIND_SIGNAL_FRAMES,
+			      stack);
+}
+
+static struct hc_error *unwind_saved(struct hc_unwinder *u,
+				     const struct hc_goroutine *g,
+				     struct hc_stack *stack)
+{
+	struct hc_unwind_regs r = {.g_addr = g->addr};
+	if (g->syscallsp) {
+		r.pc = g->syscallpc;
+		r.sp = g->syscallsp;
+		r.syscall = true;
+	} else {
+		r.pc = g->sched_pc;
+		r.sp = g->sched_sp;
+		r.lr = g->sched_lr;
+		r.fp = g->sched_bp;
+	}
+	return walk_regs(u, &r, g, 0, stack);
+}
+
+struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
+				     const struct hc_goroutine *g,
+				     struct hc_stack *stack)
+{
+	if (g->status == HC_G_DEAD || g->status == HC_G_IDLE) {
+		set_error(stack, "goroutine %" PRIu64 " is %s: no stack", g->goid,
+			  hc_gstatus_name(g->status));
+		return NULL;
+	}
+	long ti = g->status == HC_G_RUNNING ? thread_of(u, g) : -1;
+	if (ti < 0)
+		return unwind_saved(u, g, stack);
+
+	struct hc_stack all;
+	hc_stack_init(&all);
+	struct hc_error *err = hc_unwind_thread(u, (size_t)ti, &all);
+	if (err) {
+		hc_stack_deinit(&all);
+		return err;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < all.frames.size; i++) {
+		if (all.frames.data[i].g_addr != g->addr)
+			continue;
+		if (!hc_frame_vec_append(&stack->frames, &all.frames.data[i])) {
+			hc_stack_deinit(&all);
+			return &hc_error_nomem;
+		}
+		kept++;
+	}
+	if (kept == 0) {
+		/* The thread never reached the goroutine's stack: use what
+		 * the scheduler saved (systemstack keeps g.sched valid). */
+		hc_stack_deinit(&all);
+		if (g->sched_sp)
+			return unwind_saved(u, g, stack);
+		set_error(stack, "goroutine %" PRIu64 " is running but its thread's"
+			  " stack does not lead to it", g->goid);
+		return NULL;
+	}
+	if (all.error && !stack->error) {
+		stack->error = all.error;
+		all.error = NULL;
+	}
+	hc_stack_deinit(&all);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ arguments */
+
+bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *fr,
+			  struct hc_strbuf *out)
+{
+	if (fr->inlined)
+		return hc_strbuf_appends(out, "...");
+	if (!u->src.gofunc)
+		return true;
+	struct hc_pclntab *t = u->src.pclntab;
+	struct hc_func f;
+	struct hc_error *err = hc_pclntab_find_func(t, fr->pc, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return true;
+	}
+	uint32_t off;
+	err = hc_pclntab_funcdata(t, &f, FUNCDATA_ARGINFO, &off);
+	if (err) {
+		hc_error_destroy(err);
+		return true;
+	}
+	uint8_t p[TRACEARGS_MAX_BYTES];
+	size_t np = 0;
+	/* Read what is there, up to the bound (the info may end near the
+	 * end of a segment). */
+	for (; np < sizeof(p); np++) {
+		err = hc_aspace_read_u8(u->src.as, u->src.gofunc + off + np, &p[np]);
+		if (err) {
+			hc_error_destroy(err);
+			break;
+		}
+	}
+	bool have_live = false;
+	uint8_t start_off = 0xff;
+	uint32_t loff = 0;
+	err = hc_pclntab_funcdata(t, &f, FUNCDATA_ARGLIVEINFO, &loff);
+	if (!err) {
+		struct hc_error *e2 =
+			hc_aspace_read_u8(u->src.as, u->src.gofunc + loff, &start_off);
+		if (e2) {
+			hc_error_destroy(e2);
+			start_off = 0xff;
+		} else {
+			have_live = true;
+		}
+	}
+	hc_error_destroy(err);
+	int32_t live_idx = pcdata_or_minus1(t, &f, PCDATA_ARGLIVEINDEX, fr->sym_pc);
+
+	bool first = true, ok = true;
+	uint8_t slot = 0;
+	size_t pi = 0;
+	while (ok) {
+		if (pi >= np)
+			break;
+		uint8_t o = p[pi++];
+		if (o == TRACEARGS_END_SEQ)
+			break;
+		switch (o) {
+		case TRACEARGS_START_AGG:
+			if (!first)
+				ok = hc_strbuf_appends(out, ", ");
+			ok = ok && hc_strbuf_appendc(out, '{');
+			first = true;
+			continue;
+		case TRACEARGS_END_AGG:
+			ok = hc_strbuf_appendc(out, '}');
+			break;
+		case TRACEARGS_DOTDOTDOT:
+			if (!first)
+				ok = hc_strbuf_appends(out, ", ");
+			ok = ok && hc_strbuf_appends(out, "...");
+			break;
+		case TRACEARGS_OFFSET_TOO_LARGE:
+			if (!first)
+				ok = hc_strbuf_appends(out, ", ");
+			ok = ok && hc_strbuf_appendc(out, '_');
+			break;
+		default: {
+			if (!first)
+				ok = hc_strbuf_appends(out, ", ");
+			if (pi >= np)
+				return ok;
+			uint8_t sz = p[pi++];
+			uint8_t b[8] = {0};
+			bool have = !hc_aspace_read(u->src.as, fr->argp + o, b, 8);
+			uint64_t x = 0;
+			for (int i = 0; i < 8; i++)
+				x |= (uint64_t)b[i] << (8 * i);
+			if (sz < 8) {
+				unsigned shift = 64u - sz * 8u;
+				x = x << shift >> shift;
+			}
+			ok = ok && (have ? hc_strbuf_appendf(out, "0x%" PRIx64, x)
+					 : hc_strbuf_appendc(out, '?'));
+			bool is_live = true;
+			if (have_live && live_idx > 0 && o >= start_off) {
+				uint8_t bits = 0;
+				struct hc_error *e2 = hc_aspace_read_u8(
+					u->src.as,
+					u->src.gofunc + loff + (uint64_t)live_idx + slot / 8,
+					&bits);
+				hc_error_destroy(e2);
+				is_live = (bits & (1u << (slot % 8))) != 0;
+			}
+			if (have && !is_live)
+				ok = ok && hc_strbuf_appendc(out, '?');
+			if (o >= start_off)
+				slot++;
+			break;
+		}
+		}
+		first = false;
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------ targets */
+
+#include "hmapcore/target.h"
+
+struct hc_error *hc_unwinder_create_target(const struct hc_target *t,
+					   struct hc_unwinder **ret)
+{
+	if (!t->pclntab)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no pclntab: cannot unwind stacks");
+	struct hc_unwind_source src = {
+		.as = t->as,
+		.pclntab = t->pclntab,
+		.arch = hc_core_arch(t->core),
+		.go_minor = t->go_minor,
+		.rt = t->runtime,
+		.core = t->core,
+	};
+	if (t->dwarf) {
+		/* moduledata.gofunc (src/runtime/symtab.go, go1.18+): the base
+		 * of every funcdata offset. */
+		uint64_t md, off, v;
+		struct hc_error *err = hc_dwarf_find_variable(
+			t->dwarf, "runtime.firstmoduledata", &md, NULL);
+		if (!err)
+			err = hc_dwarf_member_offset(t->dwarf, "runtime.moduledata",
+						     "gofunc", &off);
+		if (!err)
+			err = hc_aspace_read_u64(t->as, md + t->bias + off, &v);
+		if (!err)
+			src.gofunc = v;
+		hc_error_destroy(err);
+	}
+	return hc_unwinder_create(&src, ret);
+}

@@ -1,0 +1,902 @@
+/* Goroutine and thread stacks as text: see include/hmapcore/traceback.h. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/json.h"
+#include "hmapcore/traceback.h"
+
+/* One goroutine with its unwound stack. */
+struct gstack {
+	const struct hc_goroutine *g;
+	struct hc_stack stack;
+	/* Logical frames to skip in the runtime format (the crash frames
+	 * dopanic_m does not print). */
+	size_t skip;
+	/* Running on another M than the crashing one: the runtime prints no
+	 * stack for it. */
+	bool unavailable;
+	bool crashed;
+	/* Grouping: index of the first goroutine of its group, and size. */
+	size_t group;
+	size_t group_size;
+};
+
+bool hc_traceback_func_name(int go_minor, const char *name,
+			    struct hc_strbuf *out)
+{
+	if (!name)
+		name = "?";
+	if (strcmp(name, "runtime.gopanic") == 0)
+		return hc_strbuf_appends(out, "panic");
+	size_t n = strlen(name);
+	if (go_minor >= 21) {
+		/* funcNamePiecesForPrint (traceback.go go1.21+). */
+		const char *i = strchr(name, '[');
+		const char *j = strrchr(name, ']');
+		if (i && j && j > i) {
+			return hc_strbuf_append_escaped(out, name, (size_t)(i - name)) &&
+			       hc_strbuf_appends(out, "[...]") &&
+			       hc_strbuf_append_escaped(out, j + 1, strlen(j + 1));
+		}
+	}
+	return hc_strbuf_append_escaped(out, name, n);
+}
+
+static bool appends_esc(struct hc_strbuf *out, const char *s)
+{
+	if (!s)
+		s = "?";
+	return hc_strbuf_append_escaped(out, s, strlen(s));
+}
+
+static const struct hc_m *m_at(const struct hc_runtime *rt, uint64_t addr)
+{
+	for (size_t i = 0; addr && i < rt->ms.size; i++)
+		if (rt->ms.data[i].addr == addr)
+			return &rt->ms.data[i];
+	return NULL;
+}
+
+/* The state as goroutineheader prints it (without the brackets). */
+static bool append_state(const struct hc_target *t, const struct hc_goroutine *g,
+			 struct hc_strbuf *out)
+{
+	bool ok;
+	bool leaked = g->status == HC_G_LEAKED;
+	if ((g->status == HC_G_WAITING || leaked) && g->waitreason != 0 &&
+	    g->waitreason_text && *g->waitreason_text)
+		ok = hc_strbuf_appends(out, g->waitreason_text);
+	else
+		ok = hc_strbuf_appends(out, hc_gstatus_name(g->status));
+	if (leaked && t->go_minor >= 26)
+		ok = ok && hc_strbuf_appends(out, " (leaked)");
+	if (g->raw_status & HC_G_SCAN)
+		ok = ok && hc_strbuf_appends(out, " (scan)");
+	if (g->lockedm)
+		ok = ok && hc_strbuf_appends(out, ", locked to thread");
+	return ok;
+}
+
+/* Index of the first frame after runtime.fatalthrow/fatalpanic, 0 when
+ * the stack has neither. */
+static size_t crash_skip(const struct hc_stack *st)
+{
+	for (size_t j = 0; j < st->frames.size; j++) {
+		const char *fn = st->frames.data[j].func;
+		if (strcmp(fn, "runtime.fatalthrow") == 0 ||
+		    strcmp(fn, "runtime.fatalpanic") == 0)
+			return j + 1;
+	}
+	return 0;
+}
+
+/* Every live goroutine of allgs, in allgs order, with its stack. */
+static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u,
+				const struct hc_traceback_options *opts,
+				struct gstack **ret, size_t *n_ret)
+{
+	const struct hc_runtime *rt = t->runtime;
+	size_t n = rt->goroutines.size;
+	struct gstack *gs = calloc(n ? n : 1, sizeof(*gs));
+	if (!gs)
+		return &hc_error_nomem;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct hc_goroutine *g = &rt->goroutines.data[i];
+		if (g->status == HC_G_DEAD)
+			continue;
+		if (opts && opts->one && g->goid != opts->goid)
+			continue;
+		struct gstack *s = &gs[k];
+		s->g = g;
+		s->crashed = rt->crash.goid && g->goid == rt->crash.goid;
+		hc_stack_init(&s->stack);
+		k++;
+		struct hc_error *err = hc_unwind_goroutine(u, g, &s->stack);
+		if (err) {
+			for (size_t j = 0; j < k; j++)
+				hc_stack_deinit(&gs[j].stack);
+			free(gs);
+			return err;
+		}
+		if (g->status == HC_G_RUNNING)
+			s->skip = crash_skip(&s->stack);
+	}
+	*ret = gs;
+	*n_ret = k;
+	return NULL;
+}
+
+static void release(struct gstack *gs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hc_stack_deinit(&gs[i].stack);
+	free(gs);
+}
+
+static const char *contains(const char *hay, const char *needle)
+{
+	return hay && needle ? strstr(hay, needle) : NULL;
+}
+
+static bool selected(const struct gstack *s,
+		     const struct hc_traceback_options *opts)
+{
+	if (!opts)
+		return true;
+	if (opts->state && *opts->state) {
+		const struct hc_goroutine *g = s->g;
+		if (!contains(hc_gstatus_name(g->status), opts->state) &&
+		    !contains(g->waitreason_text, opts->state))
+			return false;
+	}
+	if (opts->func && *opts->func) {
+		bool any = false;
+		for (size_t i = 0; i < s->stack.frames.size && !any; i++)
+			any = contains(s->stack.frames.data[i].func, opts->func);
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ Go format */
+
+static bool write_created_by(const struct hc_target *t,
+			     const struct hc_goroutine *g, struct hc_strbuf *out)
+{
+	/* printcreatedby: not for goroutine 1, and only a known function. */
+	if (g->goid == 1 || !g->gopc)
+		return true;
+	struct hc_func f;
+	struct hc_error *err = hc_pclntab_find_func(t->pclntab, g->gopc, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return true;
+	}
+	bool ok = hc_strbuf_appends(out, "created by ") &&
+		  hc_traceback_func_name(t->go_minor, f.name, out);
+	if (ok && t->go_minor >= 21 && g->parent_goid)
+		ok = hc_strbuf_appendf(out, " in goroutine %" PRIu64, g->parent_goid);
+	uint64_t pc = g->gopc;
+	uint64_t tracepc = pc > f.entry ? pc - hc_pclntab_quantum(t->pclntab) : pc;
+	const char *file = "?";
+	int32_t line = 0;
+	err = hc_pclntab_line(t->pclntab, &f, tracepc, &file, &line);
+	hc_error_destroy(err);
+	ok = ok && hc_strbuf_appends(out, "\n\t") && appends_esc(out, file) &&
+	     hc_strbuf_appendf(out, ":%" PRId32, line);
+	if (ok && pc > f.entry)
+		ok = hc_strbuf_appendf(out, " +0x%" PRIx64, pc - f.entry);
+	return ok && hc_strbuf_appendc(out, '\n');
+}
+
+static bool write_go_frame(const struct hc_target *t, struct hc_unwinder *u,
+			   const struct hc_frame *fr, struct hc_strbuf *out)
+{
+	bool ok = hc_traceback_func_name(t->go_minor, fr->func, out) &&
+		  hc_strbuf_appendc(out, '(') &&
+		  hc_unwind_frame_args(u, fr, out) &&
+		  hc_strbuf_appends(out, ")\n\t") && appends_esc(out, fr->file) &&
+		  hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+	if (ok && !fr->inlined) {
+		if (fr->pc > fr->entry)
+			ok = hc_strbuf_appendf(out, " +0x%" PRIx64, fr->pc - fr->entry);
+		ok = ok && hc_strbuf_appendf(out, " fp=0x%" PRIx64 " sp=0x%" PRIx64
+					     " pc=0x%" PRIx64, fr->fp, fr->sp, fr->pc);
+	}
+	return ok && hc_strbuf_appendc(out, '\n');
+}
+
+/* The runtime's names of signals (sigtab_linux_generic.go). */
+static const char *const signames[] = {
+	"SIGNONE: no trap", "SIGHUP: terminal line hangup", "SIGINT: interrupt",
+	"SIGQUIT: quit", "SIGILL: illegal instruction", "SIGTRAP: trace trap",
+	"SIGABRT: abort", "SIGBUS: bus error", "SIGFPE: floating-point exception",
+	"SIGKILL: kill", "SIGUSR1: user-defined signal 1",
+	"SIGSEGV: segmentation violation", "SIGUSR2: user-defined signal 2",
+	"SIGPIPE: write to broken pipe", "SIGALRM: alarm clock",
+	"SIGTERM: termination", "SIGSTKFLT: stack fault",
+	"SIGCHLD: child status has changed", "SIGCONT: continue",
+	"SIGSTOP: stop, unblockable", "SIGTSTP: keyboard stop",
+	"SIGTTIN: background read from tty", "SIGTTOU: background write to tty",
+	"SIGURG: urgent condition on socket", "SIGXCPU: cpu limit exceeded",
+	"SIGXFSZ: file size limit exceeded", "SIGVTALRM: virtual alarm clock",
+	"SIGPROF: profiling alarm clock", "SIGWINCH: window size change",
+	"SIGIO: i/o now possible", "SIGPWR: power failure restart",
+	"SIGSYS: bad system call",
+};
+
+/*
+ * goroutineheader + traceback: @p whole prints the frames (else "stack
+ * unavailable", what tracebackothers prints for a goroutine running on
+ * another M); @p from_skip starts at the caller of fatalthrow/fatalpanic.
+ */
+static bool write_go_goroutine(const struct hc_target *t, struct hc_unwinder *u,
+			       const struct gstack *s, bool whole,
+			       bool from_skip, struct hc_strbuf *out)
+{
+	const struct hc_goroutine *g = s->g;
+	bool ok = hc_strbuf_appendf(out, "goroutine %" PRIu64, g->goid);
+	/* goroutineheader prints gp/m with GOTRACEBACK>=crash from go1.22. */
+	if (t->go_minor >= 22) {
+		ok = ok && hc_strbuf_appendf(out, " gp=0x%" PRIx64, g->addr);
+		const struct hc_m *m = m_at(t->runtime, g->m_addr);
+		if (m)
+			ok = ok && hc_strbuf_appendf(out, " m=%" PRId64 " mp=0x%" PRIx64,
+						     m->id, m->addr);
+		else if (g->m_addr)
+			ok = ok && hc_strbuf_appendf(out, " m=? mp=0x%" PRIx64, g->m_addr);
+		else
+			ok = ok && hc_strbuf_appends(out, " m=nil");
+	}
+	ok = ok && hc_strbuf_appends(out, " [") && append_state(t, g, out) &&
+	     hc_strbuf_appends(out, "]:\n");
+	if (!whole) {
+		ok = ok && hc_strbuf_appends(
+				   out, "\tgoroutine running on other thread; stack unavailable\n");
+	} else {
+		for (size_t i = from_skip ? s->skip : 0; ok && i < s->stack.frames.size; i++)
+			ok = write_go_frame(t, u, &s->stack.frames.data[i], out);
+		if (ok && s->stack.error)
+			ok = hc_strbuf_appends(out, "hmapcore: ") &&
+			     appends_esc(out, s->stack.error) &&
+			     hc_strbuf_appendc(out, '\n');
+	}
+	return ok && write_created_by(t, g, out);
+}
+
+/* What dopanic_m prints for a goroutine that threw or panicked. */
+static bool write_go_crashed(const struct hc_target *t, struct hc_unwinder *u,
+			     const struct gstack *s, struct hc_strbuf *out)
+{
+	const struct hc_goroutine *g = s->g;
+	bool ok = true;
+	if (g->sig) {
+		if (g->sig < sizeof(signames) / sizeof(signames[0]))
+			ok = hc_strbuf_appendf(out, "[signal %s", signames[g->sig]);
+		else
+			ok = hc_strbuf_appendf(out, "[signal 0x%" PRIx32, g->sig);
+		ok = ok && hc_strbuf_appendf(out, " code=0x%" PRIx64 " addr=0x%" PRIx64
+					     " pc=0x%" PRIx64 "]\n",
+					     g->sigcode0, g->sigcode1, g->sigpc);
+	}
+	return ok && hc_strbuf_appendc(out, '\n') &&
+	       write_go_goroutine(t, u, s, true, true, out);
+}
+
+/*
+ * The runtime's dump (panic.go dopanic_m, traceback.go tracebackothers).
+ * Who printed what: every M that threw or panicked prints its own
+ * goroutine (dopanic_m, under paniclk); the first one also prints every
+ * other goroutine; the last one to get paniclk crashes the process, so it
+ * is the core's first thread. When several goroutines died at once (two
+ * racing map writers), the ones still blocked in dopanic_m (their M has
+ * m.dying set and their stack holds fatalthrow/fatalpanic) printed before
+ * the crashing one; the first of them in allm order is taken as the one
+ * that printed the others (the core does not record the order in which
+ * they took paniclk).
+ */
+static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
+		     const struct hc_traceback_options *opts,
+		     struct gstack *gs, size_t n, struct hc_strbuf *out)
+{
+	const struct hc_runtime *rt = t->runtime;
+	const struct hc_crash *c = &rt->crash;
+	size_t order[64];
+	size_t norder = 0;
+	size_t crash_idx = n;
+	for (size_t i = 0; i < n; i++)
+		if (gs[i].crashed)
+			crash_idx = i;
+	uint64_t crash_m = crash_idx < n ? gs[crash_idx].g->m_addr : 0;
+	for (size_t mi = 0; mi < rt->ms.size && norder + 1 < 64; mi++) {
+		const struct hc_m *m = &rt->ms.data[mi];
+		if (m->dying <= 0 || m->addr == crash_m || !m->curg)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (gs[i].g->addr == m->curg && gs[i].skip &&
+			    gs[i].g->status == HC_G_RUNNING) {
+				order[norder++] = i;
+				break;
+			}
+		}
+	}
+	if (crash_idx < n)
+		order[norder++] = crash_idx;
+
+	bool ok = true;
+	if (c->fatal_message) {
+		for (size_t i = 0; ok && i < (norder ? norder : 1); i++)
+			ok = hc_strbuf_appendf(out, "fatal error: %s\n", c->fatal_message);
+	} else if (c->panic_message) {
+		ok = hc_strbuf_appendf(out, "panic: %s\n", c->panic_message);
+	}
+	const struct gstack *first = norder ? &gs[order[0]] : NULL;
+	if (ok && first && selected(first, opts))
+		ok = write_go_crashed(t, u, first, out);
+	uint64_t printer_m = first ? first->g->m_addr : crash_m;
+	for (size_t i = 0; ok && i < n; i++) {
+		if (&gs[i] == first || !selected(&gs[i], opts))
+			continue;
+		bool whole = !(gs[i].g->status == HC_G_RUNNING &&
+			       gs[i].g->m_addr != printer_m);
+		ok = hc_strbuf_appendc(out, '\n') &&
+		     write_go_goroutine(t, u, &gs[i], whole, false, out);
+	}
+	for (size_t k = 1; ok && k < norder; k++)
+		if (selected(&gs[order[k]], opts))
+			ok = write_go_crashed(t, u, &gs[order[k]], out);
+	return ok;
+}
+
+/* ------------------------------------------------------------ table */
+
+/* Whether the runtime would hide @p name at GOTRACEBACK=single/all
+ * (showfuncinfo): runtime-internal functions. */
+static bool runtime_internal(const char *name)
+{
+	if (!name || !strchr(name, '.'))
+		return true;
+	if (strncmp(name, "runtime.", 8) != 0)
+		return false;
+	/* isExportedRuntime: an exported function, or a method of an
+	 * exported type. */
+	const char *rest = name + 8;
+	const char *dot = strrchr(rest, '.');
+	const char *fn = dot ? dot + 1 : rest;
+	if (!(*fn >= 'A' && *fn <= 'Z'))
+		return true;
+	if (dot) {
+		const char *r = rest;
+		if (r[0] == '(' && r[1] == '*')
+			r += 2;
+		if (!(*r >= 'A' && *r <= 'Z'))
+			return true;
+	}
+	return false;
+}
+
+static const struct hc_frame *top_user_frame(const struct gstack *s)
+{
+	for (size_t i = 0; i < s->stack.frames.size; i++)
+		if (!runtime_internal(s->stack.frames.data[i].func))
+			return &s->stack.frames.data[i];
+	return s->stack.frames.size ? &s->stack.frames.data[0] : NULL;
+}
+
+static bool created_by_text(const struct hc_target *t,
+			    const struct hc_goroutine *g, struct hc_strbuf *out)
+{
+	struct hc_func f;
+	if (!g->gopc)
+		return true;
+	struct hc_error *err = hc_pclntab_find_func(t->pclntab, g->gopc, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return true;
+	}
+	bool ok = hc_traceback_func_name(t->go_minor, f.name, out);
+	if (ok && g->parent_goid)
+		ok = hc_strbuf_appendf(out, " in goroutine %" PRIu64, g->parent_goid);
+	return ok;
+}
+
+static bool write_text_frames(const struct hc_target *t,
+			      const struct gstack *s, struct hc_strbuf *out)
+{
+	bool ok = true;
+	for (size_t i = 0; ok && i < s->stack.frames.size; i++) {
+		const struct hc_frame *fr = &s->stack.frames.data[i];
+		ok = hc_strbuf_appends(out, "    ") &&
+		     hc_traceback_func_name(t->go_minor, fr->func, out) &&
+		     hc_strbuf_appends(out, fr->inlined ? " (inlined)\n        "
+							 : "\n        ") &&
+		     appends_esc(out, fr->file) &&
+		     hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+		if (ok && !fr->inlined)
+			ok = hc_strbuf_appendf(out, " +0x%" PRIx64 " sp=0x%" PRIx64,
+					       fr->pc - fr->entry, fr->sp);
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	if (ok && s->stack.error)
+		ok = hc_strbuf_appends(out, "    (stack incomplete: ") &&
+		     appends_esc(out, s->stack.error) &&
+		     hc_strbuf_appends(out, ")\n");
+	return ok;
+}
+
+/* Same stack and state (what panicparse groups by). */
+static bool same_stack(const struct hc_target *t, const struct gstack *a,
+		       const struct gstack *b)
+{
+	struct hc_strbuf x, y;
+	hc_strbuf_init(&x);
+	hc_strbuf_init(&y);
+	bool same = append_state(t, a->g, &x) &&
+		    append_state(t, b->g, &y) && x.len == y.len &&
+		    memcmp(x.str, y.str, x.len) == 0 &&
+		    a->stack.frames.size == b->stack.frames.size;
+	hc_strbuf_deinit(&x);
+	hc_strbuf_deinit(&y);
+	for (size_t i = 0; same && i < a->stack.frames.size; i++) {
+		const struct hc_frame *p = &a->stack.frames.data[i];
+		const struct hc_frame *q = &b->stack.frames.data[i];
+		same = strcmp(p->func, q->func) == 0 &&
+		       strcmp(p->file, q->file) == 0 && p->line == q->line &&
+		       p->inlined == q->inlined;
+	}
+	return same;
+}
+
+static void group(const struct hc_target *t, struct gstack *gs, size_t n,
+		  const struct hc_traceback_options *opts)
+{
+	for (size_t i = 0; i < n; i++) {
+		gs[i].group = i;
+		gs[i].group_size = 0;
+		if (!selected(&gs[i], opts))
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (gs[j].group == j && gs[j].group_size &&
+			    same_stack(t, &gs[i], &gs[j])) {
+				gs[i].group = j;
+				break;
+			}
+		}
+		gs[gs[i].group].group_size++;
+	}
+}
+
+static bool write_text(const struct hc_target *t,
+		       const struct hc_traceback_options *opts,
+		       struct gstack *gs, size_t n, struct hc_strbuf *out)
+{
+	bool ok = true;
+	if (opts && opts->group) {
+		group(t, gs, n, opts);
+		for (size_t i = 0; ok && i < n; i++) {
+			if (gs[i].group != i || !gs[i].group_size)
+				continue;
+			ok = hc_strbuf_appendf(out, "%zu goroutine%s [", gs[i].group_size,
+					       gs[i].group_size == 1 ? "" : "s") &&
+			     append_state(t, gs[i].g, out) &&
+			     hc_strbuf_appends(out, "]:");
+			size_t shown = 0;
+			for (size_t j = i; ok && j < n; j++) {
+				if (gs[j].group != i || !selected(&gs[j], opts))
+					continue;
+				if (shown++ == 64) {
+					ok = hc_strbuf_appends(out, " ...");
+					break;
+				}
+				ok = hc_strbuf_appendf(out, " %" PRIu64, gs[j].g->goid);
+			}
+			ok = ok && hc_strbuf_appendc(out, '\n') &&
+			     write_text_frames(t, &gs[i], out);
+			if (ok && gs[i].g->goid != 1 && gs[i].g->gopc) {
+				ok = hc_strbuf_appends(out, "    created by ") &&
+				     created_by_text(t, gs[i].g, out) &&
+				     hc_strbuf_appendc(out, '\n');
+			}
+			ok = ok && hc_strbuf_appendc(out, '\n');
+		}
+		return ok;
+	}
+	ok = hc_strbuf_appendf(out, "%-8s %-28s %-48s %s\n", "ID", "STATE",
+			       "TOP FRAME", "CREATED BY");
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct gstack *s = &gs[i];
+		if (!selected(s, opts))
+			continue;
+		struct hc_strbuf st, top, cb;
+		hc_strbuf_init(&st);
+		hc_strbuf_init(&top);
+		hc_strbuf_init(&cb);
+		ok = append_state(t, s->g, &st);
+		if (s->crashed)
+			ok = ok && hc_strbuf_appends(&st, " (crashed)");
+		const struct hc_frame *fr = top_user_frame(s);
+		if (ok && fr)
+			ok = hc_traceback_func_name(t->go_minor, fr->func, &top) &&
+			     hc_strbuf_appends(&top, " ") && appends_esc(&top, fr->file) &&
+			     hc_strbuf_appendf(&top, ":%" PRId32, fr->line);
+		else if (ok)
+			ok = hc_strbuf_appends(&top, "-");
+		if (ok && s->g->goid != 1)
+			ok = created_by_text(t, s->g, &cb);
+		ok = ok && hc_strbuf_appendf(out, "%-8" PRIu64 " %-28s %-48s %s\n",
+					     s->g->goid, st.len ? st.str : "",
+					     top.len ? top.str : "",
+					     cb.len ? cb.str : "-");
+		hc_strbuf_deinit(&st);
+		hc_strbuf_deinit(&top);
+		hc_strbuf_deinit(&cb);
+		if (ok && opts && opts->stacks) {
+			ok = write_text_frames(t, s, out) && hc_strbuf_appendc(out, '\n');
+		}
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static void json_frames(struct hc_json *j, const struct hc_target *t,
+			struct hc_unwinder *u, const struct hc_stack *st,
+			size_t skip)
+{
+	hc_json_array_begin(j);
+	for (size_t i = skip; i < st->frames.size; i++) {
+		const struct hc_frame *fr = &st->frames.data[i];
+		hc_json_object_begin(j);
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		hc_json_key(j, "func");
+		hc_json_string(j, fr->func);
+		if (hc_traceback_func_name(t->go_minor, fr->func, &sb)) {
+			hc_json_key(j, "func_printed");
+			hc_json_string_n(j, sb.str ? sb.str : "", sb.len);
+		}
+		hc_json_key(j, "file");
+		hc_json_string(j, fr->file);
+		hc_json_key(j, "line");
+		hc_json_i64(j, fr->line);
+		hc_json_key(j, "inlined");
+		hc_json_bool(j, fr->inlined);
+		hc_json_key(j, "pc");
+		hc_json_hex(j, fr->pc);
+		hc_json_key(j, "offset");
+		hc_json_hex(j, fr->pc - fr->entry);
+		hc_json_key(j, "sp");
+		hc_json_hex(j, fr->sp);
+		hc_json_key(j, "fp");
+		hc_json_hex(j, fr->fp);
+		hc_json_key(j, "stack");
+		hc_json_string(j, hc_stack_kind_name(fr->stack_kind));
+		if (u && !fr->inlined) {
+			hc_strbuf_reset(&sb);
+			if (hc_unwind_frame_args(u, fr, &sb)) {
+				hc_json_key(j, "args");
+				hc_json_string_n(j, sb.str ? sb.str : "", sb.len);
+			}
+		}
+		hc_strbuf_deinit(&sb);
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+	if (st->error) {
+		hc_json_key(j, "stack_error");
+		hc_json_string(j, st->error);
+	}
+}
+
+static void json_created_by(struct hc_json *j, const struct hc_target *t,
+			    const struct hc_goroutine *g)
+{
+	struct hc_func f;
+	struct hc_error *err = g->gopc ? hc_pclntab_find_func(t->pclntab, g->gopc, &f)
+				       : hc_error_create(HC_ERROR_NOT_FOUND, "no gopc");
+	if (err) {
+		hc_error_destroy(err);
+		hc_json_null(j);
+		return;
+	}
+	const char *file = "?";
+	int32_t line = 0;
+	uint64_t tracepc = g->gopc > f.entry ? g->gopc - hc_pclntab_quantum(t->pclntab)
+					     : g->gopc;
+	err = hc_pclntab_line(t->pclntab, &f, tracepc, &file, &line);
+	hc_error_destroy(err);
+	hc_json_object_begin(j);
+	hc_json_key(j, "func");
+	hc_json_string(j, f.name);
+	hc_json_key(j, "file");
+	hc_json_string(j, file);
+	hc_json_key(j, "line");
+	hc_json_i64(j, line);
+	hc_json_key(j, "pc");
+	hc_json_hex(j, g->gopc);
+	hc_json_object_end(j);
+}
+
+static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
+		       const struct hc_traceback_options *opts,
+		       struct gstack *gs, size_t n, struct hc_strbuf *out)
+{
+	struct hc_json j;
+	hc_json_init(&j, out, true);
+	if (opts && opts->group)
+		group(t, gs, n, opts);
+	hc_json_object_begin(&j);
+	hc_json_key(&j, "goroutines");
+	hc_json_array_begin(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct gstack *s = &gs[i];
+		const struct hc_goroutine *g = s->g;
+		if (!selected(s, opts))
+			continue;
+		if (opts && opts->group && (s->group != i || !s->group_size))
+			continue;
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "id");
+		hc_json_u64(&j, g->goid);
+		hc_json_key(&j, "gp");
+		hc_json_hex(&j, g->addr);
+		hc_json_key(&j, "status");
+		hc_json_string(&j, hc_gstatus_name(g->status));
+		hc_json_key(&j, "scan");
+		hc_json_bool(&j, (g->raw_status & HC_G_SCAN) != 0);
+		hc_json_key(&j, "wait_reason");
+		hc_json_string(&j, g->status == HC_G_WAITING && g->waitreason_text
+					   ? g->waitreason_text : "");
+		struct hc_strbuf st;
+		hc_strbuf_init(&st);
+		if (append_state(t, g, &st)) {
+			hc_json_key(&j, "state");
+			hc_json_string_n(&j, st.str ? st.str : "", st.len);
+		}
+		hc_strbuf_deinit(&st);
+		hc_json_key(&j, "crashed");
+		hc_json_bool(&j, s->crashed);
+		const struct hc_m *m = m_at(t->runtime, g->m_addr);
+		hc_json_key(&j, "m");
+		if (m)
+			hc_json_i64(&j, m->id);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "thread");
+		if (m && m->thread >= 0)
+			hc_json_u64(&j, m->procid);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "locked_to_thread");
+		hc_json_bool(&j, g->lockedm != 0);
+		hc_json_key(&j, "parent");
+		if (g->parent_goid)
+			hc_json_u64(&j, g->parent_goid);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "start_func");
+		hc_json_string(&j, g->startpc ? hc_target_func_name(t, g->startpc) : "");
+		hc_json_key(&j, "created_by");
+		json_created_by(&j, t, g);
+		if (opts && opts->group) {
+			hc_json_key(&j, "count");
+			hc_json_u64(&j, s->group_size);
+			hc_json_key(&j, "ids");
+			hc_json_array_begin(&j);
+			for (size_t k = i; k < n; k++)
+				if (gs[k].group == i && selected(&gs[k], opts))
+					hc_json_u64(&j, gs[k].g->goid);
+			hc_json_array_end(&j);
+		}
+		hc_json_key(&j, "frames");
+		json_frames(&j, t, u, &s->stack, 0);
+		if (s->crashed) {
+			hc_json_key(&j, "printed_from_frame");
+			hc_json_u64(&j, s->skip);
+		}
+		hc_json_object_end(&j);
+	}
+	hc_json_array_end(&j);
+	hc_json_object_end(&j);
+	hc_strbuf_appendc(out, '\n');
+	return !hc_json_failed(&j);
+}
+
+struct hc_error *hc_traceback_write_goroutines(
+	const struct hc_target *t, enum hc_format format,
+	const struct hc_traceback_options *opts, struct hc_strbuf *out)
+{
+	if (!t->runtime)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no runtime model: cannot list goroutines");
+	if (format != HC_FORMAT_TEXT && format != HC_FORMAT_JSON &&
+	    format != HC_FORMAT_GO)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "goroutines supports --format text, json or go");
+	struct hc_unwinder *u;
+	struct hc_error *err = hc_unwinder_create_target(t, &u);
+	if (err)
+		return err;
+	struct gstack *gs;
+	size_t n;
+	err = collect(t, u, opts, &gs, &n);
+	if (err) {
+		hc_unwinder_destroy(u);
+		return err;
+	}
+	bool ok;
+	if (format == HC_FORMAT_GO)
+		ok = write_go(t, u, opts, gs, n, out);
+	else if (format == HC_FORMAT_JSON)
+		ok = write_json(t, u, opts, gs, n, out);
+	else
+		ok = write_text(t, opts, gs, n, out);
+	release(gs, n);
+	hc_unwinder_destroy(u);
+	return ok ? NULL : &hc_error_nomem;
+}
+
+/* ------------------------------------------------------------ threads */
+
+/* What a thread runs: "goroutine N", "g0", "gsignal" or "-". */
+static bool thread_g_text(const struct hc_target *t,
+			  const struct hc_thread_info *ti, struct hc_strbuf *out)
+{
+	const struct hc_runtime *rt = t->runtime;
+	const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, ti->g_addr);
+	if (g)
+		return hc_strbuf_appendf(out, "goroutine %" PRIu64, g->goid);
+	if (ti->m >= 0) {
+		const struct hc_m *m = &rt->ms.data[ti->m];
+		if (ti->g_addr && ti->g_addr == m->g0)
+			return hc_strbuf_appends(out, "g0");
+		if (ti->g_addr && ti->g_addr == m->gsignal)
+			return hc_strbuf_appends(out, "gsignal");
+	}
+	return hc_strbuf_appends(out, "-");
+}
+
+struct hc_error *hc_traceback_write_threads(
+	const struct hc_target *t, enum hc_format format,
+	const struct hc_traceback_options *opts, struct hc_strbuf *out)
+{
+	if (!t->runtime)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no runtime model: cannot map threads");
+	if (format != HC_FORMAT_TEXT && format != HC_FORMAT_JSON)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "threads supports --format text or json");
+	struct hc_unwinder *u;
+	struct hc_error *err = hc_unwinder_create_target(t, &u);
+	if (err)
+		return err;
+	const struct hc_runtime *rt = t->runtime;
+	size_t nth;
+	const struct hc_core_thread *th = hc_core_threads(t->core, &nth);
+	bool stacks = opts && opts->stacks;
+	bool ok = true;
+	struct hc_json j;
+	if (format == HC_FORMAT_JSON) {
+		hc_json_init(&j, out, true);
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "threads");
+		hc_json_array_begin(&j);
+	} else {
+		ok = hc_strbuf_appendf(out, "%-4s %-8s %-18s %-40s %-5s %-10s %s\n", "#",
+				       "TID", "PC", "FUNCTION", "M", "STACK", "G");
+	}
+	for (size_t i = 0; ok && i < rt->threads.size; i++) {
+		const struct hc_thread_info *ti = &rt->threads.data[i];
+		if (ti->index >= nth)
+			continue;
+		const struct hc_core_thread *c = &th[ti->index];
+		const struct hc_m *m = ti->m >= 0 ? &rt->ms.data[ti->m] : NULL;
+		uint64_t sg;
+		enum hc_stack_kind kind = hc_unwind_stack_of(u, c->sp, &sg);
+		struct hc_strbuf gt;
+		hc_strbuf_init(&gt);
+		ok = thread_g_text(t, ti, &gt);
+		struct hc_stack st;
+		hc_stack_init(&st);
+		if (stacks || format == HC_FORMAT_JSON) {
+			err = hc_unwind_thread(u, ti->index, &st);
+			if (err) {
+				hc_strbuf_deinit(&gt);
+				hc_stack_deinit(&st);
+				hc_unwinder_destroy(u);
+				return err;
+			}
+		}
+		if (format == HC_FORMAT_JSON) {
+			hc_json_object_begin(&j);
+			hc_json_key(&j, "index");
+			hc_json_u64(&j, ti->index);
+			hc_json_key(&j, "tid");
+			hc_json_i64(&j, c->tid);
+			hc_json_key(&j, "pc");
+			hc_json_hex(&j, c->pc);
+			hc_json_key(&j, "sp");
+			hc_json_hex(&j, c->sp);
+			hc_json_key(&j, "function");
+			hc_json_string(&j, hc_target_func_name(t, c->pc));
+			hc_json_key(&j, "m");
+			if (m)
+				hc_json_i64(&j, m->id);
+			else
+				hc_json_null(&j);
+			hc_json_key(&j, "stack");
+			hc_json_string(&j, hc_stack_kind_name(kind));
+			hc_json_key(&j, "g");
+			hc_json_string_n(&j, gt.str ? gt.str : "", gt.len);
+			hc_json_key(&j, "curg");
+			const struct hc_goroutine *cg =
+				hc_runtime_goroutine_at(rt, ti->curg);
+			if (cg)
+				hc_json_u64(&j, cg->goid);
+			else
+				hc_json_null(&j);
+			if (stacks) {
+				hc_json_key(&j, "frames");
+				json_frames(&j, t, u, &st, 0);
+			}
+			hc_json_object_end(&j);
+		} else {
+			struct hc_strbuf fn, ms;
+			hc_strbuf_init(&fn);
+			hc_strbuf_init(&ms);
+			ok = ok && appends_esc(&fn, hc_target_func_name(t, c->pc));
+			if (m)
+				ok = ok && hc_strbuf_appendf(&ms, "%" PRId64, m->id);
+			else
+				ok = ok && hc_strbuf_appends(&ms, "-");
+			ok = ok && hc_strbuf_appendf(
+					   out, "%-4zu %-8" PRId32 " 0x%-16" PRIx64 " %-40s %-5s %-10s %s",
+					   ti->index, c->tid, c->pc, fn.str ? fn.str : "",
+					   ms.str ? ms.str : "", hc_stack_kind_name(kind),
+					   gt.str ? gt.str : "");
+			const struct hc_goroutine *cg =
+				hc_runtime_goroutine_at(rt, ti->curg);
+			if (ok && cg && cg->addr != ti->g_addr)
+				ok = hc_strbuf_appendf(out, " (curg goroutine %" PRIu64 ")",
+						       cg->goid);
+			ok = ok && hc_strbuf_appendc(out, '\n');
+			hc_strbuf_deinit(&fn);
+			hc_strbuf_deinit(&ms);
+			if (ok && stacks) {
+				for (size_t k = 0; ok && k < st.frames.size; k++) {
+					const struct hc_frame *fr = &st.frames.data[k];
+					ok = hc_strbuf_appendf(out, "    %-8s ",
+							       hc_stack_kind_name(fr->stack_kind)) &&
+					     hc_traceback_func_name(t->go_minor, fr->func, out) &&
+					     hc_strbuf_appends(out, fr->inlined ? " (inlined)" : "") &&
+					     hc_strbuf_appends(out, "\n             ") &&
+					     appends_esc(out, fr->file) &&
+					     hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+					if (ok && !fr->inlined)
+						ok = hc_strbuf_appendf(out, " +0x%" PRIx64 " sp=0x%" PRIx64,
+								       fr->pc - fr->entry, fr->sp);
+					ok = ok && hc_strbuf_appendc(out, '\n');
+				}
+				if (ok && st.error)
+					ok = hc_strbuf_appends(out, "    (stack incomplete: ") &&
+					     appends_esc(out, st.error) &&
+					     hc_strbuf_appends(out, ")\n");
+				ok = ok && hc_strbuf_appendc(out, '\n');
+			}
+		}
+		hc_strbuf_deinit(&gt);
+		hc_stack_deinit(&st);
+	}
+	if (format == HC_FORMAT_JSON) {
+		hc_json_array_end(&j);
+		hc_json_object_end(&j);
+		ok = ok && hc_strbuf_appendc(out, '\n') && !hc_json_failed(&j);
+	}
+	hc_unwinder_destroy(u);
+	return ok ? NULL : &hc_error_nomem;
+}

@@ -1,0 +1,843 @@
+/*
+ * Tests for the stack unwinder (include/hmapcore/stack.h), on synthetic
+ * data: each special unwinding case is a named test.
+ *
+ * The pclntab builder is the one of tests/check_pclntab.c (a copy; it
+ * follows src/cmd/link/internal/ld/pcln.go). Target memory (the fake
+ * stacks, the inline tree and the argument info at "gofunc") is a
+ * synthetic core from tests/testelf.h, read through an address space
+ * without an executable.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/aspace.h"
+#include "hmapcore/core.h"
+#include "hmapcore/file.h"
+#include "hmapcore/pclntab.h"
+#include "hmapcore/stack.h"
+#include "testelf.h"
+
+/* ------------------------------------------------------------ builder */
+
+struct buf {
+	uint8_t *data;
+	size_t size, cap;
+	bool big;
+};
+
+static void buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->size + n > b->cap) {
+		b->cap = (b->size + n) * 2 + 64;
+		b->data = realloc(b->data, b->cap);
+		ck_assert_ptr_nonnull(b->data);
+	}
+	memcpy(b->data + b->size, p, n);
+	b->size += n;
+}
+
+static void buf_u8(struct buf *b, uint8_t v)
+{
+	buf_put(b, &v, 1);
+}
+
+static void buf_uint(struct buf *b, uint64_t v, size_t width)
+{
+	for (size_t i = 0; i < width; i++) {
+		size_t shift = b->big ? (width - 1 - i) * 8 : i * 8;
+		buf_u8(b, (uint8_t)(v >> shift));
+	}
+}
+
+static void buf_set_uint(struct buf *b, size_t off, uint64_t v, size_t width)
+{
+	for (size_t i = 0; i < width; i++) {
+		size_t shift = b->big ? (width - 1 - i) * 8 : i * 8;
+		b->data[off + i] = (uint8_t)(v >> shift);
+	}
+}
+
+static void buf_align(struct buf *b, size_t a)
+{
+	while (b->size % a)
+		buf_u8(b, 0);
+}
+
+static void buf_varint(struct buf *b, uint32_t v)
+{
+	while (v >= 0x80) {
+		buf_u8(b, (uint8_t)(v | 0x80));
+		v >>= 7;
+	}
+	buf_u8(b, (uint8_t)v);
+}
+
+/* A pc-value range: @c val applies up to pc offset @c end (from entry). */
+struct pair {
+	int32_t val;
+	uint32_t end;
+};
+
+#define PAIRS(...) ((const struct pair[]){ __VA_ARGS__ }), \
+	(sizeof((const struct pair[]){ __VA_ARGS__ }) / sizeof(struct pair))
+
+struct table {
+	const struct pair *p;
+	size_t n;
+};
+
+struct tfunc {
+	const char *name;
+	uint32_t entryoff;
+	int32_t args;
+	uint32_t deferreturn;
+	struct table sp, file, ln;
+	uint32_t cu_offset;
+	int32_t start_line;
+	uint8_t funcid, flag;
+	uint32_t npcdata;
+	struct table pcdata[4];
+	uint8_t nfuncdata;
+	uint32_t funcdata[8];
+};
+
+struct tspec {
+	int version; /* 116, 118 or 120 */
+	bool big;
+	unsigned quantum;
+	uint64_t hdr_text;
+	uint32_t end_off;
+	const struct tfunc *funcs;
+	size_t nfunc;
+};
+
+enum { MAXF = 16 };
+
+struct built {
+	uint8_t *data;
+	size_t size;
+	size_t funcname_off, cu_off, file_off, pc_off, pcln_off;
+	size_t rec_off[MAXF];   /* _func record, from the table start */
+	size_t sp_off[MAXF];    /* pcsp table, from the table start */
+	size_t ftab_off[MAXF];  /* functab slot */
+};
+
+static const char FILETAB[] = "a.go\0b.go\0c.go";
+static const uint32_t CUTAB[] = { 0, 5, 10, UINT32_MAX };
+
+/* Encode a pc-value table like cmd/internal/obj/pcln.go funcpctab. */
+static uint32_t put_table(struct buf *pc, const struct table *t,
+			  unsigned quantum)
+{
+	if (!t->n)
+		return 0;
+	uint32_t off = (uint32_t)pc->size;
+	int32_t val = -1;
+	uint32_t prev = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		int32_t d = t->p[i].val - val;
+		buf_varint(pc, ((uint32_t)d << 1) ^ (d < 0 ? UINT32_MAX : 0));
+		buf_varint(pc, (t->p[i].end - prev) / quantum);
+		val = t->p[i].val;
+		prev = t->p[i].end;
+	}
+	buf_u8(pc, 0);
+	return off;
+}
+
+static struct built build(const struct tspec *s)
+{
+	struct built r = { 0 };
+	bool old = s->version == 116;
+	size_t ptr = 8, nwords = old ? 7 : 8;
+	struct buf names = { .big = s->big }, pc = { .big = s->big };
+	uint32_t nameoff[MAXF], sp[MAXF], file[MAXF], ln[MAXF], pd[MAXF][4];
+	ck_assert_uint_le(s->nfunc, MAXF);
+
+	buf_u8(&pc, 0); // offset 0 means "no table"
+	for (size_t i = 0; i < s->nfunc; i++) {
+		const struct tfunc *f = &s->funcs[i];
+		nameoff[i] = (uint32_t)names.size;
+		buf_put(&names, f->name, strlen(f->name) + 1);
+		sp[i] = put_table(&pc, &f->sp, s->quantum);
+		file[i] = put_table(&pc, &f->file, s->quantum);
+		ln[i] = put_table(&pc, &f->ln, s->quantum);
+		for (size_t k = 0; k < f->npcdata && k < 4; k++)
+			pd[i][k] = put_table(&pc, &f->pcdata[k], s->quantum);
+	}
+
+	struct buf b = { .big = s->big };
+	uint32_t magic = old ? 0xfffffffa : s->version == 118 ? 0xfffffff0 :
+			       0xfffffff1;
+	buf_uint(&b, magic, 4);
+	buf_u8(&b, 0);
+	buf_u8(&b, 0);
+	buf_u8(&b, (uint8_t)s->quantum);
+	buf_u8(&b, (uint8_t)ptr);
+	for (size_t i = 0; i < nwords; i++)
+		buf_uint(&b, 0, ptr); // patched below
+	r.funcname_off = b.size;
+	buf_put(&b, names.data, names.size);
+	buf_align(&b, 4);
+	r.cu_off = b.size;
+	for (size_t i = 0; i < 4; i++)
+		buf_uint(&b, CUTAB[i], 4);
+	r.file_off = b.size;
+	buf_put(&b, FILETAB, sizeof(FILETAB));
+	r.pc_off = b.size;
+	buf_put(&b, pc.data, pc.size);
+	buf_align(&b, ptr);
+	r.pcln_off = b.size;
+
+	size_t field = old ? ptr : 4;
+	uint64_t base = old ? s->hdr_text : 0;
+	for (size_t i = 0; i < s->nfunc; i++) {
+		r.ftab_off[i] = b.size;
+		buf_uint(&b, base + s->funcs[i].entryoff, field);
+		buf_uint(&b, 0, field); // funcoff, patched
+	}
+	buf_uint(&b, base + s->end_off, field);
+	for (size_t i = 0; i < s->nfunc; i++) {
+		const struct tfunc *f = &s->funcs[i];
+		buf_align(&b, ptr);
+		r.rec_off[i] = b.size;
+		r.sp_off[i] = sp[i] ? r.pc_off + sp[i] : 0;
+		buf_set_uint(&b, r.ftab_off[i] + field, b.size - r.pcln_off,
+			     field);
+		buf_uint(&b, base + f->entryoff, field);
+		buf_uint(&b, nameoff[i], 4);
+		buf_uint(&b, (uint32_t)f->args, 4);
+		buf_uint(&b, f->deferreturn, 4);
+		buf_uint(&b, sp[i], 4);
+		buf_uint(&b, file[i], 4);
+		buf_uint(&b, ln[i], 4);
+		buf_uint(&b, f->npcdata, 4);
+		buf_uint(&b, f->cu_offset, 4);
+		if (s->version >= 120)
+			buf_uint(&b, (uint32_t)f->start_line, 4);
+		buf_u8(&b, f->funcid);
+		buf_u8(&b, f->flag);
+		buf_u8(&b, 0);
+		buf_u8(&b, f->nfuncdata);
+		for (size_t k = 0; k < f->npcdata; k++)
+			buf_uint(&b, k < 4 ? pd[i][k] : 0, 4);
+		for (size_t k = 0; k < f->nfuncdata; k++)
+			buf_uint(&b, f->funcdata[k], 4);
+	}
+
+	uint64_t w[8], *o;
+	w[0] = s->nfunc;
+	w[1] = 3;
+	if (old) {
+		o = &w[2];
+	} else {
+		w[2] = s->hdr_text;
+		o = &w[3];
+	}
+	o[0] = r.funcname_off;
+	o[1] = r.cu_off;
+	o[2] = r.file_off;
+	o[3] = r.pc_off;
+	o[4] = r.pcln_off;
+	for (size_t i = 0; i < nwords; i++)
+		buf_set_uint(&b, 8 + i * ptr, w[i], ptr);
+
+	free(names.data);
+	free(pc.data);
+	// An exact-size copy, so a read past the end is an ASan error.
+	r.data = malloc(b.size);
+	ck_assert_ptr_nonnull(r.data);
+	memcpy(r.data, b.data, b.size);
+	r.size = b.size;
+	free(b.data);
+	return r;
+}
+
+/* ------------------------------------------------------------ the program */
+
+/*
+ * A small amd64 program (text at TEXT, quantum 1):
+ *   main.leaf     [0x00,0x40) frame 0x18 after a 4-byte prologue; pcs
+ *                 [0x20,0x28) are main.inl inlined (tree entry 0, call site
+ *                 at 0x10); lines 10 / 50 (inlined body) / 11 / 12 at 0x30
+ *   main.middle   [0x40,0x80) frame 0x28
+ *   main.main     [0x80,0xc0) frame 0x10
+ *   runtime.goexit [0xc0,0xd0) TopFrame
+ *   runtime.sigpanic [0xd0,0xe0) frame 0x8
+ *   runtime.mcall [0xe0,0xf0) SPWRITE
+ *   runtime.sigtramp [0xf0,0x100) TopFrame, frame 0x10
+ *   main.spin     [0x100,0x110) frameless (return address at sp)
+ */
+enum {
+	TEXT = 0x401000,
+	LEAF = TEXT, MIDDLE = TEXT + 0x40, MAIN = TEXT + 0x80,
+	GOEXIT = TEXT + 0xc0, SIGPANIC = TEXT + 0xd0, MCALL = TEXT + 0xe0,
+	SIGTRAMP = TEXT + 0xf0, SPIN = TEXT + 0x100, END = 0x110,
+	GOFUNC = 0x500000,
+	STACK = 0xc000000000,
+	STACK_SIZE = 0x14000,
+};
+
+/* funcdata of main.leaf: the inline tree at gofunc+0, ArgInfo at +0x40. */
+static const struct tfunc FUNCS[] = {
+	{
+		.name = "main.leaf", .entryoff = 0,
+		.sp = { PAIRS({ 0, 4 }, { 0x18, 0x40 }) },
+		.file = { PAIRS({ 0, 0x40 }) },
+		.ln = { PAIRS({ 10, 0x20 }, { 50, 0x28 }, { 11, 0x30 }, { 12, 0x40 }) },
+		.npcdata = 3,
+		.pcdata = { { NULL, 0 }, { NULL, 0 },
+			    { PAIRS({ -1, 0x20 }, { 0, 0x28 }, { -1, 0x40 }) } },
+		.nfuncdata = 6,
+		.funcdata = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX, 0x40 },
+	},
+	{
+		.name = "main.middle", .entryoff = 0x40,
+		.sp = { PAIRS({ 0x28, 0x40 }) },
+		.file = { PAIRS({ 1, 0x40 }) },
+		.ln = { PAIRS({ 20, 0x20 }, { 21, 0x40 }) },
+	},
+	{
+		.name = "main.main", .entryoff = 0x80,
+		.sp = { PAIRS({ 0x10, 0x40 }) },
+		.file = { PAIRS({ 1, 0x40 }) },
+		.ln = { PAIRS({ 30, 0x40 }) },
+	},
+	{
+		.name = "runtime.goexit", .entryoff = 0xc0,
+		.sp = { PAIRS({ 0, 0x10 }) },
+		.file = { PAIRS({ 2, 0x10 }) },
+		.ln = { PAIRS({ 1, 0x10 }) },
+		.flag = HC_FUNCFLAG_TOPFRAME,
+	},
+	{
+		.name = "runtime.sigpanic", .entryoff = 0xd0,
+		.sp = { PAIRS({ 8, 0x10 }) },
+		.file = { PAIRS({ 2, 0x10 }) },
+		.ln = { PAIRS({ 2, 0x10 }) },
+	},
+	{
+		.name = "runtime.mcall", .entryoff = 0xe0,
+		.sp = { PAIRS({ 0, 0x10 }) },
+		.file = { PAIRS({ 2, 0x10 }) },
+		.ln = { PAIRS({ 3, 0x10 }) },
+		.flag = HC_FUNCFLAG_SPWRITE,
+	},
+	{
+		.name = "runtime.sigtramp", .entryoff = 0xf0,
+		.sp = { PAIRS({ 0x10, 0x10 }) },
+		.file = { PAIRS({ 2, 0x10 }) },
+		.ln = { PAIRS({ 4, 0x10 }) },
+		.flag = HC_FUNCFLAG_TOPFRAME,
+	},
+	{
+		.name = "main.spin", .entryoff = 0x100,
+		.sp = { PAIRS({ 0, 0x10 }) },
+		.file = { PAIRS({ 0, 0x10 }) },
+		.ln = { PAIRS({ 5, 0x10 }) },
+	},
+};
+
+/* "main.inl" is not a function; the inline tree names it through the
+ * funcnametab, so it is the name of a ninth, unused function. */
+static const struct tfunc INL = {
+	.name = "main.inl", .entryoff = END,
+	.sp = { PAIRS({ 0, 0x10 }) },
+	.file = { PAIRS({ 0, 0x10 }) },
+	.ln = { PAIRS({ 1, 0x10 }) },
+};
+
+struct fixture {
+	struct built pcln;
+	struct hc_pclntab *tab;
+	uint8_t *core_img;
+	struct hc_file *file;
+	struct hc_core *core;
+	struct hc_aspace *as;
+	struct hc_unwinder *u;
+	uint8_t stack[STACK_SIZE];
+	uint8_t gofunc[0x100];
+};
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A word of the fake stack at address @p addr. */
+static void stack_word(struct fixture *fx, uint64_t addr, uint64_t v)
+{
+	ck_assert_uint_ge(addr, STACK);
+	ck_assert_uint_le(addr + 8, STACK + STACK_SIZE);
+	put64(fx->stack + (addr - STACK), v);
+}
+
+static size_t name_offset(const char *name)
+{
+	size_t off = 0;
+	for (size_t i = 0; i < sizeof(FUNCS) / sizeof(FUNCS[0]); i++) {
+		if (strcmp(FUNCS[i].name, name) == 0)
+			return off;
+		off += strlen(FUNCS[i].name) + 1;
+	}
+	return off; /* INL comes last */
+}
+
+static void fixture_init(struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	struct tfunc all[MAXF + 1];
+	size_t n = sizeof(FUNCS) / sizeof(FUNCS[0]);
+	memcpy(all, FUNCS, sizeof(FUNCS));
+	all[n] = INL;
+	struct tspec spec = {
+		.version = 120, .quantum = 1, .hdr_text = TEXT,
+		.end_off = END + 0x10, .funcs = all, .nfunc = n + 1,
+	};
+	fx->pcln = build(&spec);
+	ck_assert(hc_pclntab_create(fx->pcln.data, fx->pcln.size, TEXT,
+				    &fx->tab) == NULL);
+
+	/* Inline tree entry 0 (go1.20+ layout): main.inl, call site at
+	 * leaf+0x10. */
+	fx->gofunc[0] = 0; /* funcID normal */
+	put32(fx->gofunc + 4, (uint32_t)name_offset("main.inl"));
+	put32(fx->gofunc + 8, 0x10);
+	put32(fx->gofunc + 12, 49);
+	/* ArgInfo of leaf: word at argp+0 (8 bytes), {argp+8 (8), argp+16
+	 * (4)}, end. */
+	static const uint8_t arginfo[] = { 0x00, 8, 0xfe, 0x08, 8, 0x10, 4,
+					   0xfd, 0xff };
+	memcpy(fx->gofunc + 0x40, arginfo, sizeof(arginfo));
+}
+
+/* Build the core around the stack as it is now, and the unwinder. */
+static void fixture_open(struct fixture *fx)
+{
+	struct testelf_core *c = testelf_core_create(EM_X86_64);
+	uint64_t regs[TESTELF_AMD64_NREGS] = { 0 };
+	testelf_core_add_prstatus(c, 1, 6, regs, TESTELF_AMD64_NREGS);
+	testelf_core_add_load(c, STACK, STACK_SIZE, PF_R | PF_W, fx->stack,
+			      STACK_SIZE);
+	testelf_core_add_load(c, GOFUNC, sizeof(fx->gofunc), PF_R, fx->gofunc,
+			      sizeof(fx->gofunc));
+	size_t size;
+	fx->core_img = testelf_core_build(c, &size);
+	testelf_core_destroy(c);
+	ck_assert(hc_file_open_memory(fx->core_img, size, "core", &fx->file) == NULL);
+	ck_assert(hc_core_open(fx->file, &fx->core) == NULL);
+	ck_assert(hc_aspace_create(fx->core, NULL, 0, &fx->as) == NULL);
+	struct hc_unwind_source src = {
+		.as = fx->as, .pclntab = fx->tab, .arch = HC_ARCH_AMD64,
+		.gofunc = GOFUNC, .go_minor = 21, .core = fx->core,
+	};
+	ck_assert(hc_unwinder_create(&src, &fx->u) == NULL);
+}
+
+static void fixture_deinit(struct fixture *fx)
+{
+	hc_unwinder_destroy(fx->u);
+	hc_aspace_destroy(fx->as);
+	hc_core_destroy(fx->core); /* owns the file */
+	free(fx->core_img);
+	hc_pclntab_destroy(fx->tab);
+	free(fx->pcln.data);
+}
+
+static struct fixture *new_fixture(void)
+{
+	struct fixture *fx = malloc(sizeof(*fx));
+	ck_assert_ptr_nonnull(fx);
+	fixture_init(fx);
+	return fx;
+}
+
+static void free_fixture(struct fixture *fx)
+{
+	fixture_deinit(fx);
+	free(fx);
+}
+
+/*
+ * Lay out leaf -> middle -> main -> goexit from @p sp0 with leaf at
+ * leaf+@p leaf_off; returns the expected fps through @p fps (4 entries).
+ */
+static void lay_out_three(struct fixture *fx, uint64_t sp0, uint64_t *fps)
+{
+	uint64_t fp0 = sp0 + 0x18 + 8;
+	stack_word(fx, fp0 - 8, MIDDLE + 0x30);
+	uint64_t fp1 = fp0 + 0x28 + 8;
+	stack_word(fx, fp1 - 8, MAIN + 0x20);
+	uint64_t fp2 = fp1 + 0x10 + 8;
+	stack_word(fx, fp2 - 8, GOEXIT + 1);
+	fps[0] = fp0;
+	fps[1] = fp1;
+	fps[2] = fp2;
+	fps[3] = fp2 + 8;
+}
+
+static void walk(struct fixture *fx, uint64_t pc, uint64_t sp, bool trap,
+		 unsigned flags, struct hc_stack *st)
+{
+	struct hc_unwind_regs r = { .pc = pc, .sp = sp, .trap = trap };
+	hc_stack_init(st);
+	ck_assert(hc_unwind_regs(fx->u, &r, flags, st) == NULL);
+}
+
+static void check_frame(const struct hc_stack *st, size_t i, const char *func,
+			int32_t line, uint64_t pc, bool inlined)
+{
+	ck_assert_uint_gt(st->frames.size, i);
+	const struct hc_frame *f = &st->frames.data[i];
+	ck_assert_msg(strcmp(f->func, func) == 0, "frame %zu: %s, expected %s",
+		      i, f->func, func);
+	ck_assert_int_eq(f->line, line);
+	ck_assert_uint_eq(f->pc, pc);
+	ck_assert_int_eq(f->inlined, inlined);
+}
+
+/* ------------------------------------------------------------ tests */
+
+START_TEST(test_stack_three_frames)
+{
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	fixture_open(fx);
+	struct hc_stack st;
+	/* Resuming at leaf+0x31 (a return address: line of pc-1 = 0x30). */
+	walk(fx, LEAF + 0x31, sp0, false, 0, &st);
+	ck_assert_msg(st.error == NULL, "%s", st.error);
+	ck_assert_uint_eq(st.frames.size, 4);
+	check_frame(&st, 0, "main.leaf", 12, LEAF + 0x31, false);
+	check_frame(&st, 1, "main.middle", 21, MIDDLE + 0x30, false);
+	check_frame(&st, 2, "main.main", 30, MAIN + 0x20, false);
+	check_frame(&st, 3, "runtime.goexit", 1, GOEXIT + 1, false);
+	/* The runtime's fp/sp: fp = sp + spdelta + 8, caller's sp = fp. */
+	ck_assert_uint_eq(st.frames.data[0].sp, sp0);
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_uint_eq(st.frames.data[i].fp, fps[i]);
+		if (i)
+			ck_assert_uint_eq(st.frames.data[i].sp, fps[i - 1]);
+		ck_assert_uint_eq(st.frames.data[i].argp, fps[i]);
+	}
+	ck_assert_str_eq(st.frames.data[1].file, "b.go");
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_topframe_stops)
+{
+	/* goexit is TopFrame: the word above its frame is never read, even
+	 * when it looks like a return address. */
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	stack_word(fx, fps[3] - 8 + 8, MAIN + 0x20);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, GOEXIT + 1, fps[2], false, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 1);
+	check_frame(&st, 0, "runtime.goexit", 1, GOEXIT + 1, false);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_inlined_frames)
+{
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	fixture_open(fx);
+	struct hc_stack st;
+	/* pc-1 = leaf+0x24 is inside main.inl's body (tree entry 0). */
+	walk(fx, LEAF + 0x25, sp0, false, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 5);
+	check_frame(&st, 0, "main.inl", 50, LEAF + 0x25, true);
+	/* The outer frame is at the call site (entry + parentPc). */
+	check_frame(&st, 1, "main.leaf", 10, LEAF + 0x25, false);
+	ck_assert_uint_eq(st.frames.data[1].sym_pc, LEAF + 0x10);
+	ck_assert_uint_eq(st.frames.data[0].phys, st.frames.data[1].phys);
+	check_frame(&st, 2, "main.middle", 21, MIDDLE + 0x30, false);
+	ck_assert_uint_eq(st.frames.data[2].phys, 1);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_inltree_layouts)
+{
+	struct fixture *fx = new_fixture();
+	/* A go1.19 entry (20 bytes) at gofunc+0x80: parent -1, funcID 3,
+	 * file 1, line 7, func_ 0x22, parentPc 0x30. */
+	uint8_t *e = fx->gofunc + 0x80 + 20; /* index 1 */
+	e[0] = 0xff;
+	e[1] = 0xff;
+	e[2] = 3;
+	put32(e + 4, 1);
+	put32(e + 8, 7);
+	put32(e + 12, 0x22);
+	put32(e + 16, 0x30);
+	fixture_open(fx);
+	struct hc_inlined_call c;
+	ck_assert(hc_inltree_entry(fx->as, 19, GOFUNC + 0x80, 1, &c) == NULL);
+	ck_assert_uint_eq(c.funcid, 3);
+	ck_assert_int_eq(c.name_off, 0x22);
+	ck_assert_int_eq(c.parent_pc, 0x30);
+	ck_assert(hc_inltree_entry(fx->as, 21, GOFUNC, 0, &c) == NULL);
+	ck_assert_int_eq(c.name_off, (int32_t)name_offset("main.inl"));
+	ck_assert_int_eq(c.parent_pc, 0x10);
+	ck_assert_int_eq(c.start_line, 49);
+	/* Outside the mapped memory: a fault, not a crash. */
+	struct hc_error *err = hc_inltree_entry(fx->as, 21, GOFUNC, 0x1000, &c);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(err->code, HC_ERROR_FAULT);
+	hc_error_destroy(err);
+	err = hc_inltree_entry(fx->as, 21, GOFUNC, -1, &c);
+	ck_assert_ptr_nonnull(err);
+	hc_error_destroy(err);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_sigpanic_trap)
+{
+	/* sigpanic was "called" from the faulting instruction leaf+0x30: the
+	 * leaf frame is symbolized at its pc (line 12), not pc-1 (line 11). */
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	uint64_t spp = sp0 - 0x10; /* sigpanic: frame 8, return at sp+8 */
+	stack_word(fx, spp + 8, LEAF + 0x30);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, SIGPANIC + 4, spp, false, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 5);
+	check_frame(&st, 0, "runtime.sigpanic", 2, SIGPANIC + 4, false);
+	check_frame(&st, 1, "main.leaf", 12, LEAF + 0x30, false);
+	ck_assert(st.frames.data[1].trap);
+	ck_assert_uint_eq(st.frames.data[1].sym_pc, LEAF + 0x30);
+	ck_assert(!st.frames.data[2].trap);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_signal_frame)
+{
+	/* The thread is in sigtramp on a signal stack; the kernel's ucontext
+	 * after sigtramp's return slot leads back to leaf+0x30 (a trap). */
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	uint64_t sig_sp = STACK + 0x100;
+	uint64_t uc = sig_sp + 0x10 + 8; /* sigtramp's fp */
+	stack_word(fx, uc - 8, 0x1234); /* the restorer */
+	stack_word(fx, uc + 40 + 128, LEAF + 0x30);
+	stack_word(fx, uc + 40 + 120, sp0);
+	stack_word(fx, uc + 40 + 80, 0);
+	fixture_open(fx);
+	struct hc_stack st;
+	/* Without HC_UNWIND_SIGNAL_FRAMES the walk ends at sigtramp. */
+	walk(fx, SIGTRAMP + 2, sig_sp, true, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 1);
+	hc_stack_deinit(&st);
+	walk(fx, SIGTRAMP + 2, sig_sp, true, HC_UNWIND_SIGNAL_FRAMES, &st);
+	ck_assert_msg(st.error == NULL, "%s", st.error);
+	ck_assert_uint_eq(st.frames.size, 5);
+	check_frame(&st, 0, "runtime.sigtramp", 4, SIGTRAMP + 2, false);
+	check_frame(&st, 1, "main.leaf", 12, LEAF + 0x30, false);
+	ck_assert_uint_eq(st.frames.data[1].sp, sp0);
+	check_frame(&st, 4, "runtime.goexit", 1, GOEXIT + 1, false);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_spwrite_stops)
+{
+	/* main.leaf called from runtime.mcall (SPWRITE): the walk stops after
+	 * mcall's frame without an error, as the runtime's does. */
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800;
+	stack_word(fx, sp0 + 0x18, MCALL + 4);
+	stack_word(fx, sp0 + 0x20 + 0, MAIN + 0x20); /* never followed */
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, LEAF + 0x31, sp0, false, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 2);
+	check_frame(&st, 1, "runtime.mcall", 3, MCALL + 4, false);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_bad_return_pc)
+{
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800;
+	stack_word(fx, sp0 + 0x18, 0xdead);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, LEAF + 0x31, sp0, false, 0, &st);
+	ck_assert_ptr_nonnull(st.error);
+	ck_assert_msg(strstr(st.error, "unexpected return pc 0xdead"), "%s", st.error);
+	ck_assert_uint_eq(st.frames.size, 1);
+	hc_stack_deinit(&st);
+	/* An unknown start pc: no frames, an error. */
+	walk(fx, 0x1000, sp0, false, 0, &st);
+	ck_assert_ptr_nonnull(st.error);
+	ck_assert_uint_eq(st.frames.size, 0);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_loop_is_bounded)
+{
+	/* A frameless function whose return address is itself, all the way
+	 * up the stack: the walk climbs (sp only grows), then stops at the
+	 * end of mapped memory with an error. */
+	struct fixture *fx = new_fixture();
+	for (uint64_t a = STACK + 0x10000; a < STACK + STACK_SIZE; a += 8)
+		stack_word(fx, a, SPIN + 1);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, SPIN + 1, STACK + 0x10000, false, 0, &st);
+	ck_assert_ptr_nonnull(st.error);
+	/* One frame per word, and the last one, whose return address lies
+	 * past the end of the memory. */
+	ck_assert_uint_eq(st.frames.size, (STACK_SIZE - 0x10000) / 8 + 1);
+	ck_assert_msg(strstr(st.error, "return address"), "%s", st.error);
+	for (size_t i = 1; i < st.frames.size; i++)
+		ck_assert_uint_gt(st.frames.data[i].sp, st.frames.data[i - 1].sp);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_max_frames)
+{
+	/* More frames than HC_STACK_MAX_FRAMES: stopped at the bound. */
+	struct fixture *fx = new_fixture();
+	for (uint64_t a = STACK; a < STACK + STACK_SIZE; a += 8)
+		stack_word(fx, a, SPIN + 1);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, SPIN + 1, STACK, false, 0, &st);
+	ck_assert_ptr_nonnull(st.error);
+	ck_assert_msg(strstr(st.error, "frames"), "%s", st.error);
+	ck_assert_uint_eq(st.frames.size, HC_STACK_MAX_FRAMES);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_zero_sp_and_nil_call)
+{
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	/* A call through a nil func value: pc 0, the return address at sp. */
+	stack_word(fx, sp0 - 8, LEAF + 0x31);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, 0, sp0 - 8, false, 0, &st);
+	ck_assert_ptr_null(st.error);
+	ck_assert_uint_eq(st.frames.size, 4);
+	check_frame(&st, 0, "main.leaf", 12, LEAF + 0x31, false);
+	ck_assert_uint_eq(st.frames.data[0].sp, sp0);
+	hc_stack_deinit(&st);
+	walk(fx, LEAF + 0x31, 0, false, 0, &st);
+	ck_assert_ptr_nonnull(st.error);
+	ck_assert_uint_eq(st.frames.size, 0);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_stack_args)
+{
+	struct fixture *fx = new_fixture();
+	uint64_t sp0 = STACK + 0x800, fps[4];
+	lay_out_three(fx, sp0, fps);
+	/* leaf's argument area starts at its fp (amd64). */
+	stack_word(fx, fps[0], 0x11);
+	stack_word(fx, fps[0] + 8, 0x22);
+	stack_word(fx, fps[0] + 16, 0xffffffff00000033ull);
+	fixture_open(fx);
+	struct hc_stack st;
+	walk(fx, LEAF + 0x31, sp0, false, 0, &st);
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
+	/* A 4-byte word is masked to its size. */
+	ck_assert_str_eq(sb.str, "0x11, {0x22, 0x33}");
+	hc_strbuf_reset(&sb);
+	/* No ArgInfo: nothing. */
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[1], &sb));
+	ck_assert_uint_eq(sb.len, 0);
+	hc_strbuf_deinit(&sb);
+	hc_stack_deinit(&st);
+	/* An inlined frame prints "...". */
+	walk(fx, LEAF + 0x25, sp0, false, 0, &st);
+	hc_strbuf_init(&sb);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
+	ck_assert_str_eq(sb.str, "...");
+	hc_strbuf_deinit(&sb);
+	hc_stack_deinit(&st);
+	free_fixture(fx);
+}
+END_TEST
+
+static Suite *stack_suite(void)
+{
+	Suite *s = suite_create("stack");
+	TCase *tc = tcase_create("unwind");
+	tcase_add_test(tc, test_stack_three_frames);
+	tcase_add_test(tc, test_stack_topframe_stops);
+	tcase_add_test(tc, test_stack_inlined_frames);
+	tcase_add_test(tc, test_stack_inltree_layouts);
+	tcase_add_test(tc, test_stack_sigpanic_trap);
+	tcase_add_test(tc, test_stack_signal_frame);
+	tcase_add_test(tc, test_stack_spwrite_stops);
+	tcase_add_test(tc, test_stack_bad_return_pc);
+	tcase_add_test(tc, test_stack_loop_is_bounded);
+	tcase_add_test(tc, test_stack_max_frames);
+	tcase_add_test(tc, test_stack_zero_sp_and_nil_call);
+	tcase_add_test(tc, test_stack_args);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(stack_suite());
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
