@@ -1,0 +1,120 @@
+/**
+ * @file discover.h
+ * Finding every map in the core, and saying where it lives (layer L4,
+ * analysis).
+ *
+ * Roots are the executable's global variables (DWARF). From each root the
+ * walk follows typed pointers through structs, arrays, slices, pointers,
+ * interfaces (by their dynamic type, from the runtime type descriptor) and
+ * map keys and values, visiting each (address, type) once. Every map met
+ * gets a row with a path a person can read (`main.gShards[3]`,
+ * `main.gNested["a"]`, `(*main.gCache).byID`); every element of a slice of
+ * maps gets a row, nil ones included. Slice headers met on the way are
+ * checked: len > cap, a nil array with len or cap > 0, an array outside
+ * mapped memory or running past its heap object are recorded as torn.
+ *
+ * The walk is bounded (objects visited, slice elements and map entries per
+ * container, depth) and never fails on bad target data: what could not be
+ * read is counted, and the walk goes on.
+ *
+ * The discovery owns its rows; paths are malloc'd strings owned by it. DWARF
+ * types are borrowed from the target.
+ */
+#ifndef HMAPCORE_DISCOVER_H
+#define HMAPCORE_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmapcore/dwarf.h"
+#include "hmapcore/error.h"
+#include "hmapcore/heap.h"
+#include "hmapcore/target.h"
+#include "hmapcore/vector.h"
+
+/** Where a map was reached from. */
+enum hc_root_kind {
+	HC_ROOT_GLOBAL,
+	HC_ROOT_GOROUTINE,
+};
+
+struct hc_found_map {
+	/** Readable path (owned). */
+	char *path;
+	/** The map pointer (the *hmap / *maps.Map), 0 for a nil map. */
+	uint64_t addr;
+	/** Where that pointer is stored. */
+	uint64_t slot_addr;
+	/** The map typedef (go_kind 21). */
+	const struct hc_type *type;
+	enum hc_root_kind root;
+	/** The element of a []map / [N]map. */
+	bool in_slice;
+	uint64_t index;
+	/** Set when the same map was already listed under another path
+	 * (aliases are kept: each is a place the map is reachable from). */
+	bool alias;
+};
+
+/** Why a slice header cannot be real. */
+enum hc_slice_fault {
+	HC_SLICE_LEN_GT_CAP,
+	HC_SLICE_NIL_WITH_LEN,
+	HC_SLICE_UNMAPPED,
+	HC_SLICE_PAST_OBJECT,
+};
+
+const char *hc_slice_fault_name(enum hc_slice_fault f);
+
+struct hc_torn_slice {
+	char *path;
+	uint64_t header_addr;
+	uint64_t array, len, cap;
+	uint64_t elem_size;
+	enum hc_slice_fault fault;
+	/** For PAST_OBJECT: the heap object that holds the array. */
+	uint64_t object_base, object_size;
+};
+
+HC_DEFINE_VECTOR(hc_found_map_vec, struct hc_found_map)
+HC_DEFINE_VECTOR(hc_torn_slice_vec, struct hc_torn_slice)
+
+struct hc_discover_options {
+	/** Upper bound on (address, type) pairs visited; 0 = 10^7. */
+	uint64_t max_visits;
+	/** Elements of one slice or array walked; 0 = 10^6. */
+	uint64_t max_elements;
+	/** Entries of one map walked; 0 = 10^6. */
+	uint64_t max_entries;
+	/** Nesting depth; 0 = 64. */
+	unsigned max_depth;
+};
+
+struct hc_discovery {
+	struct hc_found_map_vec maps;
+	struct hc_torn_slice_vec torn;
+	/** Statistics of the walk. */
+	uint64_t visits;
+	uint64_t roots;
+	uint64_t unreadable;
+	/** A limit cut the walk short. */
+	bool truncated;
+};
+
+/**
+ * Walk from the roots.
+ * @param heap may be NULL (no object bounds: PAST_OBJECT is not checked)
+ * @param[out] ret owned by the caller (hc_discovery_destroy()).
+ * @return NULL; NOMEM; UNSUPPORTED without DWARF.
+ */
+struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
+			     const struct hc_discover_options *opts,
+			     struct hc_discovery **ret);
+void hc_discovery_destroy(struct hc_discovery *d);
+
+/** The first row for the map at @p addr, or NULL. */
+const struct hc_found_map *hc_discovery_find(const struct hc_discovery *d,
+					     uint64_t addr);
+
+#endif /* HMAPCORE_DISCOVER_H */

@@ -1,0 +1,615 @@
+/* Map discovery: see include/hmapcore/discover.h. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmapcore/discover.h"
+#include "hmapcore/hash_table.h"
+#include "hmapcore/maps.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/value.h"
+
+/* DW_AT_go_kind values (src/internal/abi/type.go). */
+enum {
+	GOKIND_ARRAY = 17,
+	GOKIND_CHAN = 18,
+	GOKIND_FUNC = 19,
+	GOKIND_INTERFACE = 20,
+	GOKIND_MAP = 21,
+	GOKIND_PTR = 22,
+	GOKIND_SLICE = 23,
+	GOKIND_STRING = 24,
+	GOKIND_STRUCT = 25,
+	GOKIND_UNSAFEPTR = 26,
+};
+
+const char *hc_slice_fault_name(enum hc_slice_fault f)
+{
+	switch (f) {
+	case HC_SLICE_LEN_GT_CAP: return "len>cap";
+	case HC_SLICE_NIL_WITH_LEN: return "nil-with-len";
+	case HC_SLICE_UNMAPPED: return "unmapped";
+	case HC_SLICE_PAST_OBJECT: return "past-object";
+	}
+	return "?";
+}
+
+/* An (address, type) pair visited once. */
+struct visit {
+	uint64_t addr;
+	uint64_t die;
+};
+
+static inline uint64_t visit_hash(struct visit v)
+{
+	return hc_hash_u64(v.addr ^ (v.die * 0x9e3779b97f4a7c15ULL));
+}
+
+static inline bool visit_eq(struct visit a, struct visit b)
+{
+	return a.addr == b.addr && a.die == b.die;
+}
+
+HC_DEFINE_HASH_MAP(visit_set, struct visit, bool, visit_hash, visit_eq)
+HC_DEFINE_HASH_MAP(ptr_memo, uint64_t, bool, hc_hash_u64, hc_eq_u64)
+HC_DEFINE_HASH_MAP(map_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
+
+/* A value to look at: @p type at @p addr, reached by @p path. */
+struct item {
+	uint64_t addr;
+	const struct hc_type *type;
+	char *path;
+	unsigned depth;
+	enum hc_root_kind root;
+	bool in_slice;
+	uint64_t index;
+};
+
+HC_DEFINE_VECTOR(item_queue, struct item)
+
+struct walker {
+	struct hc_target *t;
+	struct hc_heap *heap;
+	struct hc_discover_options opts;
+	struct hc_discovery *d;
+	struct visit_set visited;
+	struct ptr_memo has_ptrs;
+	struct map_index first_row;
+	/* A FIFO: breadth first gives the shortest paths. */
+	struct item_queue queue;
+	size_t head;
+	struct hc_value_ctx vctx;
+	bool nomem;
+};
+
+static bool is_map_type(const struct hc_type *t)
+{
+	return t && t->kind == HC_TYPE_TYPEDEF && t->go_kind == GOKIND_MAP;
+}
+
+static bool is_slice_type(const struct hc_type *s)
+{
+	return s->kind == HC_TYPE_STRUCT &&
+	       (s->go_kind == GOKIND_SLICE ||
+		(s->name && s->name[0] == '[' && s->name[1] == ']'));
+}
+
+static bool is_string_type(const struct hc_type *s)
+{
+	return s->kind == HC_TYPE_STRUCT &&
+	       (s->go_kind == GOKIND_STRING || (s->name && strcmp(s->name, "string") == 0));
+}
+
+static bool is_iface_type(const struct hc_type *t, const struct hc_type *s)
+{
+	if (t->go_kind == GOKIND_INTERFACE || s->go_kind == GOKIND_INTERFACE)
+		return true;
+	return s->kind == HC_TYPE_STRUCT && s->name &&
+	       (strcmp(s->name, "runtime.eface") == 0 ||
+		strcmp(s->name, "runtime.iface") == 0);
+}
+
+/* Whether a value of type @p t can lead to a map (holds pointers). */
+static bool has_pointers(struct walker *w, const struct hc_type *t, unsigned depth)
+{
+	if (!t || depth > 32)
+		return false;
+	if (is_map_type(t))
+		return true;
+	const struct hc_type *s = hc_type_strip(t);
+	if (!s)
+		return false;
+	bool *memo = ptr_memo_search(&w->has_ptrs, s->die_offset);
+	if (memo)
+		return *memo;
+	bool r = false;
+	/* Assume no pointers while computing (breaks recursion). */
+	ptr_memo_insert(&w->has_ptrs, s->die_offset, false, NULL);
+	if (is_iface_type(t, s) || is_slice_type(s)) {
+		r = true;
+	} else if (is_string_type(s)) {
+		r = false;
+	} else if (s->kind == HC_TYPE_POINTER) {
+		r = s->target != NULL;
+	} else if (s->kind == HC_TYPE_STRUCT) {
+		for (size_t i = 0; i < s->num_members && !r; i++)
+			r = has_pointers(w, s->members[i].type, depth + 1);
+	} else if (s->kind == HC_TYPE_ARRAY) {
+		r = s->count > 0 && has_pointers(w, s->target, depth + 1);
+	}
+	bool *slot = ptr_memo_search(&w->has_ptrs, s->die_offset);
+	if (slot)
+		*slot = r;
+	return r;
+}
+
+static char *joinf(const char *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static char *joinf(const char *a, const char *fmt, ...)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = hc_strbuf_appends(&sb, a) && hc_strbuf_appendv(&sb, fmt, ap);
+	va_end(ap);
+	if (!ok) {
+		hc_strbuf_deinit(&sb);
+		return NULL;
+	}
+	return hc_strbuf_steal(&sb);
+}
+
+/* Queue a value; takes ownership of @p path. */
+static void push(struct walker *w, const struct item *parent, uint64_t addr,
+		 const struct hc_type *type, char *path, bool in_slice,
+		 uint64_t index)
+{
+	if (!path) {
+		w->nomem = true;
+		return;
+	}
+	unsigned depth = parent ? parent->depth + 1 : 0;
+	if (depth > w->opts.max_depth) {
+		w->d->truncated = true;
+		free(path);
+		return;
+	}
+	struct item *it = item_queue_append_entry(&w->queue);
+	if (!it) {
+		w->nomem = true;
+		free(path);
+		return;
+	}
+	it->addr = addr;
+	it->type = type;
+	it->path = path;
+	it->depth = depth;
+	it->root = parent ? parent->root : HC_ROOT_GLOBAL;
+	it->in_slice = in_slice;
+	it->index = index;
+}
+
+/* First visit of (addr, type)? */
+static bool first_visit(struct walker *w, uint64_t addr, const struct hc_type *t)
+{
+	if (w->d->visits >= w->opts.max_visits) {
+		w->d->truncated = true;
+		return false;
+	}
+	struct visit v = {addr, t ? t->die_offset : 0};
+	bool existed;
+	if (!visit_set_insert(&w->visited, v, true, &existed)) {
+		w->nomem = true;
+		return false;
+	}
+	if (existed)
+		return false;
+	w->d->visits++;
+	return true;
+}
+
+static bool read_u64(struct walker *w, uint64_t addr, uint64_t *ret)
+{
+	struct hc_error *err = hc_aspace_read_u64(w->t->as, addr, ret);
+	if (err) {
+		hc_error_destroy(err);
+		w->d->unreadable++;
+		return false;
+	}
+	return true;
+}
+
+static void descend_map(struct walker *w, const struct item *it,
+			const struct hc_type *maptype, uint64_t map_addr);
+
+static void found_map(struct walker *w, const struct item *it,
+		      const struct hc_type *type)
+{
+	uint64_t ptr;
+	if (!read_u64(w, it->addr, &ptr))
+		return;
+	struct hc_found_map *m = hc_found_map_vec_append_entry(&w->d->maps);
+	char *path = strdup(it->path);
+	if (!m || !path) {
+		free(path);
+		if (m)
+			w->d->maps.size--;
+		w->nomem = true;
+		return;
+	}
+	m->path = path;
+	m->addr = ptr;
+	m->slot_addr = it->addr;
+	m->type = type;
+	m->root = it->root;
+	m->in_slice = it->in_slice;
+	m->index = it->index;
+	if (ptr) {
+		bool existed;
+		if (!map_index_insert(&w->first_row, ptr, w->d->maps.size - 1,
+				      &existed)) {
+			w->nomem = true;
+			return;
+		}
+		m->alias = existed;
+		if (!existed)
+			descend_map(w, it, type, ptr);
+	}
+}
+
+static void check_slice(struct walker *w, const struct item *it,
+			uint64_t array, uint64_t len, uint64_t cap,
+			uint64_t elem_size, enum hc_slice_fault fault,
+			uint64_t obase, uint64_t osize)
+{
+	struct hc_torn_slice *ts = hc_torn_slice_vec_append_entry(&w->d->torn);
+	char *path = strdup(it->path);
+	if (!ts || !path) {
+		free(path);
+		if (ts)
+			w->d->torn.size--;
+		w->nomem = true;
+		return;
+	}
+	ts->path = path;
+	ts->header_addr = it->addr;
+	ts->array = array;
+	ts->len = len;
+	ts->cap = cap;
+	ts->elem_size = elem_size;
+	ts->fault = fault;
+	ts->object_base = obase;
+	ts->object_size = osize;
+}
+
+static void walk_slice(struct walker *w, const struct item *it,
+		       const struct hc_type *s)
+{
+	const struct hc_type *elem = s->go_elem;
+	const struct hc_member *am = hc_type_member(s, "array");
+	if (!elem && am) {
+		const struct hc_type *p = hc_type_strip(am->type);
+		elem = p ? p->target : NULL;
+	}
+	uint8_t hdr[24];
+	struct hc_error *err = hc_aspace_read(w->t->as, it->addr, hdr, sizeof(hdr));
+	if (err) {
+		hc_error_destroy(err);
+		w->d->unreadable++;
+		return;
+	}
+	uint64_t array = 0, len = 0, cap = 0;
+	for (int i = 0; i < 8; i++) {
+		array |= (uint64_t)hdr[i] << (8 * i);
+		len |= (uint64_t)hdr[8 + i] << (8 * i);
+		cap |= (uint64_t)hdr[16 + i] << (8 * i);
+	}
+	const struct hc_type *es = hc_type_strip(elem);
+	uint64_t esize = es && es->has_size ? es->size : 0;
+	if (len > cap) {
+		check_slice(w, it, array, len, cap, esize, HC_SLICE_LEN_GT_CAP, 0, 0);
+		return;
+	}
+	if (!array && (len || cap)) {
+		check_slice(w, it, array, len, cap, esize, HC_SLICE_NIL_WITH_LEN, 0, 0);
+		return;
+	}
+	if (!cap || !array)
+		return;
+	if (esize && !hc_aspace_readable(w->t->as, array)) {
+		check_slice(w, it, array, len, cap, esize, HC_SLICE_UNMAPPED, 0, 0);
+		return;
+	}
+	if (esize && w->heap) {
+		/* The backing array must fit in the heap object it starts in. */
+		uint64_t bytes = cap > UINT64_MAX / esize ? UINT64_MAX : cap * esize;
+		bool inside;
+		struct hc_heap_object obj;
+		err = hc_heap_check_range(w->heap, array, bytes, &inside, &obj);
+		if (!err && !inside && obj.allocated) {
+			check_slice(w, it, array, len, cap, esize,
+				    HC_SLICE_PAST_OBJECT, obj.base,
+				    obj.end - obj.base);
+			return;
+		}
+		hc_error_destroy(err);
+	}
+	if (!elem || !esize || !has_pointers(w, elem, 0))
+		return;
+	uint64_t n = len < w->opts.max_elements ? len : w->opts.max_elements;
+	if (n < len)
+		w->d->truncated = true;
+	bool maps = is_map_type(elem);
+	for (uint64_t i = 0; i < n; i++)
+		push(w, it, array + i * esize, elem, joinf(it->path, "[%" PRIu64 "]", i),
+		     maps, i);
+}
+
+static void walk_array(struct walker *w, const struct item *it,
+		       const struct hc_type *s)
+{
+	const struct hc_type *elem = s->target;
+	const struct hc_type *es = hc_type_strip(elem);
+	if (!es || !es->has_size || !es->size || !has_pointers(w, elem, 0))
+		return;
+	uint64_t n = s->count < w->opts.max_elements ? s->count : w->opts.max_elements;
+	if (n < s->count)
+		w->d->truncated = true;
+	bool maps = is_map_type(elem);
+	for (uint64_t i = 0; i < n; i++)
+		push(w, it, it->addr + i * es->size, elem,
+		     joinf(it->path, "[%" PRIu64 "]", i), maps, i);
+}
+
+/* An interface: follow the dynamic type (runtime type descriptor). */
+static void walk_iface(struct walker *w, const struct item *it,
+		       const struct hc_type *s)
+{
+	uint64_t w0, data;
+	if (!read_u64(w, it->addr, &w0) || !read_u64(w, it->addr + 8, &data))
+		return;
+	if (!w0 || !w->t->dwarf || !w->t->types_addr)
+		return;
+	bool eface = s->name && strcmp(s->name, "runtime.eface") == 0;
+	if (!eface && s->num_members && s->members[0].name &&
+	    strcmp(s->members[0].name, "_type") == 0)
+		eface = true;
+	uint64_t typ = w0;
+	if (!eface && !read_u64(w, w0 + 8, &typ)) /* itab.Type (abi.ITab) */
+		return;
+	if (!typ || typ < w->t->types_addr)
+		return;
+	const struct hc_type *dyn;
+	struct hc_error *err = hc_dwarf_find_type_by_runtime_type(
+		w->t->dwarf, typ - w->t->types_addr, &dyn);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	if (!has_pointers(w, dyn, 0))
+		return;
+	struct hc_rtype rt;
+	err = hc_value_ctx_read_rtype(&w->vctx, typ, &rt);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	char *path = joinf(it->path, ".(%s)", dyn->name ? dyn->name : rt.name ? rt.name : "?");
+	/* Pointer-shaped values live in the data word itself. */
+	if (rt.direct_iface)
+		push(w, it, it->addr + 8, dyn, path, false, 0);
+	else
+		push(w, it, data, dyn, path, false, 0);
+	hc_rtype_deinit(&rt);
+}
+
+static void walk_item(struct walker *w, const struct item *it)
+{
+	const struct hc_type *t = it->type;
+	if (!t)
+		return;
+	if (is_map_type(t)) {
+		if (first_visit(w, it->addr, t))
+			found_map(w, it, t);
+		return;
+	}
+	const struct hc_type *s = hc_type_strip(t);
+	if (!s)
+		return;
+	if (!first_visit(w, it->addr, s))
+		return;
+	if (is_iface_type(t, s)) {
+		walk_iface(w, it, s);
+	} else if (is_slice_type(s)) {
+		walk_slice(w, it, s);
+	} else if (is_string_type(s)) {
+		return;
+	} else if (s->kind == HC_TYPE_STRUCT) {
+		for (size_t i = 0; i < s->num_members; i++) {
+			const struct hc_member *m = &s->members[i];
+			if (!m->type || !has_pointers(w, m->type, 0))
+				continue;
+			push(w, it, it->addr + m->offset, m->type,
+			     joinf(it->path, ".%s", m->name ? m->name : "?"), false, 0);
+		}
+	} else if (s->kind == HC_TYPE_ARRAY) {
+		walk_array(w, it, s);
+	} else if (s->kind == HC_TYPE_POINTER) {
+		if (!s->target || !has_pointers(w, s->target, 0))
+			return;
+		uint64_t p;
+		if (!read_u64(w, it->addr, &p) || !p)
+			return;
+		/* Go's selectors dereference implicitly: keep the path. */
+		push(w, it, p, s->target, strdup(it->path), false, 0);
+	}
+}
+
+/* Package-level variables of these packages are the runtime's own. */
+static bool skip_root(const char *name)
+{
+	static const char *const prefixes[] = {
+		"runtime.", "internal/", "runtime/", "type:", "go:", "go.",
+	};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void descend_map(struct walker *w, const struct item *it,
+			const struct hc_type *maptype, uint64_t map_addr)
+{
+	const struct hc_type *kt = maptype->go_key, *et = maptype->go_elem;
+	bool kp = has_pointers(w, kt, 0), ep = has_pointers(w, et, 0);
+	if (!kp && !ep)
+		return;
+	struct hc_map_info info;
+	struct hc_error *err = hc_map_info_from_type(w->t, maptype, &info);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	struct hc_map_iter iter;
+	err = hc_map_iter_init(&iter, w->t->as, &info, map_addr);
+	if (err) {
+		hc_error_destroy(err);
+		w->d->unreadable++;
+		return;
+	}
+	struct hc_value_options vo;
+	hc_value_options_default(&vo);
+	vo.max_depth = 2;
+	vo.max_string = 40;
+	vo.max_elements = 4;
+	uint64_t n = 0;
+	uint64_t key_addr, elem_addr;
+	bool done = false;
+	while (!done) {
+		err = hc_map_iter_next(&iter, &key_addr, &elem_addr, &done);
+		if (err) {
+			hc_error_destroy(err);
+			w->d->unreadable++;
+			break;
+		}
+		if (done)
+			break;
+		if (++n > w->opts.max_entries) {
+			w->d->truncated = true;
+			break;
+		}
+		struct hc_strbuf key;
+		hc_strbuf_init(&key);
+		err = hc_value_format(&w->vctx, kt, key_addr, &key, &vo);
+		hc_error_destroy(err);
+		const char *ks = key.str ? key.str : "?";
+		bool quote = hc_type_strip(kt) && is_string_type(hc_type_strip(kt));
+		if (kp)
+			push(w, it, key_addr, kt,
+			     joinf(it->path, quote ? "[key \"%s\"]" : "[key %s]", ks),
+			     false, 0);
+		if (ep)
+			push(w, it, elem_addr, et,
+			     joinf(it->path, quote ? "[\"%s\"]" : "[%s]", ks), false, 0);
+		hc_strbuf_deinit(&key);
+	}
+	hc_map_iter_deinit(&iter);
+}
+
+struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
+			     const struct hc_discover_options *opts,
+			     struct hc_discovery **ret)
+{
+	if (!t->dwarf)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "finding maps needs DWARF (stripped executable)");
+	struct walker w;
+	memset(&w, 0, sizeof(w));
+	w.t = t;
+	w.heap = heap;
+	if (opts)
+		w.opts = *opts;
+	if (!w.opts.max_visits)
+		w.opts.max_visits = 10000000;
+	if (!w.opts.max_elements)
+		w.opts.max_elements = 1000000;
+	if (!w.opts.max_entries)
+		w.opts.max_entries = 1000000;
+	if (!w.opts.max_depth)
+		w.opts.max_depth = 64;
+	w.d = calloc(1, sizeof(*w.d));
+	if (!w.d)
+		return &hc_error_nomem;
+	hc_found_map_vec_init(&w.d->maps);
+	hc_torn_slice_vec_init(&w.d->torn);
+	visit_set_init(&w.visited);
+	ptr_memo_init(&w.has_ptrs);
+	map_index_init(&w.first_row);
+	item_queue_init(&w.queue);
+	hc_value_ctx_init(&w.vctx, t);
+
+	size_t nvars = hc_dwarf_num_variables(t->dwarf);
+	for (size_t i = 0; i < nvars && !w.nomem; i++) {
+		const char *name;
+		uint64_t addr;
+		const struct hc_type *type;
+		struct hc_error *err =
+			hc_dwarf_variable(t->dwarf, i, &name, &addr, &type);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (!name || !type || skip_root(name) || !has_pointers(&w, type, 0))
+			continue;
+		w.d->roots++;
+		push(&w, NULL, addr + t->bias, type, strdup(name), false, 0);
+		/* Breadth first from this root. */
+		while (w.head < w.queue.size && !w.nomem) {
+			struct item it = w.queue.data[w.head++];
+			walk_item(&w, &it);
+			free(it.path);
+		}
+		w.head = 0;
+		w.queue.size = 0;
+	}
+	for (size_t i = w.head; i < w.queue.size; i++)
+		free(w.queue.data[i].path);
+	item_queue_deinit(&w.queue);
+	visit_set_deinit(&w.visited);
+	ptr_memo_deinit(&w.has_ptrs);
+	map_index_deinit(&w.first_row);
+	if (w.nomem) {
+		hc_discovery_destroy(w.d);
+		return &hc_error_nomem;
+	}
+	*ret = w.d;
+	return NULL;
+}
+
+void hc_discovery_destroy(struct hc_discovery *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->maps.size; i++)
+		free(d->maps.data[i].path);
+	for (size_t i = 0; i < d->torn.size; i++)
+		free(d->torn.data[i].path);
+	hc_found_map_vec_deinit(&d->maps);
+	hc_torn_slice_vec_deinit(&d->torn);
+	free(d);
+}
+
+const struct hc_found_map *hc_discovery_find(const struct hc_discovery *d,
+					     uint64_t addr)
+{
+	for (size_t i = 0; i < d->maps.size; i++) {
+		if (d->maps.data[i].addr == addr)
+			return &d->maps.data[i];
+	}
+	return NULL;
+}
