@@ -1,0 +1,55 @@
+/**
+ * @file validate.h
+ * Validators: map internals and slice headers checked against what the Go
+ * runtime can produce, each contradiction a finding (layer L4, analysis).
+ *
+ * Classic maps (GO-INTERNALS.md 1.8, src/runtime/map.go): count against
+ * the occupied slots (one off allowed only while a write was in flight),
+ * tophash values the runtime never writes where they are, live slots after
+ * emptyRest, overflow chains that loop, B against the bucket array's heap
+ * object, oldbuckets / nevacuate / sameSizeGrow contradictions, new buckets
+ * written before their old bucket was evacuated, noverflow against the
+ * overflow buckets for B < 16, nil buckets with count > 0, pointers outside
+ * mapped memory or live heap objects, the writing flag.
+ * Swiss tables (GO-INTERNALS.md 2.10, internal/runtime/maps/table_debug.go):
+ * used against full control bytes per table and in total, growthLeft and
+ * tombstones against capacity, invalid control bytes, directory length and
+ * depths, tables' index and localDepth against the directory, capacity not
+ * a power of two or over 1024, tombstones where tombstonePossible is false,
+ * no empty slot left in a table, the writing flag.
+ * Both: maps far larger than what they hold (info).
+ *
+ * Every walk is bounded; a validator never fails on bad data, it reports it.
+ */
+#ifndef HMAPCORE_VALIDATE_H
+#define HMAPCORE_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hmapcore/aspace.h"
+#include "hmapcore/findings.h"
+#include "hmapcore/heap.h"
+#include "hmapcore/maps.h"
+#include "hmapcore/runtime.h"
+
+struct hc_validate_env {
+	const struct hc_aspace *as;
+	/** Heap index for object bounds; may be NULL (readability only). */
+	struct hc_heap *heap;
+	/** Runtime model (goroutine stacks); may be NULL. */
+	const struct hc_runtime *rt;
+	/** The map was being written when the core was taken (a goroutine is
+	 * inside a write to it): allow count to be one off. */
+	bool write_in_flight;
+};
+
+/**
+ * Check the map at @p addr (the map pointer; not 0) of layout @p mi and
+ * append findings to @p out; @p path names it in the findings.
+ */
+void hc_validate_map(const struct hc_validate_env *env,
+		     const struct hc_map_info *mi, uint64_t addr,
+		     const char *path, struct hc_findings *out);
+
+#endif /* HMAPCORE_VALIDATE_H */
