@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "hmapcore/info.h"
+#include "hmapcore/findings.h"
 #include "hmapcore/target.h"
 
 /** Exit codes (DESIGN.md: 0 clean, 1 findings, 2 error, 64 usage). */
@@ -32,6 +33,11 @@ struct hc_cli {
 	unsigned long long goid;
 	const char *state;
 	const char *func_filter;
+	/* maps / map / check / addr */
+	const char *arg;
+	bool internals;
+	uint64_t limit;
+	enum hc_severity fail_on;
 	int argc;
 	char **argv;
 };
@@ -45,5 +51,9 @@ bool hc_cli_write(const char *s, size_t n);
 int hc_cmd_info(const struct hc_cli *cli);
 int hc_cmd_goroutines(const struct hc_cli *cli);
 int hc_cmd_threads(const struct hc_cli *cli);
+int hc_cmd_maps(const struct hc_cli *cli);
+int hc_cmd_map(const struct hc_cli *cli);
+int hc_cmd_check(const struct hc_cli *cli);
+int hc_cmd_addr(const struct hc_cli *cli);
 
 #endif /* HMAPCORE_CLI_H */

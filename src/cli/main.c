@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "hmapcore/tui.h"
 
 static const char usage_text[] =
 	"usage: hmapcore [OPTIONS] [COMMAND] CORE\n"
@@ -15,11 +17,19 @@ static const char usage_text[] =
 	"Inspect the core dump of a crashed Go program.\n"
 	"\n"
 	"Commands:\n"
+	"  tui           the browser (the default on a terminal)\n"
 	"  info          summary: Go version, arch, threads, goroutines by state,\n"
-	"                signal, fatal error or panic (the default command)\n"
+	"                signal, fatal error or panic (the default otherwise)\n"
 	"  goroutines    every goroutine: id, state, top frame, created by;\n"
 	"                --format go prints the Go runtime's own traceback\n"
 	"  threads       OS threads: tid, PC, function, M and goroutine\n"
+	"  maps          every map found: path, type, count, implementation, size,\n"
+	"                growth state, findings\n"
+	"  map CORE PATH|ADDR  one map: its entries; --internals adds buckets or\n"
+	"                tables, growth, memory\n"
+	"  check         run the validators; exit 0 clean, 1 findings at or above\n"
+	"                --fail-on (default warning), 2 error\n"
+	"  addr CORE ADDR  what an address is: heap object, stack, global, map part\n"
 	"\n"
 	"Options:\n"
 	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
@@ -74,13 +84,39 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 	return t;
 }
 
+/* The browser; it restores the terminal before an error is printed. */
+static int cmd_tui(const struct hc_cli *cli)
+{
+	struct hc_target_options opts = {
+		.exe_path = cli->exe_path,
+		.ignore_build_id = cli->ignore_build_id,
+	};
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hmapcore: the browser needs a terminal; try "
+				"`hmapcore info` or `hmapcore goroutines`\n");
+		return HC_EXIT_USAGE;
+	}
+	struct hc_error *err = hc_tui_run(cli->core_path, &opts);
+	if (err) {
+		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_error_destroy(err);
+		return HC_EXIT_ERROR;
+	}
+	return HC_EXIT_OK;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(const struct hc_cli *cli);
 } commands[] = {
+	{"tui", cmd_tui},
 	{"info", hc_cmd_info},
 	{"goroutines", hc_cmd_goroutines},
 	{"threads", hc_cmd_threads},
+	{"maps", hc_cmd_maps},
+	{"map", hc_cmd_map},
+	{"check", hc_cmd_check},
+	{"addr", hc_cmd_addr},
 };
 
 static const struct option long_options[] = {
@@ -92,6 +128,9 @@ static const struct option long_options[] = {
 	{"goroutine", required_argument, NULL, 'g'},
 	{"state", required_argument, NULL, 's'},
 	{"filter", required_argument, NULL, 'F'},
+	{"internals", no_argument, NULL, 'N'},
+	{"fail-on", required_argument, NULL, 'O'},
+	{"limit", required_argument, NULL, 'L'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -101,10 +140,11 @@ static const struct option long_options[] = {
  * Parse options from argv[optind...] up to the first non-option. Returns -1
  * to go on, else the exit status.
  */
-static int parse_options(int argc, char **argv, struct hc_cli *cli)
+static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute)
 {
 	int c;
-	while ((c = getopt_long(argc, argv, "+e:f:g:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, permute ? "e:f:g:hV" : "+e:f:g:hV",
+				long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->exe_path = optarg;
@@ -135,6 +175,20 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli)
 		case 's':
 			cli->state = optarg;
 			break;
+		case 'N':
+			cli->internals = true;
+			break;
+		case 'O':
+			if (!hc_severity_parse(optarg, &cli->fail_on))
+				return usage("--fail-on takes info, warning or error");
+			break;
+		case 'L': {
+			char *end;
+			cli->limit = strtoull(optarg, &end, 10);
+			if (!*optarg || *end)
+				return usage("--limit takes a number");
+			break;
+		}
 		case 'F':
 			cli->func_filter = optarg;
 			break;
@@ -153,13 +207,16 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli)
 
 int main(int argc, char **argv)
 {
-	struct hc_cli cli = {.format = HC_FORMAT_TEXT};
-	int status = parse_options(argc, argv, &cli);
+	struct hc_cli cli = {.format = HC_FORMAT_TEXT, .fail_on = HC_SEVERITY_WARNING};
+	int status = parse_options(argc, argv, &cli, false);
 	if (status >= 0)
 		return status;
 	int rest = argc - optind;
 	char **args = argv + optind;
-	int (*run)(const struct hc_cli *) = hc_cmd_info;
+	/* No command: the browser on a terminal, else the summary (DESIGN.md:
+	 * `report`, which does not exist yet). */
+	int (*run)(const struct hc_cli *) =
+		isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? cmd_tui : hc_cmd_info;
 	if (rest >= 1) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 			if (strcmp(args[0], commands[i].name) == 0) {
@@ -170,12 +227,13 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	/* Options may also follow the command: "hmapcore info -f json CORE". */
-	if (rest >= 1 && args[0][0] == '-') {
+	/* Options may also follow the command and its arguments:
+	 * "hmapcore map CORE main.m --internals" (GNU getopt permutes). */
+	if (rest >= 1) {
 		optind = 0;
 		int subargc = rest + 1;
 		char **subargv = args - 1;
-		status = parse_options(subargc, subargv, &cli);
+		status = parse_options(subargc, subargv, &cli, true);
 		if (status >= 0)
 			return status;
 		args = subargv + optind;
@@ -183,8 +241,11 @@ int main(int argc, char **argv)
 	}
 	if (rest < 1)
 		return usage("no core file given");
-	if (rest > 1)
+	bool takes_arg = run == hc_cmd_map || run == hc_cmd_addr;
+	if (rest > (takes_arg ? 2 : 1))
 		return usage("unknown command or too many arguments");
+	if (takes_arg && rest == 2)
+		cli.arg = args[1];
 	cli.core_path = args[0];
 	cli.argc = rest;
 	cli.argv = args;

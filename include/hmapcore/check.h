@@ -1,0 +1,76 @@
+/**
+ * @file check.h
+ * The whole analysis of a target: heap index, map discovery, validators,
+ * crash analysis, and the findings they add up to (layer L4, analysis).
+ *
+ * Findings produced here, beyond the validators': `fatal` (the runtime's
+ * fatal error or panic, with the goroutine that raised it),
+ * `map-concurrent-write` (the victim map of a concurrent map write, its
+ * path, and every goroutine inside a write, read or iteration of it),
+ * `map-nil-write` (an assignment to a nil map: the writing goroutine and
+ * the nil elements of slices of maps), `slice-nil-map` (every nil element
+ * of a []map or [N]map), `slice-torn`, `core-truncated`.
+ *
+ * The analysis owns everything in it; it borrows the target.
+ */
+#ifndef HMAPCORE_CHECK_H
+#define HMAPCORE_CHECK_H
+
+#include "hmapcore/crash.h"
+#include "hmapcore/discover.h"
+#include "hmapcore/error.h"
+#include "hmapcore/findings.h"
+#include "hmapcore/heap.h"
+#include "hmapcore/maps.h"
+#include "hmapcore/stack.h"
+#include "hmapcore/target.h"
+
+/** One map row with what was learnt of it. */
+struct hc_map_row {
+	/** Borrowed from the discovery. */
+	const struct hc_found_map *found;
+	bool has_info;
+	struct hc_map_info info;
+	bool has_header;
+	struct hc_map_header header;
+	bool has_stats;
+	struct hc_map_stats stats;
+	/** Why the map could not be decoded (owned), or NULL. */
+	char *error;
+	/** Findings about this map. */
+	size_t nfindings;
+	/** Highest severity among them (valid when nfindings > 0). */
+	enum hc_severity worst;
+};
+
+HC_DEFINE_VECTOR(hc_map_row_vec, struct hc_map_row)
+
+struct hc_analysis {
+	struct hc_target *target;
+	struct hc_heap *heap;
+	struct hc_unwinder *unwinder;
+	struct hc_discovery *discovery;
+	struct hc_crash_analysis *crash;
+	/** One row per discovered map (aliases included). */
+	struct hc_map_row_vec rows;
+	struct hc_findings findings;
+	/** What could not be done (owned lines). */
+	struct hc_note_vec notes;
+};
+
+/**
+ * Run everything on @p t (borrowed: it must outlive the analysis).
+ * @return NULL; NOMEM. What cannot be analysed becomes a note.
+ */
+struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret);
+void hc_analysis_destroy(struct hc_analysis *a);
+
+/** The row of the map at @p addr (first, non-alias), or NULL. */
+const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
+					 uint64_t addr);
+
+/** The row whose path is @p path, or NULL. */
+const struct hc_map_row *hc_analysis_map_by_path(const struct hc_analysis *a,
+						 const char *path);
+
+#endif /* HMAPCORE_CHECK_H */

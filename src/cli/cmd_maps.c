@@ -1,0 +1,582 @@
+/* hmapcore maps / map / check / addr: the maps of a core and what is wrong
+ * with them. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hmapcore/check.h"
+#include "hmapcore/json.h"
+#include "hmapcore/strbuf.h"
+#include "hmapcore/traceback.h"
+#include "hmapcore/value.h"
+
+/* "1.5 MiB" */
+static void human(struct hc_strbuf *sb, uint64_t n)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	unsigned u = 0;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		hc_strbuf_appendf(sb, "%" PRIu64 " B", n);
+	else
+		hc_strbuf_appendf(sb, "%.1f %s", v, units[u]);
+}
+
+/* "growing 36/128", "dir 2", "small", "-" */
+static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
+{
+	if (!r->has_header) {
+		hc_strbuf_appends(sb, "-");
+		return;
+	}
+	const struct hc_map_header *h = &r->header;
+	if (r->info.flavour == HC_MAPS_CLASSIC) {
+		if (h->oldbuckets)
+			hc_strbuf_appendf(sb, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B,
+					  h->nevacuate, hc_map_old_buckets(h),
+					  (h->flags & HC_HMAP_SAME_SIZE_GROW) ? " same-size" : "");
+		else
+			hc_strbuf_appendf(sb, "B=%u", h->B);
+	} else if (h->dir_len == 0) {
+		hc_strbuf_appends(sb, h->dir_ptr ? "small" : "empty");
+	} else {
+		hc_strbuf_appendf(sb, "dir=%" PRIu64 " depth=%u", h->dir_len, h->global_depth);
+	}
+}
+
+static struct hc_analysis *analyze(const struct hc_cli *cli, struct hc_target **t_ret)
+{
+	struct hc_target *t = hc_cli_open_target(cli);
+	if (!t)
+		return NULL;
+	struct hc_analysis *a;
+	struct hc_error *err = hc_analyze(t, &a);
+	if (err) {
+		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_error_destroy(err);
+		hc_target_destroy(t);
+		return NULL;
+	}
+	*t_ret = t;
+	return a;
+}
+
+static void finish(struct hc_analysis *a, struct hc_target *t)
+{
+	hc_analysis_destroy(a);
+	hc_target_destroy(t);
+}
+
+static const char *row_impl(const struct hc_map_row *r)
+{
+	if (!r->found->addr)
+		return "nil";
+	return r->has_info ? hc_map_flavour_name(r->info.flavour) : "?";
+}
+
+static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
+			     const char *path)
+{
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < a->findings.v.size; i++) {
+		const struct hc_finding *f = &a->findings.v.data[i];
+		if (f->path && strcmp(f->path, path) == 0)
+			hc_json_string(j, hc_finding_code_name(f->code));
+	}
+	hc_json_array_end(j);
+}
+
+int hc_cmd_maps(const struct hc_cli *cli)
+{
+	struct hc_target *t;
+	struct hc_analysis *a = analyze(cli, &t);
+	if (!a)
+		return HC_EXIT_ERROR;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	if (cli->format == HC_FORMAT_JSON) {
+		struct hc_json j;
+		hc_json_init(&j, &sb, true);
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "maps");
+		hc_json_array_begin(&j);
+		for (size_t i = 0; i < a->rows.size; i++) {
+			const struct hc_map_row *r = &a->rows.data[i];
+			const struct hc_found_map *m = r->found;
+			hc_json_object_begin(&j);
+			hc_json_key(&j, "path");
+			hc_json_string(&j, m->path);
+			hc_json_key(&j, "type");
+			hc_json_string(&j, m->type->name);
+			hc_json_key(&j, "addr");
+			hc_json_hex(&j, m->addr);
+			hc_json_key(&j, "slot");
+			hc_json_hex(&j, m->slot_addr);
+			hc_json_key(&j, "impl");
+			hc_json_string(&j, row_impl(r));
+			hc_json_key(&j, "alias");
+			hc_json_bool(&j, m->alias);
+			if (r->has_header) {
+				const struct hc_map_header *h = &r->header;
+				hc_json_key(&j, "count");
+				hc_json_u64(&j, h->count);
+				if (r->info.flavour == HC_MAPS_CLASSIC) {
+					hc_json_key(&j, "B");
+					hc_json_u64(&j, h->B);
+					hc_json_key(&j, "flags");
+					hc_json_u64(&j, h->flags);
+					hc_json_key(&j, "noverflow");
+					hc_json_u64(&j, h->noverflow);
+					hc_json_key(&j, "buckets");
+					hc_json_hex(&j, h->buckets);
+					hc_json_key(&j, "oldbuckets");
+					hc_json_hex(&j, h->oldbuckets);
+					hc_json_key(&j, "nevacuate");
+					hc_json_u64(&j, h->nevacuate);
+					hc_json_key(&j, "growing");
+					hc_json_bool(&j, h->oldbuckets != 0);
+				} else {
+					hc_json_key(&j, "dirPtr");
+					hc_json_hex(&j, h->dir_ptr);
+					hc_json_key(&j, "dirLen");
+					hc_json_u64(&j, h->dir_len);
+					hc_json_key(&j, "globalDepth");
+					hc_json_u64(&j, h->global_depth);
+					hc_json_key(&j, "writing");
+					hc_json_u64(&j, h->writing);
+				}
+			}
+			if (r->has_stats) {
+				hc_json_key(&j, "entries");
+				hc_json_u64(&j, r->stats.entries);
+				hc_json_key(&j, "bytes");
+				hc_json_u64(&j, r->stats.bytes);
+			}
+			if (r->error) {
+				hc_json_key(&j, "error");
+				hc_json_string(&j, r->error);
+			}
+			hc_json_key(&j, "findings");
+			json_findings_of(&j, a, m->path);
+			hc_json_object_end(&j);
+		}
+		hc_json_array_end(&j);
+		hc_json_object_end(&j);
+	} else {
+		hc_strbuf_appendf(&sb, "%-44s %-30s %9s %-7s %10s  %-24s %s\n", "PATH",
+				  "TYPE", "COUNT", "IMPL", "SIZE", "GROWTH", "FINDINGS");
+		for (size_t i = 0; i < a->rows.size; i++) {
+			const struct hc_map_row *r = &a->rows.data[i];
+			const struct hc_found_map *m = r->found;
+			struct hc_strbuf size, gr;
+			hc_strbuf_init(&size);
+			hc_strbuf_init(&gr);
+			if (r->has_stats)
+				human(&size, r->stats.bytes);
+			else
+				hc_strbuf_appends(&size, "-");
+			growth(&gr, r);
+			hc_strbuf_appendf(&sb, "%-44s %-30s ", m->path, m->type->name ? m->type->name : "?");
+			if (r->has_header)
+				hc_strbuf_appendf(&sb, "%9" PRIu64, r->header.count);
+			else
+				hc_strbuf_appendf(&sb, "%9s", "-");
+			hc_strbuf_appendf(&sb, " %-7s %10s  %-24s ", row_impl(r), size.str, gr.str);
+			bool any = false;
+			for (size_t k = 0; k < a->findings.v.size; k++) {
+				const struct hc_finding *f = &a->findings.v.data[k];
+				if (f->path && strcmp(f->path, m->path) == 0) {
+					hc_strbuf_appendf(&sb, "%s%s", any ? "," : "",
+							  hc_finding_code_name(f->code));
+					any = true;
+				}
+			}
+			if (m->alias)
+				hc_strbuf_appendf(&sb, "%s(alias)", any ? " " : "");
+			if (r->error)
+				hc_strbuf_appendf(&sb, " error: %s", r->error);
+			hc_strbuf_appends(&sb, "\n");
+			hc_strbuf_deinit(&size);
+			hc_strbuf_deinit(&gr);
+		}
+		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	finish(a, t);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}
+
+/* The row named by a path or an address. */
+static const struct hc_map_row *find_row(const struct hc_analysis *a, const char *arg)
+{
+	const struct hc_map_row *r = hc_analysis_map_by_path(a, arg);
+	if (r)
+		return r;
+	char *end;
+	uint64_t addr = strtoull(arg, &end, 0);
+	if (*arg && !*end)
+		return hc_analysis_map(a, addr);
+	return NULL;
+}
+
+static void internals(struct hc_strbuf *sb, const struct hc_map_row *r)
+{
+	const struct hc_map_header *h = &r->header;
+	const struct hc_map_stats *st = &r->stats;
+	const struct hc_map_info *mi = &r->info;
+	hc_strbuf_appendf(sb, "implementation  %s\n", hc_map_flavour_name(mi->flavour));
+	hc_strbuf_appendf(sb, "key / elem      %" PRIu64 " / %" PRIu64 " bytes%s%s\n",
+			  mi->key_size, mi->elem_size,
+			  mi->indirect_key ? ", key stored indirectly" : "",
+			  mi->indirect_elem ? ", elem stored indirectly" : "");
+	if (mi->flavour == HC_MAPS_CLASSIC) {
+		hc_strbuf_appendf(sb, "B               %u (%" PRIu64 " buckets of %" PRIu64 " bytes)\n",
+				  h->B, st->nbuckets, mi->bucket_size);
+		hc_strbuf_appendf(sb, "flags           0x%x%s%s%s%s\n", h->flags,
+				  h->flags & HC_HMAP_ITERATOR ? " iterator" : "",
+				  h->flags & HC_HMAP_OLD_ITERATOR ? " oldIterator" : "",
+				  h->flags & HC_HMAP_WRITING ? " hashWriting" : "",
+				  h->flags & HC_HMAP_SAME_SIZE_GROW ? " sameSizeGrow" : "");
+		hc_strbuf_appendf(sb, "buckets         0x%" PRIx64 "\n", h->buckets);
+		if (h->oldbuckets)
+			hc_strbuf_appendf(sb, "oldbuckets      0x%" PRIx64 " (%" PRIu64
+					  " old buckets, nevacuate %" PRIu64 ", %" PRIu64 " evacuated)\n",
+					  h->oldbuckets, st->nold, h->nevacuate, st->evacuated);
+		hc_strbuf_appendf(sb, "overflow        %" PRIu64 " buckets (noverflow %u), longest chain %" PRIu64 "\n",
+				  st->overflow_buckets, h->noverflow, st->longest_chain);
+		hc_strbuf_appends(sb, "chains          ");
+		for (int i = 0; i < 8; i++)
+			hc_strbuf_appendf(sb, "%s%d%s:%" PRIu64, i ? " " : "", i, i == 7 ? "+" : "",
+					  st->chains[i]);
+		hc_strbuf_appends(sb, " (buckets by overflow chain length)\n");
+	} else {
+		hc_strbuf_appendf(sb, "directory       dirPtr 0x%" PRIx64 ", dirLen %" PRIu64
+				  ", globalDepth %u, globalShift %u\n",
+				  h->dir_ptr, h->dir_len, h->global_depth, h->global_shift);
+		hc_strbuf_appendf(sb, "tables          %" PRIu64 ", %" PRIu64 " groups, capacity %" PRIu64
+				  ", %" PRIu64 " tombstones\n",
+				  st->tables, st->groups, st->capacity, st->tombstones);
+		hc_strbuf_appendf(sb, "writing         %u\n", h->writing);
+		if (h->tombstone_possible >= 0)
+			hc_strbuf_appendf(sb, "tombstones      %s\n",
+					  h->tombstone_possible ? "possible" : "none possible");
+	}
+	hc_strbuf_appendf(sb, "count           %" PRIu64 " (%" PRIu64 " entries found)\n",
+			  h->count, st->entries);
+	hc_strbuf_appendf(sb, "load            %.3f of %" PRIu64 " slots\n", st->load, st->slots);
+	hc_strbuf_appends(sb, "memory          ");
+	human(sb, st->bytes);
+	hc_strbuf_appends(sb, " (the same entries need ");
+	human(sb, st->bytes_needed);
+	hc_strbuf_appends(sb, ")\n");
+}
+
+int hc_cmd_map(const struct hc_cli *cli)
+{
+	if (!cli->arg) {
+		fprintf(stderr, "hmapcore: map needs a path or an address: hmapcore map CORE PATH|ADDR\n");
+		return HC_EXIT_USAGE;
+	}
+	struct hc_target *t;
+	struct hc_analysis *a = analyze(cli, &t);
+	if (!a)
+		return HC_EXIT_ERROR;
+	const struct hc_map_row *r = find_row(a, cli->arg);
+	if (!r) {
+		fprintf(stderr, "hmapcore: no map %s (see hmapcore maps)\n", cli->arg);
+		finish(a, t);
+		return HC_EXIT_ERROR;
+	}
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	const struct hc_found_map *m = r->found;
+	bool json = cli->format == HC_FORMAT_JSON;
+	struct hc_json j;
+	if (json) {
+		hc_json_init(&j, &sb, true);
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "path");
+		hc_json_string(&j, m->path);
+		hc_json_key(&j, "type");
+		hc_json_string(&j, m->type->name);
+		hc_json_key(&j, "addr");
+		hc_json_hex(&j, m->addr);
+	} else {
+		hc_strbuf_appendf(&sb, "map             %s (%s) at 0x%" PRIx64 "\n", m->path,
+				  m->type->name ? m->type->name : "?", m->addr);
+	}
+	if (r->has_header && r->has_stats && cli->internals && !json)
+		internals(&sb, r);
+	if (r->error && !json)
+		hc_strbuf_appendf(&sb, "error           %s\n", r->error);
+	for (size_t k = 0; k < a->findings.v.size && !json; k++) {
+		const struct hc_finding *f = &a->findings.v.data[k];
+		if (f->path && strcmp(f->path, m->path) == 0)
+			hc_strbuf_appendf(&sb, "finding         %s %s: %s\n",
+					  hc_severity_name(f->severity),
+					  hc_finding_code_name(f->code), f->message);
+	}
+	/* The entries, typed. */
+	if (json) {
+		hc_json_key(&j, "entries");
+		hc_json_array_begin(&j);
+	} else if (r->has_info) {
+		hc_strbuf_appends(&sb, "entries:\n");
+	}
+	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
+	if (r->has_info && m->addr) {
+		struct hc_value_ctx vctx;
+		hc_value_ctx_init(&vctx, t);
+		struct hc_value_options vo;
+		hc_value_options_default(&vo);
+		struct hc_map_iter it;
+		struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, m->addr);
+		bool done = false;
+		while (!err && !done) {
+			uint64_t k, e;
+			err = hc_map_iter_next(&it, &k, &e, &done);
+			if (err || done)
+				break;
+			if (n++ >= limit)
+				continue; /* keep counting */
+			struct hc_strbuf ks, es;
+			hc_strbuf_init(&ks);
+			hc_strbuf_init(&es);
+			struct hc_error *e1 = hc_value_format(&vctx, r->info.key, k, &ks, &vo);
+			struct hc_error *e2 = hc_value_format(&vctx, r->info.elem, e, &es, &vo);
+			hc_error_destroy(e1);
+			hc_error_destroy(e2);
+			if (json) {
+				hc_json_object_begin(&j);
+				hc_json_key(&j, "key");
+				hc_json_string(&j, ks.str ? ks.str : "");
+				hc_json_key(&j, "value");
+				hc_json_string(&j, es.str ? es.str : "");
+				hc_json_object_end(&j);
+			} else {
+				hc_strbuf_appendf(&sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
+			}
+			hc_strbuf_deinit(&ks);
+			hc_strbuf_deinit(&es);
+		}
+		hc_map_iter_deinit(&it);
+		if (err) {
+			if (!json)
+				hc_strbuf_appendf(&sb, "  (iteration stopped: %s)\n", err->message);
+			hc_error_destroy(err);
+		}
+	}
+	if (json) {
+		hc_json_array_end(&j);
+		hc_json_key(&j, "entries_total");
+		hc_json_u64(&j, n);
+		hc_json_object_end(&j);
+	} else if (n > limit) {
+		hc_strbuf_appendf(&sb, "  ... %" PRIu64 " more (--limit)\n", n - limit);
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	finish(a, t);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}
+
+/* What goroutine @p goid was doing to a map, from the crash analysis. */
+static const struct hc_map_access *access_of(const struct hc_analysis *a,
+					     uint64_t goid)
+{
+	for (size_t i = 0; a->crash && i < a->crash->accesses.size; i++) {
+		if (a->crash->accesses.data[i].goid == goid)
+			return &a->crash->accesses.data[i];
+	}
+	return NULL;
+}
+
+static void text_finding(struct hc_strbuf *sb, const struct hc_analysis *a,
+			 const struct hc_finding *f)
+{
+	const struct hc_target *t = a->target;
+	hc_strbuf_appendf(sb, "%-7s %s", hc_severity_name(f->severity),
+			  hc_finding_code_name(f->code));
+	if (f->path)
+		hc_strbuf_appendf(sb, " %s", f->path);
+	hc_strbuf_appendf(sb, ": %s\n", f->message);
+	for (unsigned i = 0; i < f->naddrs; i++)
+		hc_strbuf_appendf(sb, "%s0x%" PRIx64, i ? ", " : "        at ", f->addrs[i]);
+	if (f->naddrs)
+		hc_strbuf_appends(sb, "\n");
+	for (unsigned i = 0; i < f->ngoids && t->runtime; i++) {
+		const struct hc_goroutine *g = hc_runtime_find_goroutine(t->runtime, f->goids[i]);
+		hc_strbuf_appendf(sb, "        goroutine %" PRIu64, f->goids[i]);
+		const struct hc_map_access *x = access_of(a, f->goids[i]);
+		if (x) {
+			hc_strbuf_appendf(sb, " %s%s (%s)", x->crashed ? "died in " : "in ",
+					  hc_map_op_name(x->op), x->func);
+			if (x->caller_func)
+				hc_strbuf_appendf(sb, " from %s %s:%d", x->caller_func,
+						  x->caller_file ? x->caller_file : "?", x->caller_line);
+		}
+		if (g) {
+			struct hc_strbuf cb;
+			hc_strbuf_init(&cb);
+			if (hc_traceback_created_by(t, g, &cb) && cb.len)
+				hc_strbuf_appendf(sb, ", %s", cb.str);
+			hc_strbuf_deinit(&cb);
+		}
+		hc_strbuf_appends(sb, "\n");
+	}
+	hc_strbuf_appendf(sb, "        remedy: %s\n", hc_finding_code_remedy(f->code));
+}
+
+int hc_cmd_check(const struct hc_cli *cli)
+{
+	struct hc_target *t;
+	struct hc_analysis *a = analyze(cli, &t);
+	if (!a)
+		return HC_EXIT_ERROR;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	size_t over = hc_findings_count(&a->findings, cli->fail_on);
+	if (cli->format == HC_FORMAT_JSON) {
+		struct hc_json j;
+		hc_json_init(&j, &sb, true);
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "findings");
+		hc_json_array_begin(&j);
+		for (size_t i = 0; i < a->findings.v.size; i++) {
+			const struct hc_finding *f = &a->findings.v.data[i];
+			hc_json_object_begin(&j);
+			hc_json_key(&j, "code");
+			hc_json_string(&j, hc_finding_code_name(f->code));
+			hc_json_key(&j, "severity");
+			hc_json_string(&j, hc_severity_name(f->severity));
+			hc_json_key(&j, "path");
+			hc_json_string(&j, f->path);
+			hc_json_key(&j, "message");
+			hc_json_string(&j, f->message);
+			hc_json_key(&j, "addrs");
+			hc_json_array_begin(&j);
+			for (unsigned k = 0; k < f->naddrs; k++)
+				hc_json_hex(&j, f->addrs[k]);
+			hc_json_array_end(&j);
+			hc_json_key(&j, "goroutines");
+			hc_json_array_begin(&j);
+			for (unsigned k = 0; k < f->ngoids; k++)
+				hc_json_u64(&j, f->goids[k]);
+			hc_json_array_end(&j);
+			hc_json_key(&j, "remedy");
+			hc_json_string(&j, hc_finding_code_remedy(f->code));
+			hc_json_object_end(&j);
+		}
+		hc_json_array_end(&j);
+		hc_json_key(&j, "maps");
+		hc_json_u64(&j, a->rows.size);
+		hc_json_key(&j, "notes");
+		hc_json_array_begin(&j);
+		for (size_t i = 0; i < a->notes.size; i++)
+			hc_json_string(&j, a->notes.data[i]);
+		hc_json_array_end(&j);
+		hc_json_key(&j, "fail_on");
+		hc_json_string(&j, hc_severity_name(cli->fail_on));
+		hc_json_key(&j, "verdict");
+		hc_json_string(&j, over ? "findings" : "clean");
+		hc_json_object_end(&j);
+	} else {
+		for (size_t i = 0; i < a->findings.v.size; i++)
+			text_finding(&sb, a, &a->findings.v.data[i]);
+		for (size_t i = 0; i < a->notes.size; i++)
+			hc_strbuf_appendf(&sb, "note    %s\n", a->notes.data[i]);
+		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps\n",
+				  a->findings.v.size, over, hc_severity_name(cli->fail_on),
+				  a->rows.size);
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	finish(a, t);
+	if (!ok)
+		return HC_EXIT_ERROR;
+	return over ? HC_EXIT_FINDINGS : HC_EXIT_OK;
+}
+
+int hc_cmd_addr(const struct hc_cli *cli)
+{
+	char *end;
+	uint64_t addr = cli->arg ? strtoull(cli->arg, &end, 0) : 0;
+	if (!cli->arg || !*cli->arg || *end) {
+		fprintf(stderr, "hmapcore: addr needs an address: hmapcore addr CORE 0xADDR\n");
+		return HC_EXIT_USAGE;
+	}
+	struct hc_target *t;
+	struct hc_analysis *a = analyze(cli, &t);
+	if (!a)
+		return HC_EXIT_ERROR;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	hc_strbuf_appendf(&sb, "address         0x%" PRIx64 "\n", addr);
+	if (a->heap) {
+		struct hc_addr_info ai;
+		hc_heap_classify(a->heap, t->runtime, addr, &ai);
+		hc_strbuf_appendf(&sb, "kind            %s\n", hc_addr_kind_name(ai.kind));
+		if (ai.has_object)
+			hc_strbuf_appendf(&sb, "object          [0x%" PRIx64 ", 0x%" PRIx64 ") %" PRIu64
+					  " bytes, %s, offset %" PRIu64 "\n",
+					  ai.object.base, ai.object.end, ai.object.elemsize,
+					  ai.object.allocated ? "allocated" : "free",
+					  addr - ai.object.base);
+		if (ai.goroutine)
+			hc_strbuf_appendf(&sb, "stack of        goroutine %" PRIu64 "\n", ai.goroutine->goid);
+		if (ai.region)
+			hc_strbuf_appendf(&sb, "region          %s [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+					  ai.region, ai.region_start, ai.region_end);
+	} else {
+		hc_strbuf_appendf(&sb, "kind            %s\n",
+				  hc_aspace_readable(t->as, addr) ? "mapped" : "unmapped");
+	}
+	/* Map parts: a header, or inside a bucket array / directory. */
+	for (size_t i = 0; i < a->rows.size; i++) {
+		const struct hc_map_row *r = &a->rows.data[i];
+		if (!r->has_header || r->found->alias)
+			continue;
+		const struct hc_map_header *h = &r->header;
+		const char *part = NULL;
+		uint64_t base = 0;
+		if (addr >= h->addr && addr < h->addr + r->info.header_size) {
+			part = "map header";
+			base = h->addr;
+		} else if (r->info.flavour == HC_MAPS_CLASSIC && h->buckets &&
+			   addr >= h->buckets &&
+			   addr < h->buckets + r->stats.nbuckets * r->info.bucket_size) {
+			part = "bucket array";
+			base = h->buckets;
+		} else if (r->info.flavour == HC_MAPS_CLASSIC && h->oldbuckets &&
+			   addr >= h->oldbuckets &&
+			   addr < h->oldbuckets + r->stats.nold * r->info.bucket_size) {
+			part = "old bucket array";
+			base = h->oldbuckets;
+		} else if (r->info.flavour == HC_MAPS_SWISS && h->dir_ptr && addr >= h->dir_ptr &&
+			   addr < h->dir_ptr + (h->dir_len ? 8 * h->dir_len : r->info.group_size)) {
+			part = h->dir_len ? "map directory" : "small map group";
+			base = h->dir_ptr;
+		}
+		if (part) {
+			hc_strbuf_appendf(&sb, "map part        %s of %s, offset %" PRIu64, part,
+					  r->found->path, addr - base);
+			if (!strcmp(part, "bucket array") || !strcmp(part, "old bucket array"))
+				hc_strbuf_appendf(&sb, " (bucket %" PRIu64 ")",
+						  (addr - base) / r->info.bucket_size);
+			hc_strbuf_appends(&sb, "\n");
+		}
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	finish(a, t);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}
