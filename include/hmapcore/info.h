@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "hmapcore/heap.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
 
@@ -36,5 +37,18 @@ const char *hc_signal_name(int sig);
  */
 bool hc_info_write(const struct hc_target *t, enum hc_format format,
 		   struct hc_strbuf *out);
+
+/**
+ * Append what @p addr is (hc_heap_classify()) as text lines
+ * "what   heap object" / "object 0x...-0x... (N bytes, slot i of span ...)",
+ * "goroutine N" for a goroutine stack, "region .data" for global data,
+ * "function F" for text. Shared by the browser's address prompt and a
+ * future `addr` command.
+ * @param heap may be NULL (then only the executable's regions and
+ * mappedness are known).
+ * @return false on out-of-memory.
+ */
+bool hc_info_write_addr(const struct hc_target *t, struct hc_heap *heap,
+			uint64_t addr, struct hc_strbuf *out);
 
 #endif /* HMAPCORE_INFO_H */

@@ -70,4 +70,45 @@ struct hc_error *hc_traceback_write_threads(
 bool hc_traceback_func_name(int go_minor, const char *name,
 			    struct hc_strbuf *out);
 
+/* ------------------------------------------------ pieces for the browser */
+
+/**
+ * A goroutine's state as goroutineheader prints it, without the brackets
+ * ("chan receive", "running", "select, locked to thread"). Appended.
+ */
+bool hc_traceback_state(const struct hc_target *t, const struct hc_goroutine *g,
+			struct hc_strbuf *out);
+
+/**
+ * "created by" of @p g as the table shows it ("main.main in goroutine 1"),
+ * nothing when the goroutine has no known creator. Appended escaped.
+ */
+bool hc_traceback_created_by(const struct hc_target *t,
+			     const struct hc_goroutine *g, struct hc_strbuf *out);
+
+/**
+ * Index of the first frame of @p s that is not runtime-internal (what the
+ * runtime hides at GOTRACEBACK=all), the first frame when all are, and
+ * (size_t)-1 for an empty stack.
+ */
+size_t hc_traceback_top_user_frame(const struct hc_stack *s);
+
+/**
+ * The location of a frame as the runtime prints it: "file:line", then
+ * " +0xOFF" for a physical frame past its entry. Appended escaped.
+ */
+bool hc_traceback_frame_location(const struct hc_frame *fr,
+				 struct hc_strbuf *out);
+
+/** The column header of the threads table (no newline). */
+bool hc_traceback_thread_header(struct hc_strbuf *out);
+
+/**
+ * Row @p i of the runtime's thread list (hc_runtime.threads) as the
+ * threads table shows it: index, tid, PC, function, M, the stack it is on,
+ * the g it runs (no newline).
+ */
+bool hc_traceback_thread_line(const struct hc_target *t, struct hc_unwinder *u,
+			      size_t i, struct hc_strbuf *out);
+
 #endif /* HMAPCORE_TRACEBACK_H */

@@ -4,8 +4,32 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "hmapcore/runtime.h"
 #include "hmapcore/strbuf.h"
+#include "hmapcore/target.h"
 #include "hmapcore/traceback.h"
+
+/*
+ * A truncated or damaged core can leave the list empty or short without
+ * an error: say so on stderr (stdout stays the report), so that an empty
+ * answer is never mistaken for "no goroutines" (found by
+ * tests/integration/sweep.sh).
+ */
+static void warn_degraded(const struct hc_target *t)
+{
+	const struct hc_runtime *rt = t->runtime;
+	if (!rt) {
+		fprintf(stderr, "hmapcore: warning: no runtime model: %s\n",
+			t->notes.size ? t->notes.data[0] : "(no reason given)");
+		return;
+	}
+	if (!rt->problems.size)
+		return;
+	fprintf(stderr, "hmapcore: warning: %zu problem%s reading the runtime; "
+		"goroutines may be missing (hmapcore info lists them); last: %s\n",
+		rt->problems.size, rt->problems.size == 1 ? "" : "s",
+		rt->problems.data[rt->problems.size - 1]);
+}
 
 static int run(const struct hc_cli *cli, bool threads)
 {
@@ -25,6 +49,7 @@ static int run(const struct hc_cli *cli, bool threads)
 	struct hc_error *err =
 		threads ? hc_traceback_write_threads(t, cli->format, &opts, &sb)
 			: hc_traceback_write_goroutines(t, cli->format, &opts, &sb);
+	warn_degraded(t);
 	hc_target_destroy(t);
 	if (err) {
 		fprintf(stderr, "hmapcore: %s\n", err->message);

@@ -338,6 +338,9 @@ int hc_cmd_map(const struct hc_cli *cli)
 		hc_value_ctx_init(&vctx, t);
 		struct hc_value_options vo;
 		hc_value_options_default(&vo);
+		/* One map on request: show keys and values whole. */
+		vo.max_elements = 1024;
+		vo.max_string = 4096;
 		struct hc_map_iter it;
 		struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, m->addr);
 		bool done = false;

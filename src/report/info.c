@@ -480,3 +480,54 @@ bool hc_info_write(const struct hc_target *t, enum hc_format format,
 		write_text(t, out);
 	return out->str != NULL;
 }
+
+bool hc_info_write_addr(const struct hc_target *t, struct hc_heap *heap,
+			uint64_t addr, struct hc_strbuf *out)
+{
+	struct hc_addr_info ai;
+	memset(&ai, 0, sizeof(ai));
+	if (heap) {
+		hc_heap_classify(heap, t->runtime, addr, &ai);
+	} else {
+		ai.kind = hc_aspace_readable(t->as, addr) ? HC_ADDR_MAPPED
+							  : HC_ADDR_UNMAPPED;
+	}
+	bool ok = hc_strbuf_appendf(out, "address   0x%" PRIx64 "\n", addr) &&
+		  hc_strbuf_appendf(out, "what      %s\n", hc_addr_kind_name(ai.kind));
+	if (ok && ai.has_object) {
+		const struct hc_heap_object *o = &ai.object;
+		ok = hc_strbuf_appendf(out, "object    0x%" PRIx64 "-0x%" PRIx64
+				       " (%" PRIu64 " bytes), +0x%" PRIx64 " into it\n",
+				       o->base, o->end, o->end - o->base, addr - o->base);
+		if (ok && o->data != o->base)
+			ok = hc_strbuf_appendf(out, "data      from 0x%" PRIx64
+					       " (after the malloc header)\n", o->data);
+		ok = ok && hc_strbuf_appendf(out, "span      0x%" PRIx64 " [0x%" PRIx64
+					     "-0x%" PRIx64 ") %" PRIu64 " pages, %s, elemsize %"
+					     PRIu64 ", slot %" PRIu64 " of %" PRIu64 "%s\n",
+					     o->span_addr, o->span_base, o->span_end,
+					     o->npages,
+					     o->state == HC_SPAN_MANUAL ? "manual" : "in use",
+					     o->elemsize, o->index, o->nelems,
+					     o->noscan ? ", noscan" : "");
+		if (ok && o->type_addr) {
+			ok = hc_strbuf_appendf(out, "type      0x%" PRIx64 "\n", o->type_addr);
+		}
+	}
+	if (ok && ai.goroutine)
+		ok = hc_strbuf_appendf(out, "goroutine %" PRIu64 " (stack 0x%" PRIx64
+				       "-0x%" PRIx64 ")\n", ai.goroutine->goid,
+				       ai.goroutine->stack_lo, ai.goroutine->stack_hi);
+	if (ok && ai.region) {
+		ok = hc_strbuf_appends(out, "region    ");
+		escaped(out, ai.region);
+		ok = ok && hc_strbuf_appendf(out, " [0x%" PRIx64 "-0x%" PRIx64 ")\n",
+					     ai.region_start, ai.region_end);
+	}
+	if (ok && ai.kind == HC_ADDR_TEXT) {
+		ok = hc_strbuf_appends(out, "function  ");
+		escaped(out, hc_target_func_name(t, addr));
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	return ok && out->str != NULL;
+}

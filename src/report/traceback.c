@@ -380,12 +380,34 @@ static bool runtime_internal(const char *name)
 	return false;
 }
 
+size_t hc_traceback_top_user_frame(const struct hc_stack *s)
+{
+	for (size_t i = 0; i < s->frames.size; i++)
+		if (!runtime_internal(s->frames.data[i].func))
+			return i;
+	return s->frames.size ? 0 : (size_t)-1;
+}
+
 static const struct hc_frame *top_user_frame(const struct gstack *s)
 {
-	for (size_t i = 0; i < s->stack.frames.size; i++)
-		if (!runtime_internal(s->stack.frames.data[i].func))
-			return &s->stack.frames.data[i];
-	return s->stack.frames.size ? &s->stack.frames.data[0] : NULL;
+	size_t i = hc_traceback_top_user_frame(&s->stack);
+	return i != (size_t)-1 ? &s->stack.frames.data[i] : NULL;
+}
+
+bool hc_traceback_state(const struct hc_target *t, const struct hc_goroutine *g,
+			struct hc_strbuf *out)
+{
+	return append_state(t, g, out);
+}
+
+bool hc_traceback_frame_location(const struct hc_frame *fr,
+				 struct hc_strbuf *out)
+{
+	bool ok = appends_esc(out, fr->file) &&
+		  hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+	if (ok && !fr->inlined && fr->pc > fr->entry)
+		ok = hc_strbuf_appendf(out, " +0x%" PRIx64, fr->pc - fr->entry);
+	return ok;
 }
 
 static bool created_by_text(const struct hc_target *t,
@@ -403,6 +425,14 @@ static bool created_by_text(const struct hc_target *t,
 	if (ok && g->parent_goid)
 		ok = hc_strbuf_appendf(out, " in goroutine %" PRIu64, g->parent_goid);
 	return ok;
+}
+
+bool hc_traceback_created_by(const struct hc_target *t,
+			     const struct hc_goroutine *g, struct hc_strbuf *out)
+{
+	if (g->goid == 1)
+		return true;
+	return created_by_text(t, g, out);
 }
 
 static bool write_text_frames(const struct hc_target *t,
@@ -761,6 +791,49 @@ static bool thread_g_text(const struct hc_target *t,
 	return hc_strbuf_appends(out, "-");
 }
 
+bool hc_traceback_thread_header(struct hc_strbuf *out)
+{
+	return hc_strbuf_appendf(out, "%-4s %-8s %-18s %-40s %-5s %-10s %s", "#",
+				 "TID", "PC", "FUNCTION", "M", "STACK", "G");
+}
+
+bool hc_traceback_thread_line(const struct hc_target *t, struct hc_unwinder *u,
+			      size_t i, struct hc_strbuf *out)
+{
+	const struct hc_runtime *rt = t->runtime;
+	size_t nth;
+	const struct hc_core_thread *th = hc_core_threads(t->core, &nth);
+	if (!rt || i >= rt->threads.size || rt->threads.data[i].index >= nth)
+		return hc_strbuf_appends(out, "?");
+	const struct hc_thread_info *ti = &rt->threads.data[i];
+	const struct hc_core_thread *c = &th[ti->index];
+	const struct hc_m *m = ti->m >= 0 ? &rt->ms.data[ti->m] : NULL;
+	uint64_t sg;
+	enum hc_stack_kind kind = hc_unwind_stack_of(u, c->sp, &sg);
+	struct hc_strbuf gt, fn, ms;
+	hc_strbuf_init(&gt);
+	hc_strbuf_init(&fn);
+	hc_strbuf_init(&ms);
+	bool ok = thread_g_text(t, ti, &gt) &&
+		  appends_esc(&fn, hc_target_func_name(t, c->pc));
+	if (m)
+		ok = ok && hc_strbuf_appendf(&ms, "%" PRId64, m->id);
+	else
+		ok = ok && hc_strbuf_appends(&ms, "-");
+	ok = ok && hc_strbuf_appendf(
+			   out, "%-4zu %-8" PRId32 " 0x%-16" PRIx64 " %-40s %-5s %-10s %s",
+			   ti->index, c->tid, c->pc, fn.str ? fn.str : "",
+			   ms.str ? ms.str : "", hc_stack_kind_name(kind),
+			   gt.str ? gt.str : "");
+	const struct hc_goroutine *cg = hc_runtime_goroutine_at(rt, ti->curg);
+	if (ok && cg && cg->addr != ti->g_addr)
+		ok = hc_strbuf_appendf(out, " (curg goroutine %" PRIu64 ")", cg->goid);
+	hc_strbuf_deinit(&gt);
+	hc_strbuf_deinit(&fn);
+	hc_strbuf_deinit(&ms);
+	return ok;
+}
+
 struct hc_error *hc_traceback_write_threads(
 	const struct hc_target *t, enum hc_format format,
 	const struct hc_traceback_options *opts, struct hc_strbuf *out)
@@ -787,8 +860,7 @@ struct hc_error *hc_traceback_write_threads(
 		hc_json_key(&j, "threads");
 		hc_json_array_begin(&j);
 	} else {
-		ok = hc_strbuf_appendf(out, "%-4s %-8s %-18s %-40s %-5s %-10s %s\n", "#",
-				       "TID", "PC", "FUNCTION", "M", "STACK", "G");
+		ok = hc_traceback_thread_header(out) && hc_strbuf_appendc(out, '\n');
 	}
 	for (size_t i = 0; ok && i < rt->threads.size; i++) {
 		const struct hc_thread_info *ti = &rt->threads.data[i];
@@ -846,27 +918,8 @@ struct hc_error *hc_traceback_write_threads(
 			}
 			hc_json_object_end(&j);
 		} else {
-			struct hc_strbuf fn, ms;
-			hc_strbuf_init(&fn);
-			hc_strbuf_init(&ms);
-			ok = ok && appends_esc(&fn, hc_target_func_name(t, c->pc));
-			if (m)
-				ok = ok && hc_strbuf_appendf(&ms, "%" PRId64, m->id);
-			else
-				ok = ok && hc_strbuf_appends(&ms, "-");
-			ok = ok && hc_strbuf_appendf(
-					   out, "%-4zu %-8" PRId32 " 0x%-16" PRIx64 " %-40s %-5s %-10s %s",
-					   ti->index, c->tid, c->pc, fn.str ? fn.str : "",
-					   ms.str ? ms.str : "", hc_stack_kind_name(kind),
-					   gt.str ? gt.str : "");
-			const struct hc_goroutine *cg =
-				hc_runtime_goroutine_at(rt, ti->curg);
-			if (ok && cg && cg->addr != ti->g_addr)
-				ok = hc_strbuf_appendf(out, " (curg goroutine %" PRIu64 ")",
-						       cg->goid);
-			ok = ok && hc_strbuf_appendc(out, '\n');
-			hc_strbuf_deinit(&fn);
-			hc_strbuf_deinit(&ms);
+			ok = ok && hc_traceback_thread_line(t, u, i, out) &&
+			     hc_strbuf_appendc(out, '\n');
 			if (ok && stacks) {
 				for (size_t k = 0; ok && k < st.frames.size; k++) {
 					const struct hc_frame *fr = &st.frames.data[k];
