@@ -36,6 +36,7 @@ struct hc_cli {
 	/* maps / map / check / addr */
 	const char *arg;
 	bool internals;
+	bool entries;
 	uint64_t limit;
 	enum hc_severity fail_on;
 	int argc;

@@ -94,6 +94,37 @@ static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
 	hc_json_array_end(j);
 }
 
+/* The keys of a map, rendered, as a JSON array (maps --entries). */
+static void json_keys(struct hc_json *j, struct hc_target *t,
+		      const struct hc_map_row *r, uint64_t limit)
+{
+	struct hc_value_ctx vctx;
+	hc_value_ctx_init(&vctx, t);
+	struct hc_value_options vo;
+	hc_value_options_default(&vo);
+	vo.max_elements = 1024;
+	vo.max_string = 4096;
+	hc_json_array_begin(j);
+	struct hc_map_iter it;
+	struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, r->found->addr);
+	bool done = false;
+	for (uint64_t n = 0; !err && !done && n < limit; n++) {
+		uint64_t k, e;
+		err = hc_map_iter_next(&it, &k, &e, &done);
+		if (err || done)
+			break;
+		struct hc_strbuf ks;
+		hc_strbuf_init(&ks);
+		struct hc_error *fe = hc_value_format(&vctx, r->info.key, k, &ks, &vo);
+		hc_error_destroy(fe);
+		hc_json_string(j, ks.str ? ks.str : "");
+		hc_strbuf_deinit(&ks);
+	}
+	hc_error_destroy(err);
+	hc_map_iter_deinit(&it);
+	hc_json_array_end(j);
+}
+
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
@@ -163,6 +194,10 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			if (r->error) {
 				hc_json_key(&j, "error");
 				hc_json_string(&j, r->error);
+			}
+			if (cli->entries && r->has_info && m->addr && !m->alias) {
+				hc_json_key(&j, "keys");
+				json_keys(&j, t, r, cli->limit ? cli->limit : 1000000);
 			}
 			hc_json_key(&j, "findings");
 			json_findings_of(&j, a, m->path);

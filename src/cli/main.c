@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"                --format go prints the Go runtime's own traceback\n"
 	"  threads       OS threads: tid, PC, function, M and goroutine\n"
 	"  maps          every map found: path, type, count, implementation, size,\n"
-	"                growth state, findings\n"
+	"                growth state, findings; --entries adds the keys (json)\n"
 	"  map CORE PATH|ADDR  one map: its entries; --internals adds buckets or\n"
 	"                tables, growth, memory\n"
 	"  check         run the validators; exit 0 clean, 1 findings at or above\n"
@@ -129,6 +129,7 @@ static const struct option long_options[] = {
 	{"state", required_argument, NULL, 's'},
 	{"filter", required_argument, NULL, 'F'},
 	{"internals", no_argument, NULL, 'N'},
+	{"entries", no_argument, NULL, 'K'},
 	{"fail-on", required_argument, NULL, 'O'},
 	{"limit", required_argument, NULL, 'L'},
 	{"help", no_argument, NULL, 'h'},
@@ -177,6 +178,9 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 			break;
 		case 'N':
 			cli->internals = true;
+			break;
+		case 'K':
+			cli->entries = true;
 			break;
 		case 'O':
 			if (!hc_severity_parse(optarg, &cli->fail_on))

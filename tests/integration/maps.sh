@@ -26,63 +26,61 @@ for d in $(fixtures); do
 		bad "$name: cannot decompress"
 		continue
 	}
-	"$HMAPCORE" maps --format json --exe "$tmp/exe" "$tmp/core" >"$tmp/maps.json" 2>"$tmp/err" ||
+	"$HMAPCORE" maps --format json --entries --exe "$tmp/exe" "$tmp/core" >"$tmp/maps.json" 2>"$tmp/err" ||
 		{ bad "$name: maps failed: $(cat "$tmp/err")"; continue; }
 	"$HMAPCORE" check --format json --exe "$tmp/exe" "$tmp/core" >"$tmp/check.json" 2>"$tmp/err"
 	st=$?
 	[ $st -eq 0 ] || [ $st -eq 1 ] || { bad "$name: check exited $st: $(cat "$tmp/err")"; continue; }
 	impl=$(jq -r .map_impl "$m")
 
-	n=$(jq '.maps | length' "$m")
-	i=0
-	while [ $i -lt "$n" ]; do
-		mm=$(jq -c ".maps[$i]" "$m")
-		i=$((i + 1))
-		mname=$(echo "$mm" | jq -r .name)
-		maddr=$(echo "$mm" | jq -r .addr)
-		stable=$(echo "$mm" | jq -r .stable)
-		maps_listed=$((maps_listed + 1))
-		row=$(jq -c --arg p "$mname" '[.maps[] | select(.path == $p)][0]' "$tmp/maps.json")
-		if [ "$row" = "null" ]; then
-			bad "$name: $mname is not among the maps found"
-			continue
-		fi
-		maps_found=$((maps_found + 1))
-		expect_eq "$name: $mname address" "$maddr" "$(echo "$row" | jq -r .addr)"
-		[ "$maddr" = "0x0" ] && continue
-		expect_eq "$name: $mname implementation" "$impl" "$(echo "$row" | jq -r .impl)"
-		if [ "$stable" = true ]; then
-			expect_eq "$name: $mname count" "$(echo "$mm" | jq -r .count)" "$(echo "$row" | jq -r .count)"
-			expect_eq "$name: $mname entries" "$(echo "$mm" | jq -r .count)" "$(echo "$row" | jq -r .entries)"
-			if [ "$impl" = classic ]; then
-				for f in B oldbuckets nevacuate growing; do
-					expect_eq "$name: $mname $f" "$(echo "$mm" | jq -r ".classic.$f")" \
-						"$(echo "$row" | jq -r ".$f")"
-				done
-			else
-				for f in dirPtr dirLen globalDepth; do
-					expect_eq "$name: $mname $f" "$(echo "$mm" | jq -r ".swiss.$f")" \
-						"$(echo "$row" | jq -r ".$f")"
-				done
-			fi
-			# No finding on a healthy map, but the one planted on the
-			# map that grew and was emptied (maps never shrink).
-			allowed='^$'
-			echo "$mm" | jq -r '.note // ""' | grep -q 'never shrink' && allowed='^map-oversized$'
-			unexpected=$(echo "$row" | jq -r '.findings[]' | grep -v "$allowed")
-			[ -z "$unexpected" ] && ok || bad "$name: healthy $mname has findings: $unexpected"
-		fi
-		# Sample keys among the decoded keys (as fmt.Sprint prints them).
-		ns=$(echo "$mm" | jq '.sample_keys | length')
-		if [ "$ns" -gt 0 ]; then
-			"$HMAPCORE" map --format json --limit 1000000 --exe "$tmp/exe" "$tmp/core" "$mname" \
-				>"$tmp/map.json" 2>"$tmp/err" || { bad "$name: map $mname failed: $(cat "$tmp/err")"; continue; }
-			missing=$(jq -r --slurpfile k "$tmp/map.json" \
-				'.maps' "$m" >/dev/null; echo "$mm" | jq -r --slurpfile k "$tmp/map.json" \
-				'.sample_keys[] as $s | select(([$k[0].entries[].key] | index($s)) == null) | $s')
-			[ -z "$missing" ] && ok || bad "$name: $mname keys not decoded: $(echo "$missing" | head -c 300)"
-		fi
-	done
+	# One jq program compares every manifest map with the row found under
+	# its name; it prints "ok" or "bad <what>" per assertion.
+	jq -r --arg impl "$impl" --slurpfile found "$tmp/maps.json" '
+	def eq($what; $want; $got):
+		if ($want | tostring) == ($got | tostring) then "ok"
+		else "bad \(.name): \($what): expected \($want), got \($got)" end;
+	.maps[] as $m | $m |
+	([$found[0].maps[] | select(.path == $m.name)][0]) as $r |
+	if $r == null then "bad \(.name): not among the maps found"
+	else
+		"found",
+		eq("address"; $m.addr; $r.addr),
+		(if $m.addr == "0x0" then empty else
+			eq("implementation"; $impl; $r.impl),
+			(if $m.stable then
+				eq("count"; $m.count; $r.count),
+				eq("entries"; $m.count; $r.entries),
+				(if $impl == "classic" then
+					(["B", "oldbuckets", "nevacuate", "growing"][] as $f |
+					 eq($f; $m.classic[$f]; $r[$f]))
+				else
+					(["dirPtr", "dirLen", "globalDepth"][] as $f |
+					 eq($f; $m.swiss[$f]; $r[$f]))
+				end),
+				# No finding on a healthy map, but map-oversized on the
+				# map that grew and was emptied (maps never shrink).
+				([$r.findings[] | select(. != "map-oversized" or
+					(($m.note // "") | test("never shrink") | not))] as $bad |
+				 if $bad == [] then "ok"
+				 else "bad \($m.name): healthy map has findings \($bad)" end)
+			else empty end),
+			# Sample keys among the decoded keys, as fmt.Sprint prints them.
+			(($r.keys // []) as $keys | $m.sample_keys[] as $s |
+			 if ($keys | index($s)) != null then "ok"
+			 else "bad \($m.name): key \($s | .[0:200]) not decoded" end)
+		end)
+	end' "$m" >"$tmp/cmp" || { bad "$name: comparing with the manifest failed"; continue; }
+	listed=$(jq '.maps | length' "$m")
+	found=$(grep -c '^found$' "$tmp/cmp")
+	maps_listed=$((maps_listed + listed))
+	maps_found=$((maps_found + found))
+	while read -r line; do
+		case $line in
+		ok) ok ;;
+		found) ;;
+		*) bad "$name: ${line#bad }" ;;
+		esac
+	done <"$tmp/cmp"
 
 	# Nil elements of slices of maps, by path.
 	for p in $(jq -r '.nil_map_slices[] | .name as $n | .nil_indexes[] | "\($n)[\(.)]"' "$m"); do
