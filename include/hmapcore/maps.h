@@ -19,6 +19,14 @@
  * (src/cmd/link/internal/ld/dwarf.go synthesizemaptypes). Every count read
  * from the core is bounded before it sizes a loop; corrupt structures end
  * an iteration with BAD_DATA or FAULT, never a crash or a hang.
+ *
+ * Three walks share these rules: hc_map_iter (entries, each once),
+ * hc_map_units (every bucket / group with its raw tophash or control
+ * bytes, for the browser's internals view) and hc_map_stats (totals).
+ * sync.Map, in both of its forms, is walked by hc_syncmap_iter.
+ * Classic overflow chains are bounded by cycle detection and by
+ * hc_map_overflow_budget(); Swiss directories by their length (at most
+ * 2^20, readable) and tables by 128 groups.
  */
 #ifndef HMAPCORE_MAPS_H
 #define HMAPCORE_MAPS_H
@@ -157,6 +165,9 @@ struct hc_map_iter {
 	bool done;
 	/** Entries returned so far. */
 	uint64_t entries;
+	/* Classic: cycle detection in the current chain (Brent) and the
+	 * overflow hops left for the whole map (hc_map_overflow_budget). */
+	uint64_t tortoise, power, lam, budget;
 };
 
 /**
@@ -207,5 +218,189 @@ struct hc_map_stats {
 struct hc_error *hc_map_stats(const struct hc_aspace *as,
 			      const struct hc_map_info *info, uint64_t addr,
 			      struct hc_map_stats *ret);
+
+
+/**
+ * Overflow buckets a classic map may have in all its chains (new and old
+ * arrays together) before we call it impossible: the runtime grows a map
+ * once it has about as many overflow buckets as buckets
+ * (tooManyOverflowBuckets, runtime/map.go go1.19-go1.23, map_noswiss.go
+ * go1.24-go1.25), so 4 * (buckets + old buckets) + 1024 leaves a wide
+ * margin. Every walk of a classic map stops there, so a corrupt map costs
+ * time linear in its bucket array, never quadratic in merged chains.
+ */
+static inline uint64_t hc_map_overflow_budget(uint64_t nbuckets, uint64_t nold)
+{
+	return 4 * (nbuckets + nold) + 1024;
+}
+
+/** What a unit of map storage is (see struct hc_map_unit). */
+enum hc_map_unit_kind {
+	/** Classic: bucket i of the bucket array. */
+	HC_MAP_UNIT_BUCKET,
+	/** Classic: an overflow bucket of a chain of the bucket array. */
+	HC_MAP_UNIT_OVERFLOW,
+	/** Classic, growing: bucket j of the old bucket array. */
+	HC_MAP_UNIT_OLD_BUCKET,
+	/** Classic, growing: an overflow bucket of an old chain. */
+	HC_MAP_UNIT_OLD_OVERFLOW,
+	/** Swiss: the single group of a small map (dirLen 0). */
+	HC_MAP_UNIT_SMALL_GROUP,
+	/** Swiss: group g of a table. */
+	HC_MAP_UNIT_GROUP,
+};
+
+/** "bucket", "overflow", "old bucket", "old overflow", "small group", "group". */
+const char *hc_map_unit_kind_name(enum hc_map_unit_kind k);
+
+/**
+ * One bucket or group with its raw control bytes, as a browser pages
+ * through them: classic buckets in array order, each followed by its
+ * overflow chain, then (growing) the old buckets with theirs; Swiss: the
+ * small map's group, or every table once (in directory order, from the
+ * slot equal to its index) with its groups.
+ */
+struct hc_map_unit {
+	enum hc_map_unit_kind kind;
+	/** The bucket or group. */
+	uint64_t addr;
+	/** Its tophash array (classic) or control word (Swiss). */
+	uint64_t ctrl_addr;
+	/** The raw tophash / control bytes. */
+	uint8_t ctrl[HC_MAP_SLOTS];
+	/** Live slots (tophash >= 5 / control byte full). */
+	unsigned occupied;
+	/** Classic: bucket index in its array; Swiss: group index in its
+	 * table (0 for a small map). */
+	uint64_t index;
+	/** Classic: 0 for the bucket itself, n for its n-th overflow bucket. */
+	uint64_t chain_pos;
+	/** Swiss: the table (0 for a small map) and its directory index. */
+	uint64_t table;
+	uint64_t table_index;
+	/** Classic: the next overflow bucket (0 at the end of the chain). */
+	uint64_t overflow;
+};
+
+/** An iterator over the units of one map; bounded like hc_map_iter. */
+struct hc_map_unit_iter {
+	const struct hc_aspace *as;
+	const struct hc_map_info *info;
+	struct hc_map_header hdr;
+	uint64_t nbuckets, nold;
+	/** Classic: 0 new array, 1 old array; index and chain state. */
+	int phase;
+	uint64_t index, next, chain_pos, hops, budget, tortoise, power, lam;
+	/* Swiss. */
+	uint64_t dir_index, table, table_index, groups_data, ngroups, group_index;
+	bool done;
+	/** Units returned so far. */
+	uint64_t units;
+};
+
+/**
+ * Start iterating the buckets or groups of the map at @p addr.
+ * @return NULL; FAULT (header unreadable); BAD_DATA (B, dirLen impossible).
+ */
+struct hc_error *hc_map_units_init(struct hc_map_unit_iter *it,
+				   const struct hc_aspace *as,
+				   const struct hc_map_info *info, uint64_t addr);
+
+/**
+ * The next unit; *done_ret true (and @p ret untouched) at the end.
+ * @return NULL; FAULT/BAD_DATA (unreadable bucket, overflow cycle,
+ * impossible table); the iteration is over then.
+ */
+struct hc_error *hc_map_units_next(struct hc_map_unit_iter *it,
+				   struct hc_map_unit *ret, bool *done_ret);
+
+
+/* ------------------------------------------------------------ sync.Map */
+
+/** The two shapes of sync.Map. */
+enum hc_syncmap_form {
+	/** go1.19-go1.23 (src/sync/map.go): mu, read (atomic.Value in
+	 * go1.19, atomic.Pointer[readOnly] from go1.20), dirty
+	 * map[any]*entry, misses. */
+	HC_SYNCMAP_READ_DIRTY,
+	/** go1.24+ (src/internal/sync/hashtriemap.go): sync.Map wraps
+	 * internal/sync.HashTrieMap[any,any], a 16-way trie of indirect
+	 * nodes whose leaves are entries with overflow chains. */
+	HC_SYNCMAP_HASH_TRIE,
+};
+
+/** How sync.Map is laid out in this executable (from its DWARF). */
+struct hc_syncmap_info {
+	enum hc_syncmap_form form;
+	/* Read/dirty form: offsets in sync.Map, readOnly, entry. */
+	uint64_t read_off;
+	/** go1.19: read is an atomic.Value; the readOnly is boxed behind
+	 * the interface's data word. */
+	bool read_is_value;
+	uint64_t dirty_off, ro_m_off, ro_amended_off, entry_p_off;
+	/** map[interface {}]*sync.entry, for read.m and dirty. */
+	struct hc_map_info inner;
+	/** The sentinel of deleted entries (*sync.expunged), 0 if unknown. */
+	uint64_t expunged;
+	/* Hash-trie form: the root pointer's offset in sync.Map, the
+	 * children array in an indirect node, entry fields. */
+	uint64_t root_off, children_off, is_entry_off;
+	uint64_t overflow_off, key_off, value_off;
+};
+
+/**
+ * Resolve sync.Map's layout from the DWARF of @p t.
+ * @return NULL; NOT_FOUND when the program has no sync.Map type or its
+ * parts are missing.
+ */
+struct hc_error *hc_syncmap_info_from_target(const struct hc_target *t,
+					     struct hc_syncmap_info *ret);
+
+/** Depth of the hash trie: 64 hash bits, 4 per level (hashtriemap.go). */
+enum { HC_SYNCMAP_TRIE_DEPTH = 16 };
+
+/**
+ * An iterator over the live entries of one sync.Map (values deleted or
+ * expunged skipped), each once. Bounded: trie depth, a node budget,
+ * overflow chains by cycle detection.
+ */
+struct hc_syncmap_iter {
+	const struct hc_aspace *as;
+	const struct hc_syncmap_info *info;
+	uint64_t addr;
+	bool done;
+	/* Read/dirty: the inner map's iterator. */
+	struct hc_map_iter inner;
+	bool inner_live;
+	/* Hash trie: the path of indirect nodes and the next child of each. */
+	uint64_t node[HC_SYNCMAP_TRIE_DEPTH + 1];
+	uint8_t child[HC_SYNCMAP_TRIE_DEPTH + 1];
+	int depth;
+	/** The entry chain being walked, 0 if none. */
+	uint64_t entry;
+	uint64_t chain_len;
+	uint64_t budget;
+	uint64_t entries;
+};
+
+/**
+ * Start iterating the sync.Map at @p addr (the address of the sync.Map
+ * value itself, e.g. the global's address).
+ * @return NULL; FAULT when its words are unreadable.
+ */
+struct hc_error *hc_syncmap_iter_init(struct hc_syncmap_iter *it,
+				      const struct hc_aspace *as,
+				      const struct hc_syncmap_info *info,
+				      uint64_t addr);
+
+/**
+ * The next live entry: @p key_ret is the address of its key and
+ * @p value_ret of its value, both `interface {}` values (type word, data
+ * word). *done_ret true at the end.
+ * @return NULL; FAULT/BAD_DATA (the iteration is over then).
+ */
+struct hc_error *hc_syncmap_iter_next(struct hc_syncmap_iter *it,
+				      uint64_t *key_ret, uint64_t *value_ret,
+				      bool *done_ret);
 
 #endif /* HMAPCORE_MAPS_H */

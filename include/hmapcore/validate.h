@@ -42,11 +42,29 @@ struct hc_validate_env {
 	/** The map was being written when the core was taken (a goroutine is
 	 * inside a write to it): allow count to be one off. */
 	bool write_in_flight;
+	/**
+	 * Object bounds for when @ref heap is NULL (tests, another heap
+	 * model); may be NULL (then only readability is checked). True, with
+	 * the live heap object [*base_ret, *base_ret + *size_ret) holding
+	 * @p addr; false when @p addr is in no live heap object. A false is
+	 * reported as map-bad-pointer except for the parts the runtime may
+	 * place on a goroutine stack (a B = 0 bucket, a small map's group, an
+	 * overflow bucket of such a map, the header).
+	 */
+	bool (*object_bounds)(void *arg, uint64_t addr, uint64_t *base_ret,
+			      uint64_t *size_ret);
+	void *object_bounds_arg;
 };
 
 /**
  * Check the map at @p addr (the map pointer; not 0) of layout @p mi and
- * append findings to @p out; @p path names it in the findings.
+ * append findings to @p out; @p path names it in the findings (copied; may
+ * be NULL). Each finding's first address is the most specific place it is
+ * about: the header (count, flags, B, directory fields), the bucket or
+ * group, the tophash or control byte, the table, the directory slot.
+ * Never fails: unreadable or impossible structures are findings
+ * (map-bad-pointer, map-overflow-cycle...), and every walk is bounded by
+ * the sizes memory can hold (see hc_map_overflow_budget()).
  */
 void hc_validate_map(const struct hc_validate_env *env,
 		     const struct hc_map_info *mi, uint64_t addr,

@@ -16,6 +16,8 @@ struct ctx {
 	const struct hc_map_header *h;
 	const char *path;
 	struct hc_findings *out;
+	/* Classic: overflow hops left for the whole map. */
+	uint64_t budget;
 };
 
 /* Is [addr, addr+len) a plausible home for map memory? Reports
@@ -31,8 +33,23 @@ static bool check_memory(struct ctx *c, uint64_t addr, uint64_t len,
 				what, addr, len);
 		return false;
 	}
-	if (!c->env->heap)
+	if (!c->env->heap) {
+		uint64_t base, size;
+		if (!c->env->object_bounds)
+			return true;
+		if (!c->env->object_bounds(c->env->object_bounds_arg, addr, &base, &size)) {
+			if (!stack_ok)
+				hc_findings_add(c->out, HC_FINDING_MAP_BAD_POINTER, c->path, addr,
+						"%s 0x%" PRIx64 " is not inside a live heap object",
+						what, addr);
+		} else if (addr < base || len > base + size - addr) {
+			hc_findings_add(c->out, HC_FINDING_MAP_BAD_POINTER, c->path, addr,
+					"%s 0x%" PRIx64 " needs %" PRIu64
+					" bytes but its heap object [0x%" PRIx64 ", 0x%" PRIx64 ") is smaller",
+					what, addr, len, base, base + size);
+		}
 		return true;
+	}
 	struct hc_addr_info ai;
 	hc_heap_classify(c->env->heap, c->env->rt, addr, &ai);
 	switch (ai.kind) {
@@ -76,6 +93,54 @@ static bool evacuated(uint8_t top)
 	return top > HC_TOPHASH_EMPTY_ONE && top < HC_TOPHASH_MIN;
 }
 
+static uint64_t overflow_of(struct ctx *c, uint64_t b)
+{
+	uint64_t next = 0;
+	struct hc_error *err = hc_aspace_read_u64(c->env->as, b + c->mi->overflow_off, &next);
+	hc_error_destroy(err);
+	return err ? 0 : next;
+}
+
+/*
+ * The chain from @p head loops (Brent found it): find where, for a finding
+ * that names the bucket whose overflow pointer closes the loop. Floyd's
+ * second phase: the cycle length, then its entry; at most three walks of
+ * the chain, all of it already read once.
+ */
+static void report_loop(struct ctx *c, uint64_t head)
+{
+	// Inside the cycle after MAX_CHAIN steps at the latest.
+	uint64_t x = head;
+	for (unsigned i = 0; i < MAX_CHAIN && x; i++)
+		x = overflow_of(c, x);
+	uint64_t lambda = 0, y = x;
+	do {
+		y = overflow_of(c, y);
+		lambda++;
+	} while (y && y != x && lambda <= MAX_CHAIN);
+	uint64_t entry = 0, closer = 0;
+	if (y == x) {
+		uint64_t a = head, b = head;
+		for (uint64_t i = 0; i < lambda; i++)
+			b = overflow_of(c, b);
+		for (unsigned i = 0; a != b && i <= MAX_CHAIN; i++) {
+			a = overflow_of(c, a);
+			b = overflow_of(c, b);
+		}
+		entry = a;
+		closer = entry;
+		for (uint64_t i = 0; i + 1 < lambda; i++)
+			closer = overflow_of(c, closer);
+	}
+	struct hc_finding *f = hc_findings_add(
+		c->out, HC_FINDING_MAP_OVERFLOW_CYCLE, c->path, closer ? closer : head,
+		"the overflow pointer of bucket 0x%" PRIx64 " points back to bucket 0x%" PRIx64
+		" (a loop of %" PRIu64 " buckets in the chain of bucket 0x%" PRIx64 ")",
+		closer, entry, lambda, head);
+	hc_finding_add_addr(f, entry);
+	hc_finding_add_addr(f, head);
+}
+
 /*
  * Walk one chain from @p b, counting live slots and overflow buckets, and
  * checking tophash values. @p old: a chain of the old array (evacuation
@@ -85,7 +150,7 @@ static void check_chain(struct ctx *c, uint64_t b, bool old, uint64_t *live,
 			uint64_t *overflow, bool *ok)
 {
 	const struct hc_map_info *mi = c->mi;
-	uint64_t tortoise = b, power = 1, lam = 0;
+	uint64_t head = b, tortoise = b, power = 1, lam = 0;
 	bool rest = false;
 	uint64_t hops = 0;
 	for (;;) {
@@ -101,7 +166,7 @@ static void check_chain(struct ctx *c, uint64_t b, bool old, uint64_t *live,
 		for (int s = 0; s < 8; s++) {
 			uint8_t t = top[s];
 			if (rest && t != HC_TOPHASH_EMPTY_REST) {
-				hc_findings_add(c->out, HC_FINDING_MAP_TOPHASH, c->path, b + s,
+				hc_findings_add(c->out, HC_FINDING_MAP_TOPHASH, c->path, b + mi->tophash_off + s,
 						"slot %d of bucket 0x%" PRIx64 " has tophash %u after an emptyRest",
 						s, b, t);
 				rest = false;
@@ -111,7 +176,7 @@ static void check_chain(struct ctx *c, uint64_t b, bool old, uint64_t *live,
 			else if (t >= HC_TOPHASH_MIN)
 				(*live)++;
 			else if (evacuated(t) && !old)
-				hc_findings_add(c->out, HC_FINDING_MAP_TOPHASH, c->path, b + s,
+				hc_findings_add(c->out, HC_FINDING_MAP_TOPHASH, c->path, b + mi->tophash_off + s,
 						"slot %d of bucket 0x%" PRIx64 " has evacuation mark %u outside the old buckets",
 						s, b, t);
 		}
@@ -127,9 +192,15 @@ static void check_chain(struct ctx *c, uint64_t b, bool old, uint64_t *live,
 		 * overflow word cleared (evacuate); nothing to follow then. */
 		if (!next)
 			return;
-		if (++hops > MAX_CHAIN || next == tortoise) {
+		if (next == tortoise) {
+			report_loop(c, head);
+			*ok = false;
+			return;
+		}
+		if (++hops > MAX_CHAIN || c->budget-- == 0) {
 			hc_findings_add(c->out, HC_FINDING_MAP_OVERFLOW_CYCLE, c->path, b,
-					"the overflow chain loops back to 0x%" PRIx64, next);
+					"more overflow buckets than a map of 2^%u buckets can have "
+					"(%" PRIu64 " in this chain)", c->h->B, hops);
 			*ok = false;
 			return;
 		}
@@ -168,14 +239,17 @@ static void validate_classic(struct ctx *c)
 					h->oldbuckets);
 		return;
 	}
-	if (h->B > 40) {
-		hc_findings_add(c->out, HC_FINDING_MAP_GROWTH, c->path, h->addr,
-				"B = %u is impossible", h->B);
+	uint64_t nb = h->B < 64 ? (uint64_t)1 << h->B : 0;
+	if (h->B > 40 || nb > UINT64_MAX / mi->bucket_size ||
+	    h->buckets > UINT64_MAX - nb * mi->bucket_size) {
+		// 2^40 buckets of >= 16 bytes: more than any core holds.
+		struct hc_finding *f =
+			hc_findings_add(c->out, HC_FINDING_MAP_BAD_POINTER, c->path, h->buckets,
+					"B = %u: an array of 2^%u buckets at 0x%" PRIx64
+					" cannot fit in memory", h->B, h->B, h->buckets);
+		hc_finding_add_addr(f, h->addr);
 		return;
 	}
-	uint64_t nb = (uint64_t)1 << h->B;
-	if (nb > UINT64_MAX / mi->bucket_size)
-		return;
 	/* B = 0 maps may have their bucket on the stack (C14). */
 	if (!check_memory(c, h->buckets, nb * mi->bucket_size, "the bucket array", h->B == 0))
 		return;
@@ -196,6 +270,7 @@ static void validate_classic(struct ctx *c)
 	}
 	uint64_t live = 0, overflow = 0, old_overflow = 0;
 	bool ok = true;
+	c->budget = hc_map_overflow_budget(nb, nold);
 	for (uint64_t i = 0; i < nb && ok; i++) {
 		uint64_t b = h->buckets + i * mi->bucket_size;
 		if (nold) {
@@ -210,7 +285,7 @@ static void validate_classic(struct ctx *c)
 				break;
 			}
 			if (!evacuated(top)) {
-				if (j < h->nevacuate)
+				if (j < h->nevacuate && i == j)
 					hc_findings_add(c->out, HC_FINDING_MAP_GROWTH, c->path, ob,
 							"old bucket %" PRIu64 " is below nevacuate %" PRIu64
 							" but not evacuated", j, h->nevacuate);
@@ -488,7 +563,7 @@ void hc_validate_map(const struct hc_validate_env *env,
 		hc_error_destroy(err);
 		return;
 	}
-	struct ctx c = {env, mi, &h, path, out};
+	struct ctx c = {env, mi, &h, path, out, 0};
 	if (env->heap)
 		check_memory(&c, addr, mi->header_size, "the map header", true);
 	if (mi->flavour == HC_MAPS_CLASSIC)

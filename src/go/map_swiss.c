@@ -231,3 +231,90 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 	}
 	return NULL;
 }
+
+/* ------------------------------------------------------------ units */
+
+struct hc_error *hc_map_swiss_units_init(struct hc_map_unit_iter *it);
+struct hc_error *hc_map_swiss_units_next(struct hc_map_unit_iter *it,
+					 struct hc_map_unit *u, bool *got);
+
+struct hc_error *hc_map_swiss_units_init(struct hc_map_unit_iter *it)
+{
+	const struct hc_map_header *h = &it->hdr;
+	if (h->dir_len == 0) {
+		if (!h->dir_ptr)
+			it->done = true;
+		return NULL;
+	}
+	if (h->dir_len > MAX_DIR_LEN)
+		return hc_error_create(HC_ERROR_BAD_DATA,
+				       "map directory length %" PRIu64 " is impossible", h->dir_len);
+	if (!hc_aspace_readable(it->as, h->dir_ptr) ||
+	    !hc_aspace_readable(it->as, h->dir_ptr + 8 * h->dir_len - 1))
+		return hc_error_fault(h->dir_ptr, "map directory not in memory");
+	return NULL;
+}
+
+static struct hc_error *group_unit(struct hc_map_unit_iter *it, uint64_t g,
+				   struct hc_map_unit *u)
+{
+	struct hc_map_unit x;
+	memset(&x, 0, sizeof(x));
+	struct hc_error *err = hc_aspace_read(it->as, g + it->info->ctrl_off, x.ctrl, 8);
+	if (err)
+		return err;
+	x.kind = it->table ? HC_MAP_UNIT_GROUP : HC_MAP_UNIT_SMALL_GROUP;
+	x.addr = g;
+	x.ctrl_addr = g + it->info->ctrl_off;
+	x.index = it->group_index;
+	x.table = it->table;
+	x.table_index = it->table_index;
+	for (int s = 0; s < 8; s++)
+		if (!(x.ctrl[s] & 0x80))
+			x.occupied++;
+	*u = x;
+	return NULL;
+}
+
+struct hc_error *hc_map_swiss_units_next(struct hc_map_unit_iter *it,
+					 struct hc_map_unit *u, bool *got)
+{
+	const struct hc_map_header *h = &it->hdr;
+	struct hc_error *err;
+	if (h->dir_len == 0) {
+		// The small map's one group: its unit, then the end.
+		if (it->units) {
+			*got = false;
+			return NULL;
+		}
+		*got = true;
+		return group_unit(it, h->dir_ptr, u);
+	}
+	*got = true;
+	if (it->table && ++it->group_index < it->ngroups)
+		return group_unit(it, it->groups_data + it->group_index * it->info->group_size, u);
+	it->table = 0;
+	while (it->dir_index < h->dir_len) {
+		uint64_t i = it->dir_index++;
+		uint64_t taddr;
+		err = hc_aspace_read_u64(it->as, h->dir_ptr + 8 * i, &taddr);
+		if (err)
+			return err;
+		if (!taddr)
+			continue;
+		struct table t;
+		err = read_table(it->as, it->info, taddr, &t);
+		if (err)
+			return err;
+		if (t.index != (int64_t)i)
+			continue;
+		it->table = taddr;
+		it->table_index = i;
+		it->groups_data = t.groups;
+		it->ngroups = t.mask + 1;
+		it->group_index = 0;
+		return group_unit(it, t.groups, u);
+	}
+	*got = false;
+	return NULL;
+}

@@ -378,3 +378,66 @@ struct hc_error *hc_map_stats(const struct hc_aspace *as,
 	*ret = st;
 	return NULL;
 }
+
+/* ------------------------------------------------------------ units */
+
+struct hc_error *hc_map_classic_units_init(struct hc_map_unit_iter *it);
+struct hc_error *hc_map_classic_units_next(struct hc_map_unit_iter *it,
+					   struct hc_map_unit *u, bool *got);
+struct hc_error *hc_map_swiss_units_init(struct hc_map_unit_iter *it);
+struct hc_error *hc_map_swiss_units_next(struct hc_map_unit_iter *it,
+					 struct hc_map_unit *u, bool *got);
+
+const char *hc_map_unit_kind_name(enum hc_map_unit_kind k)
+{
+	switch (k) {
+	case HC_MAP_UNIT_BUCKET: return "bucket";
+	case HC_MAP_UNIT_OVERFLOW: return "overflow";
+	case HC_MAP_UNIT_OLD_BUCKET: return "old bucket";
+	case HC_MAP_UNIT_OLD_OVERFLOW: return "old overflow";
+	case HC_MAP_UNIT_SMALL_GROUP: return "small group";
+	case HC_MAP_UNIT_GROUP: return "group";
+	}
+	return "?";
+}
+
+struct hc_error *hc_map_units_init(struct hc_map_unit_iter *it,
+				   const struct hc_aspace *as,
+				   const struct hc_map_info *info, uint64_t addr)
+{
+	memset(it, 0, sizeof(*it));
+	it->as = as;
+	it->info = info;
+	struct hc_error *err = hc_map_read_header(as, info, addr, &it->hdr);
+	if (err)
+		return err;
+	return info->flavour == HC_MAPS_CLASSIC ? hc_map_classic_units_init(it)
+						: hc_map_swiss_units_init(it);
+}
+
+struct hc_error *hc_map_units_next(struct hc_map_unit_iter *it,
+				   struct hc_map_unit *ret, bool *done_ret)
+{
+	if (it->done) {
+		*done_ret = true;
+		return NULL;
+	}
+	struct hc_map_unit u;
+	bool got = false;
+	struct hc_error *err = it->info->flavour == HC_MAPS_CLASSIC
+				       ? hc_map_classic_units_next(it, &u, &got)
+				       : hc_map_swiss_units_next(it, &u, &got);
+	if (err) {
+		it->done = true;
+		return err;
+	}
+	if (!got) {
+		it->done = true;
+		*done_ret = true;
+		return NULL;
+	}
+	it->units++;
+	*ret = u;
+	*done_ret = false;
+	return NULL;
+}
