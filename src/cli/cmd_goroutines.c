@@ -23,8 +23,15 @@ static void warn_degraded(const struct hc_target *t)
 			t->notes.size ? t->notes.data[0] : "(no reason given)");
 		return;
 	}
-	if (!rt->problems.size)
+	if (!rt->problems.size) {
+		// A Go program always has goroutines: none means the wrong
+		// executable or a damaged allgs.
+		if (!rt->goroutines.size)
+			fprintf(stderr, "hmapcore: warning: runtime.allgs holds "
+				"no goroutines (the wrong executable, or a "
+				"damaged core?)\n");
 		return;
+	}
 	fprintf(stderr, "hmapcore: warning: %zu problem%s reading the runtime; "
 		"goroutines may be missing (hmapcore info lists them); last: %s\n",
 		rt->problems.size, rt->problems.size == 1 ? "" : "s",

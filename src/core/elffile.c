@@ -479,10 +479,23 @@ static struct hc_error *decompress_section(struct section_slot *slot,
 		algo = ch.ch_type;
 		hdr = sizeof(ch);
 	}
+	// The size is the file's claim: no more than the format can expand
+	// to from the bytes there are (deflate 1032:1; zstd at most one
+	// 128 KiB RLE block per 4 bytes), so a small file cannot make us
+	// allocate gigabytes (found by tests/fuzz/fuzz_elffile).
+	uint64_t ratio = algo == ELFCOMPRESS_ZLIB ? 1032 : 32768;
+	uint64_t max_size = (raw_size - hdr) * ratio + 64;
 	if (size > max_section_size || size > SIZE_MAX - 1)
 		return hc_error_create(HC_ERROR_BAD_DATA,
 				       "section %s: decompressed size %llu too large",
 				       name, (unsigned long long)size);
+	if (size > max_size)
+		return hc_error_create(HC_ERROR_BAD_DATA,
+				       "section %s: corrupt compressed data: "
+				       "decompressed size %llu too large for %zu "
+				       "compressed bytes",
+				       name, (unsigned long long)size,
+				       raw_size - hdr);
 	uint8_t *out = malloc((size_t)size + 1);
 	if (!out)
 		return &hc_error_nomem;

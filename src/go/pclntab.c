@@ -223,9 +223,10 @@ struct hc_error *hc_pclntab_create(const uint8_t *data, size_t size,
 
 	tmp.ftab_field = old ? tmp.ptr_size : 4;
 	// functab: nfunc {entry, funcoff} pairs and the end sentinel entry.
+	// The end sentinel is always read: no room for it is bad data too.
 	uint64_t max_nfunc = tmp.pclntable.size < tmp.ftab_field ? 0 :
 		(tmp.pclntable.size - tmp.ftab_field) / (2 * tmp.ftab_field);
-	if (nfunc > max_nfunc)
+	if (nfunc > max_nfunc || tmp.pclntable.size < tmp.ftab_field)
 		return hc_error_create(HC_ERROR_BAD_DATA,
 				       "pclntab: %" PRIu64 " functions do not fit in "
 				       "a function table of %zu bytes",

@@ -824,11 +824,16 @@ bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *fr,
 				return ok;
 			uint8_t sz = p[pi++];
 			uint8_t b[8] = {0};
-			bool have = !hc_aspace_read(u->src.as, fr->argp + o, b, 8);
+			struct hc_error *rerr = hc_aspace_read(u->src.as,
+							       fr->argp + o, b, 8);
+			bool have = !rerr;
+			hc_error_destroy(rerr);
 			uint64_t x = 0;
 			for (int i = 0; i < 8; i++)
 				x |= (uint64_t)b[i] << (8 * i);
-			if (sz < 8) {
+			if (sz == 0) {
+				x = 0; // a size the compiler never writes
+			} else if (sz < 8) {
 				unsigned shift = 64u - sz * 8u;
 				x = x << shift >> shift;
 			}
