@@ -21,272 +21,39 @@
 #include <time.h>
 
 #include "hmapcore/pclntab.h"
+#include "fuzz/synth.h"
 
 /* ------------------------------------------------------------ builder */
 
-struct buf {
-	uint8_t *data;
-	size_t size, cap;
-	bool big;
-};
-
-static void buf_put(struct buf *b, const void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	if (b->size + n > b->cap) {
-		b->cap = (b->size + n) * 2 + 64;
-		b->data = realloc(b->data, b->cap);
-		ck_assert_ptr_nonnull(b->data);
-	}
-	memcpy(b->data + b->size, p, n);
-	b->size += n;
-}
-
-static void buf_u8(struct buf *b, uint8_t v)
-{
-	buf_put(b, &v, 1);
-}
-
-static void buf_uint(struct buf *b, uint64_t v, size_t width)
-{
-	for (size_t i = 0; i < width; i++) {
-		size_t shift = b->big ? (width - 1 - i) * 8 : i * 8;
-		buf_u8(b, (uint8_t)(v >> shift));
-	}
-}
-
-static void buf_set_uint(struct buf *b, size_t off, uint64_t v, size_t width)
-{
-	for (size_t i = 0; i < width; i++) {
-		size_t shift = b->big ? (width - 1 - i) * 8 : i * 8;
-		b->data[off + i] = (uint8_t)(v >> shift);
-	}
-}
-
-static void buf_align(struct buf *b, size_t a)
-{
-	while (b->size % a)
-		buf_u8(b, 0);
-}
-
-static void buf_varint(struct buf *b, uint32_t v)
-{
-	while (v >= 0x80) {
-		buf_u8(b, (uint8_t)(v | 0x80));
-		v >>= 7;
-	}
-	buf_u8(b, (uint8_t)v);
-}
-
-/* A pc-value range: @c val applies up to pc offset @c end (from entry). */
-struct pair {
-	int32_t val;
-	uint32_t end;
-};
-
-#define PAIRS(...) ((const struct pair[]){ __VA_ARGS__ }), \
-	(sizeof((const struct pair[]){ __VA_ARGS__ }) / sizeof(struct pair))
-
-struct table {
-	const struct pair *p;
-	size_t n;
-};
-
-struct tfunc {
-	const char *name;
-	uint32_t entryoff;
-	int32_t args;
-	uint32_t deferreturn;
-	struct table sp, file, ln;
-	uint32_t cu_offset;
-	int32_t start_line;
-	uint8_t funcid, flag;
-	uint32_t npcdata;
-	struct table pcdata[4];
-	uint8_t nfuncdata;
-	uint32_t funcdata[8];
-};
-
-struct tspec {
-	int version; /* 116, 118 or 120 */
-	bool big;
-	unsigned quantum;
-	uint64_t hdr_text;
-	uint32_t end_off;
-	const struct tfunc *funcs;
-	size_t nfunc;
-};
-
-enum { MAXF = 8 };
-
-struct built {
-	uint8_t *data;
-	size_t size;
-	size_t funcname_off, cu_off, file_off, pc_off, pcln_off;
-	size_t rec_off[MAXF];   /* _func record, from the table start */
-	size_t sp_off[MAXF];    /* pcsp table, from the table start */
-	size_t ftab_off[MAXF];  /* functab slot */
-};
-
-static const char FILETAB[] = "a.go\0b.go\0c.go";
-static const uint32_t CUTAB[] = { 0, 5, 10, UINT32_MAX };
-
-/* Encode a pc-value table like cmd/internal/obj/pcln.go funcpctab. */
-static uint32_t put_table(struct buf *pc, const struct table *t,
-			  unsigned quantum)
-{
-	if (!t->n)
-		return 0;
-	uint32_t off = (uint32_t)pc->size;
-	int32_t val = -1;
-	uint32_t prev = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		int32_t d = t->p[i].val - val;
-		buf_varint(pc, ((uint32_t)d << 1) ^ (d < 0 ? UINT32_MAX : 0));
-		buf_varint(pc, (t->p[i].end - prev) / quantum);
-		val = t->p[i].val;
-		prev = t->p[i].end;
-	}
-	buf_u8(pc, 0);
-	return off;
-}
-
-static struct built build(const struct tspec *s)
-{
-	struct built r = { 0 };
-	bool old = s->version == 116;
-	size_t ptr = 8, nwords = old ? 7 : 8;
-	struct buf names = { .big = s->big }, pc = { .big = s->big };
-	uint32_t nameoff[MAXF], sp[MAXF], file[MAXF], ln[MAXF], pd[MAXF][4];
-	ck_assert_uint_le(s->nfunc, MAXF);
-
-	buf_u8(&pc, 0); // offset 0 means "no table"
-	for (size_t i = 0; i < s->nfunc; i++) {
-		const struct tfunc *f = &s->funcs[i];
-		nameoff[i] = (uint32_t)names.size;
-		buf_put(&names, f->name, strlen(f->name) + 1);
-		sp[i] = put_table(&pc, &f->sp, s->quantum);
-		file[i] = put_table(&pc, &f->file, s->quantum);
-		ln[i] = put_table(&pc, &f->ln, s->quantum);
-		for (size_t k = 0; k < f->npcdata && k < 4; k++)
-			pd[i][k] = put_table(&pc, &f->pcdata[k], s->quantum);
-	}
-
-	struct buf b = { .big = s->big };
-	uint32_t magic = old ? 0xfffffffa : s->version == 118 ? 0xfffffff0 :
-			       0xfffffff1;
-	buf_uint(&b, magic, 4);
-	buf_u8(&b, 0);
-	buf_u8(&b, 0);
-	buf_u8(&b, (uint8_t)s->quantum);
-	buf_u8(&b, (uint8_t)ptr);
-	for (size_t i = 0; i < nwords; i++)
-		buf_uint(&b, 0, ptr); // patched below
-	r.funcname_off = b.size;
-	buf_put(&b, names.data, names.size);
-	buf_align(&b, 4);
-	r.cu_off = b.size;
-	for (size_t i = 0; i < 4; i++)
-		buf_uint(&b, CUTAB[i], 4);
-	r.file_off = b.size;
-	buf_put(&b, FILETAB, sizeof(FILETAB));
-	r.pc_off = b.size;
-	buf_put(&b, pc.data, pc.size);
-	buf_align(&b, ptr);
-	r.pcln_off = b.size;
-
-	size_t field = old ? ptr : 4;
-	uint64_t base = old ? s->hdr_text : 0;
-	for (size_t i = 0; i < s->nfunc; i++) {
-		r.ftab_off[i] = b.size;
-		buf_uint(&b, base + s->funcs[i].entryoff, field);
-		buf_uint(&b, 0, field); // funcoff, patched
-	}
-	buf_uint(&b, base + s->end_off, field);
-	for (size_t i = 0; i < s->nfunc; i++) {
-		const struct tfunc *f = &s->funcs[i];
-		buf_align(&b, ptr);
-		r.rec_off[i] = b.size;
-		r.sp_off[i] = sp[i] ? r.pc_off + sp[i] : 0;
-		buf_set_uint(&b, r.ftab_off[i] + field, b.size - r.pcln_off,
-			     field);
-		buf_uint(&b, base + f->entryoff, field);
-		buf_uint(&b, nameoff[i], 4);
-		buf_uint(&b, (uint32_t)f->args, 4);
-		buf_uint(&b, f->deferreturn, 4);
-		buf_uint(&b, sp[i], 4);
-		buf_uint(&b, file[i], 4);
-		buf_uint(&b, ln[i], 4);
-		buf_uint(&b, f->npcdata, 4);
-		buf_uint(&b, f->cu_offset, 4);
-		if (s->version >= 120)
-			buf_uint(&b, (uint32_t)f->start_line, 4);
-		buf_u8(&b, f->funcid);
-		buf_u8(&b, f->flag);
-		buf_u8(&b, 0);
-		buf_u8(&b, f->nfuncdata);
-		for (size_t k = 0; k < f->npcdata; k++)
-			buf_uint(&b, k < 4 ? pd[i][k] : 0, 4);
-		for (size_t k = 0; k < f->nfuncdata; k++)
-			buf_uint(&b, f->funcdata[k], 4);
-	}
-
-	uint64_t w[8], *o;
-	w[0] = s->nfunc;
-	w[1] = 3;
-	if (old) {
-		o = &w[2];
-	} else {
-		w[2] = s->hdr_text;
-		o = &w[3];
-	}
-	o[0] = r.funcname_off;
-	o[1] = r.cu_off;
-	o[2] = r.file_off;
-	o[3] = r.pc_off;
-	o[4] = r.pcln_off;
-	for (size_t i = 0; i < nwords; i++)
-		buf_set_uint(&b, 8 + i * ptr, w[i], ptr);
-
-	free(names.data);
-	free(pc.data);
-	// An exact-size copy, so a read past the end is an ASan error.
-	r.data = malloc(b.size);
-	ck_assert_ptr_nonnull(r.data);
-	memcpy(r.data, b.data, b.size);
-	r.size = b.size;
-	free(b.data);
-	return r;
-}
+/* The pclntab builder is shared with the fuzz harnesses: tests/fuzz/synth.c. */
 
 /* ----------------------------------------------------- the sample table */
 
 enum { TEXT = 0x401000 };
 
-static const struct tfunc SAMPLE[] = {
+static const struct synth_func SAMPLE[] = {
 	{
 		.name = "main.alpha",
 		.entryoff = 0,
 		.args = 16,
-		.sp = { PAIRS({ 0, 4 }, { 8, 0x30 }, { 0, 0x40 }) },
-		.file = { PAIRS({ 0, 0x40 }) },
-		.ln = { PAIRS({ 10, 0x10 }, { 11, 0x20 }, { 12, 0x40 }) },
+		.sp = { SYNTH_PAIRS({ 0, 4 }, { 8, 0x30 }, { 0, 0x40 }) },
+		.file = { SYNTH_PAIRS({ 0, 0x40 }) },
+		.ln = { SYNTH_PAIRS({ 10, 0x10 }, { 11, 0x20 }, { 12, 0x40 }) },
 		.start_line = 9,
 	},
 	{
 		.name = "main.beta",
 		.entryoff = 0x40,
 		.deferreturn = 0x14,
-		.sp = { PAIRS({ 0, 4 }, { 24, 0x18 }, { 0, 0x20 }) },
-		.file = { PAIRS({ 1, 0x10 }, { 0, 0x20 }) },
-		.ln = { PAIRS({ 20, 0x10 }, { 300, 0x20 }) },
+		.sp = { SYNTH_PAIRS({ 0, 4 }, { 24, 0x18 }, { 0, 0x20 }) },
+		.file = { SYNTH_PAIRS({ 1, 0x10 }, { 0, 0x20 }) },
+		.ln = { SYNTH_PAIRS({ 20, 0x10 }, { 300, 0x20 }) },
 		.start_line = 19,
 		.npcdata = 3,
 		.pcdata = {
-			{ PAIRS({ -2, 0x8 }, { -1, 0x20 }) },
+			{ SYNTH_PAIRS({ -2, 0x8 }, { -1, 0x20 }) },
 			{ NULL, 0 },
-			{ PAIRS({ -1, 0x10 }, { 0, 0x20 }) },
+			{ SYNTH_PAIRS({ -1, 0x10 }, { 0, 0x20 }) },
 		},
 		.nfuncdata = 4,
 		.funcdata = { UINT32_MAX, UINT32_MAX, 0x40, 0x1234 },
@@ -294,9 +61,9 @@ static const struct tfunc SAMPLE[] = {
 	{
 		.name = "runtime.gamma",
 		.entryoff = 0x80,
-		.sp = { PAIRS({ 0, 0x10 }) },
-		.file = { PAIRS({ 0, 0x8 }, { 1, 0x10 }) },
-		.ln = { PAIRS({ 5, 0x10 }) },
+		.sp = { SYNTH_PAIRS({ 0, 0x10 }) },
+		.file = { SYNTH_PAIRS({ 0, 0x8 }, { 1, 0x10 }) },
+		.ln = { SYNTH_PAIRS({ 5, 0x10 }) },
 		.cu_offset = 2,
 		.start_line = 4,
 		.funcid = 5,
@@ -304,9 +71,9 @@ static const struct tfunc SAMPLE[] = {
 	},
 };
 
-static struct tspec sample_spec(int version)
+static struct synth_spec sample_spec(int version)
 {
-	return (struct tspec){
+	return (struct synth_spec){
 		.version = version,
 		.quantum = 1,
 		.hdr_text = TEXT,
@@ -334,7 +101,7 @@ static struct tspec sample_spec(int version)
 		hc_error_destroy(err_);                                     \
 	} while (0)
 
-static struct hc_pclntab *open_built(const struct built *b, uint64_t text)
+static struct hc_pclntab *open_built(const struct synth_built *b, uint64_t text)
 {
 	struct hc_pclntab *t = NULL;
 	ck_assert_ok(hc_pclntab_create(b->data, b->size, text, &t));
@@ -450,8 +217,8 @@ static void check_lines(struct hc_pclntab *t)
 
 START_TEST(test_pclntab_header)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	ck_assert_uint_eq(hc_pclntab_magic(t), 0xfffffff1);
 	ck_assert_uint_eq(hc_pclntab_quantum(t), 1);
@@ -466,8 +233,8 @@ END_TEST
 
 START_TEST(test_pclntab_find_func_boundaries)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	check_sample(t, 1, 120);
 	struct hc_func f;
@@ -481,8 +248,8 @@ END_TEST
 
 START_TEST(test_pclntab_pcvalue_edges)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	int32_t v = 7;
@@ -509,8 +276,8 @@ END_TEST
 
 START_TEST(test_pclntab_line)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	check_lines(t);
 	hc_pclntab_destroy(t);
@@ -520,8 +287,8 @@ END_TEST
 
 START_TEST(test_pclntab_pcdata_funcdata)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	int32_t v;
@@ -556,8 +323,8 @@ END_TEST
 
 START_TEST(test_pclntab_by_name)
 {
-	struct tspec s = sample_spec(120);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(120);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	ck_assert_ok(hc_pclntab_find_func_by_name(t, "runtime.gamma", &f));
@@ -581,8 +348,8 @@ END_TEST
 
 START_TEST(test_pclntab_go118_layout)
 {
-	struct tspec s = sample_spec(118);
-	struct built b = build(&s);
+	struct synth_spec s = sample_spec(118);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	ck_assert_uint_eq(hc_pclntab_magic(t), 0xfffffff0);
 	check_sample(t, 1, 118);
@@ -599,13 +366,13 @@ END_TEST
 
 START_TEST(test_pclntab_go116_layout)
 {
-	struct tspec s = sample_spec(116);
+	struct synth_spec s = sample_spec(116);
 	// go1.16-1.17 funcdata are pointers; the sample has none there.
-	struct tfunc funcs[3];
+	struct synth_func funcs[3];
 	memcpy(funcs, SAMPLE, sizeof(funcs));
 	funcs[1].nfuncdata = 0;
 	s.funcs = funcs;
-	struct built b = build(&s);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	ck_assert_uint_eq(hc_pclntab_magic(t), 0xfffffffa);
 	struct hc_func f;
@@ -624,9 +391,9 @@ END_TEST
 
 START_TEST(test_pclntab_quantum4)
 {
-	struct tspec s = sample_spec(120);
+	struct synth_spec s = sample_spec(120);
 	s.quantum = 4; // arm64: pc deltas are in units of 4 bytes
-	struct built b = build(&s);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	ck_assert_uint_eq(hc_pclntab_quantum(t), 4);
 	check_sample(t, 4, 120);
@@ -638,9 +405,9 @@ END_TEST
 
 START_TEST(test_pclntab_big_endian)
 {
-	struct tspec s = sample_spec(120);
+	struct synth_spec s = sample_spec(120);
 	s.big = true;
-	struct built b = build(&s);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = open_built(&b, 0);
 	ck_assert_uint_eq(hc_pclntab_magic(t), 0xfffffff1);
 	check_sample(t, 1, 120);
@@ -652,9 +419,9 @@ END_TEST
 
 START_TEST(test_pclntab_text_start)
 {
-	struct tspec s = sample_spec(120);
+	struct synth_spec s = sample_spec(120);
 	s.hdr_text = 0; // what go1.26 writes
-	struct built b = build(&s);
+	struct synth_built b = synth_build(&s);
 	struct hc_pclntab *t = NULL;
 	ck_assert_code(hc_pclntab_create(b.data, b.size, 0, &t), BAD_DATA);
 	ck_assert_ptr_null(t);
@@ -665,7 +432,7 @@ START_TEST(test_pclntab_text_start)
 
 	// The caller's text start wins over the header's.
 	s.hdr_text = 0x1000;
-	b = build(&s);
+	b = synth_build(&s);
 	t = open_built(&b, TEXT);
 	ck_assert_uint_eq(hc_pclntab_text_start(t), TEXT);
 	hc_pclntab_destroy(t);
@@ -678,15 +445,15 @@ END_TEST
 
 /* ----------------------------------------------------- corrupt tables */
 
-static struct built sample(void)
+static struct synth_built sample(void)
 {
-	struct tspec s = sample_spec(120);
-	return build(&s);
+	struct synth_spec s = sample_spec(120);
+	return synth_build(&s);
 }
 
 START_TEST(test_pclntab_truncated_header)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = NULL;
 	size_t sizes[] = { 0, 4, 7, 8, 71 };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -708,7 +475,7 @@ END_TEST
 
 START_TEST(test_pclntab_bad_magic)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = NULL;
 	b.data[0] = 0xfb; // go1.2-1.15
 	ck_assert_code(hc_pclntab_create(b.data, b.size, TEXT, &t), UNSUPPORTED);
@@ -736,7 +503,7 @@ static void set_le(uint8_t *p, uint64_t v, size_t width)
 
 START_TEST(test_pclntab_nfunc_huge)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = NULL;
 	set_le(b.data + 8, UINT64_MAX, 8);
 	ck_assert_code(hc_pclntab_create(b.data, b.size, TEXT, &t), BAD_DATA);
@@ -752,7 +519,7 @@ END_TEST
 
 START_TEST(test_pclntab_header_offset_out_of_range)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = NULL;
 	set_le(b.data + 64, b.size + 1, 8); // pclnOffset
 	ck_assert_code(hc_pclntab_create(b.data, b.size, TEXT, &t), BAD_DATA);
@@ -766,7 +533,7 @@ END_TEST
 
 START_TEST(test_pclntab_unsorted)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = NULL;
 	set_le(b.data + b.ftab_off[1], 0x100, 4); // beta after gamma
 	ck_assert_code(hc_pclntab_create(b.data, b.size, TEXT, &t), BAD_DATA);
@@ -777,7 +544,7 @@ END_TEST
 
 START_TEST(test_pclntab_funcoff_out_of_range)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	set_le(b.data + b.ftab_off[1] + 4, 0x7ffffff0, 4);
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
@@ -798,7 +565,7 @@ END_TEST
 
 START_TEST(test_pclntab_entry_mismatch)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	set_le(b.data + b.rec_off[2], 0x88, 4); // record says 0x88, ftab 0x80
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
@@ -810,7 +577,7 @@ END_TEST
 
 START_TEST(test_pclntab_name_not_terminated)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	// The last name ("runtime.gamma") loses its NUL: funcnametab ends
 	// right before cutab, so nothing terminates it inside its table.
 	// (Its NUL and the alignment padding after it.)
@@ -830,7 +597,7 @@ END_TEST
 
 START_TEST(test_pclntab_endless_varint)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	int32_t v = 0;
@@ -851,7 +618,7 @@ END_TEST
 
 START_TEST(test_pclntab_no_progress)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	int32_t v = 0;
@@ -868,7 +635,7 @@ END_TEST
 
 START_TEST(test_pclntab_bad_counts)
 {
-	struct built b = sample();
+	struct synth_built b = sample();
 	struct hc_pclntab *t = open_built(&b, 0);
 	struct hc_func f;
 	set_le(b.data + b.rec_off[1] + 28, 0x40000000, 4); // npcdata
@@ -909,7 +676,7 @@ START_TEST(test_pclntab_corrupt_random)
 {
 	// Flip random bytes and run every query: any result is fine except a
 	// crash, a hang or an ASan report.
-	struct built b = sample();
+	struct synth_built b = sample();
 	uint8_t *copy = malloc(b.size);
 	uint64_t seed = 42;
 	for (int iter = 0; iter < 3000; iter++) {

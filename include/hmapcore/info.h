@@ -28,6 +28,9 @@ enum hc_format {
 /** Parse a --format value; false when unknown. */
 bool hc_format_parse(const char *s, enum hc_format *ret);
 
+/** Append a byte count the way people read it ("1.5 MiB"). */
+bool hc_format_size(struct hc_strbuf *sb, uint64_t n);
+
 /** Name of a signal ("SIGSEGV"), or NULL for an unknown number. */
 const char *hc_signal_name(int sig);
 

@@ -14,21 +14,6 @@
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
 
-/* "1.5 MiB" */
-static void human(struct hc_strbuf *sb, uint64_t n)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)n;
-	unsigned u = 0;
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		hc_strbuf_appendf(sb, "%" PRIu64 " B", n);
-	else
-		hc_strbuf_appendf(sb, "%.1f %s", v, units[u]);
-}
 
 /* "growing 36/128", "dir 2", "small", "-" */
 static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
@@ -215,7 +200,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_strbuf_init(&size);
 			hc_strbuf_init(&gr);
 			if (r->has_stats)
-				human(&size, r->stats.bytes);
+				hc_format_size(&size, r->stats.bytes);
 			else
 				hc_strbuf_appends(&size, "-");
 			growth(&gr, r);
@@ -309,9 +294,9 @@ static void internals(struct hc_strbuf *sb, const struct hc_map_row *r)
 			  h->count, st->entries);
 	hc_strbuf_appendf(sb, "load            %.3f of %" PRIu64 " slots\n", st->load, st->slots);
 	hc_strbuf_appends(sb, "memory          ");
-	human(sb, st->bytes);
+	hc_format_size(sb, st->bytes);
 	hc_strbuf_appends(sb, " (the same entries need ");
-	human(sb, st->bytes_needed);
+	hc_format_size(sb, st->bytes_needed);
 	hc_strbuf_appends(sb, ")\n");
 }
 

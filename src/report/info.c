@@ -99,8 +99,7 @@ static void text_signal_name(struct hc_strbuf *sb, int sig)
 		hc_strbuf_appendf(sb, "signal %d", sig);
 }
 
-/* "1.5 MiB" */
-static void human_size(struct hc_strbuf *sb, uint64_t n)
+bool hc_format_size(struct hc_strbuf *sb, uint64_t n)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double v = (double)n;
@@ -110,9 +109,8 @@ static void human_size(struct hc_strbuf *sb, uint64_t n)
 		u++;
 	}
 	if (u == 0)
-		hc_strbuf_appendf(sb, "%" PRIu64 " B", n);
-	else
-		hc_strbuf_appendf(sb, "%.1f %s", v, units[u]);
+		return hc_strbuf_appendf(sb, "%" PRIu64 " B", n);
+	return hc_strbuf_appendf(sb, "%.1f %s", v, units[u]);
 }
 
 /* The core's process name and arguments, escaped. */
@@ -159,10 +157,10 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_strbuf_appends(sb, "core        ");
 	escaped(sb, t->core_path);
 	hc_strbuf_appends(sb, " (");
-	human_size(sb, cf->size);
+	hc_format_size(sb, cf->size);
 	if (cf->compression != HC_COMPRESSION_NONE) {
 		hc_strbuf_appendf(sb, ", %s, ", hc_compression_name(cf->compression));
-		human_size(sb, cf->disk_size);
+		hc_format_size(sb, cf->disk_size);
 		hc_strbuf_appends(sb, " on disk");
 	}
 	uint64_t expected, actual;
