@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hmapcore/json.h"
+#include "hmapcore/labels.h"
 #include "hmapcore/traceback.h"
 
 /* One goroutine with its unwound stack. */
@@ -623,6 +624,28 @@ static void json_frames(struct hc_json *j, const struct hc_target *t,
 	}
 }
 
+/* "labels": {"k": "v"} (pprof labels), or null when the goroutine has none. */
+static void json_labels(struct hc_json *j, const struct hc_target *t,
+			const struct hc_goroutine *g)
+{
+	struct hc_label_vec v;
+	hc_label_vec_init(&v);
+	struct hc_error *err = hc_goroutine_labels(t, g, &v);
+	hc_json_key(j, "labels");
+	if (err || !v.size) {
+		hc_json_null(j);
+	} else {
+		hc_json_object_begin(j);
+		for (size_t i = 0; i < v.size; i++) {
+			hc_json_key(j, v.data[i].key);
+			hc_json_string(j, v.data[i].value);
+		}
+		hc_json_object_end(j);
+	}
+	hc_error_destroy(err);
+	hc_labels_deinit(&v);
+}
+
 static void json_created_by(struct hc_json *j, const struct hc_target *t,
 			    const struct hc_goroutine *g)
 {
@@ -711,6 +734,7 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 			hc_json_null(&j);
 		hc_json_key(&j, "start_func");
 		hc_json_string(&j, g->startpc ? hc_target_func_name(t, g->startpc) : "");
+		json_labels(&j, t, g);
 		hc_json_key(&j, "created_by");
 		json_created_by(&j, t, g);
 		if (opts && opts->group) {

@@ -68,6 +68,14 @@ for d in $(fixtures); do
 			"$(echo "$out" | jq -r '.crash.go_signal | "\(.name) \(.code) \(.addr) \(.pc)"')"
 	fi
 
+	# pprof labels of the goroutine the program labelled (pprof.Do).
+	lg=$(jq -r '.labels.goid // empty' "$m")
+	if [ -n "$lg" ]; then
+		got=$("$HMAPCORE" goroutines --format json -g "$lg" "$d/core.xz" |
+			jq -cS '[.goroutines[] | .labels][0]')
+		expect_eq "$name: labels of goroutine $lg" "$(jq -cS .labels.labels "$m")" "$got"
+	fi
+
 	# Every thread of the core is listed with a PC and a function.
 	nthreads=$(echo "$out" | jq '.threads | length')
 	[ "$nthreads" -ge 1 ] && ok || bad "$name: no threads"
