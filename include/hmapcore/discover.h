@@ -55,6 +55,10 @@ struct hc_found_map {
 	/** Set when the same map was already listed under another path
 	 * (aliases are kept: each is a place the map is reachable from). */
 	bool alias;
+	/** A sync.Map (addr is the sync.Map value itself, type its struct);
+	 * entries: its live entries. */
+	bool sync_map;
+	uint64_t entries;
 };
 
 /** Why a slice header cannot be real. */

@@ -150,7 +150,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		struct hc_map_row *row = hc_map_row_vec_append_entry(&a->rows);
 		row->found = &d->maps.data[i];
 		const struct hc_found_map *m = row->found;
-		if (!m->addr)
+		if (!m->addr || m->sync_map)
 			continue;
 		err = hc_map_info_from_type(t, m->type, &row->info);
 		if (err) {

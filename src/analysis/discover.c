@@ -82,6 +82,10 @@ struct walker {
 	struct item_queue queue;
 	size_t head;
 	struct hc_value_ctx vctx;
+	/* sync.Map layout, resolved on first use (-1 unavailable). */
+	int sync_state;
+	struct hc_syncmap_info sync_info;
+	const struct hc_type *eface;
 	bool nomem;
 };
 
@@ -128,7 +132,9 @@ static bool has_pointers(struct walker *w, const struct hc_type *t, unsigned dep
 	bool r = false;
 	/* Assume no pointers while computing (breaks recursion). */
 	ptr_memo_insert(&w->has_ptrs, s->die_offset, false, NULL);
-	if (is_iface_type(t, s) || is_slice_type(s)) {
+	if (is_iface_type(t, s) || is_slice_type(s) ||
+	    (s->name && strcmp(s->name, "sync.Map") == 0)) {
+		/* sync.Map holds its entries behind unsafe.Pointers. */
 		r = true;
 	} else if (is_string_type(s)) {
 		r = false;
@@ -407,6 +413,83 @@ static void walk_iface(struct walker *w, const struct item *it,
 	hc_rtype_deinit(&rt);
 }
 
+/*
+ * A sync.Map: one row (its live entries, src/sync/map.go go1.19-1.23,
+ * internal/sync/hashtriemap.go go1.24+), then each value walked under
+ * `path (sync.Map)["key"]`. Its internals are not walked as maps of their
+ * own.
+ */
+static void walk_sync_map(struct walker *w, const struct item *it,
+			  const struct hc_type *s)
+{
+	if (w->sync_state == 0) {
+		struct hc_error *err = hc_syncmap_info_from_target(w->t, &w->sync_info);
+		struct hc_error *e2 = err ? NULL
+					  : hc_dwarf_find_type(w->t->dwarf, "interface {}", &w->eface);
+		w->sync_state = err || e2 ? -1 : 1;
+		hc_error_destroy(err);
+		hc_error_destroy(e2);
+	}
+	if (w->sync_state < 0)
+		return;
+	char *base = joinf(it->path, " (sync.Map)");
+	struct hc_found_map *m = base ? hc_found_map_vec_append_entry(&w->d->maps) : NULL;
+	if (!m) {
+		free(base);
+		w->nomem = true;
+		return;
+	}
+	m->path = base;
+	m->addr = it->addr;
+	m->slot_addr = it->addr;
+	m->type = s;
+	m->root = it->root;
+	m->sync_map = true;
+	size_t row = w->d->maps.size - 1;
+	struct hc_syncmap_iter iter;
+	struct hc_error *err = hc_syncmap_iter_init(&iter, w->t->as, &w->sync_info, it->addr);
+	struct hc_value_options vo;
+	hc_value_options_default(&vo);
+	vo.max_depth = 2;
+	vo.max_string = 40;
+	vo.max_elements = 4;
+	bool done = false;
+	uint64_t n = 0;
+	struct item parent = *it;
+	parent.path = base;
+	while (!err && !done) {
+		uint64_t k, v;
+		err = hc_syncmap_iter_next(&iter, &k, &v, &done);
+		if (err || done)
+			break;
+		if (++n > w->opts.max_entries) {
+			w->d->truncated = true;
+			break;
+		}
+		struct hc_strbuf key;
+		hc_strbuf_init(&key);
+		struct hc_error *fe = hc_value_format(&w->vctx, w->eface, k, &key, &vo);
+		hc_error_destroy(fe);
+		/* String keys quoted, as Go source writes them. */
+		uint64_t ktype = 0;
+		uint8_t kind = 0;
+		char *kname = NULL;
+		if (!hc_aspace_read_u64(w->t->as, k, &ktype) && ktype)
+			kname = hc_value_type_name(w->t->as, w->t->types_addr, ktype, &kind);
+		bool quote = kname && strcmp(kname, "string") == 0;
+		free(kname);
+		push(w, &parent, v, w->eface,
+		     joinf(base, quote ? "[\"%s\"]" : "[%s]", key.str ? key.str : "?"),
+		     false, 0);
+		hc_strbuf_deinit(&key);
+	}
+	if (err) {
+		w->d->unreadable++;
+		hc_error_destroy(err);
+	}
+	w->d->maps.data[row].entries = n;
+}
+
 static void walk_item(struct walker *w, const struct item *it)
 {
 	const struct hc_type *t = it->type;
@@ -422,7 +505,9 @@ static void walk_item(struct walker *w, const struct item *it)
 		return;
 	if (!first_visit(w, it->addr, s))
 		return;
-	if (is_iface_type(t, s)) {
+	if (s->kind == HC_TYPE_STRUCT && s->name && strcmp(s->name, "sync.Map") == 0) {
+		walk_sync_map(w, it, s);
+	} else if (is_iface_type(t, s)) {
 		walk_iface(w, it, s);
 	} else if (is_slice_type(s)) {
 		walk_slice(w, it, s);

@@ -62,6 +62,8 @@ static void finish(struct hc_analysis *a, struct hc_target *t)
 
 static const char *row_impl(const struct hc_map_row *r)
 {
+	if (r->found->sync_map)
+		return "sync.Map";
 	if (!r->found->addr)
 		return "nil";
 	return r->has_info ? hc_map_flavour_name(r->info.flavour) : "?";
@@ -107,6 +109,40 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 	}
 	hc_error_destroy(err);
 	hc_map_iter_deinit(&it);
+	hc_json_array_end(j);
+}
+
+/* The keys of a sync.Map, rendered, as a JSON array. */
+static void json_sync_keys(struct hc_json *j, struct hc_target *t,
+			   const struct hc_found_map *m, uint64_t limit)
+{
+	struct hc_syncmap_info si;
+	const struct hc_type *eface;
+	struct hc_error *err = hc_syncmap_info_from_target(t, &si);
+	if (!err)
+		err = hc_dwarf_find_type(t->dwarf, "interface {}", &eface);
+	hc_json_array_begin(j);
+	struct hc_value_ctx vctx;
+	hc_value_ctx_init(&vctx, t);
+	struct hc_value_options vo;
+	hc_value_options_default(&vo);
+	struct hc_syncmap_iter it;
+	if (!err)
+		err = hc_syncmap_iter_init(&it, t->as, &si, m->addr);
+	bool done = false;
+	for (uint64_t n = 0; !err && !done && n < limit; n++) {
+		uint64_t k, v;
+		err = hc_syncmap_iter_next(&it, &k, &v, &done);
+		if (err || done)
+			break;
+		struct hc_strbuf ks;
+		hc_strbuf_init(&ks);
+		struct hc_error *fe = hc_value_format(&vctx, eface, k, &ks, &vo);
+		hc_error_destroy(fe);
+		hc_json_string(j, ks.str ? ks.str : "");
+		hc_strbuf_deinit(&ks);
+	}
+	hc_error_destroy(err);
 	hc_json_array_end(j);
 }
 
@@ -170,6 +206,12 @@ int hc_cmd_maps(const struct hc_cli *cli)
 					hc_json_u64(&j, h->writing);
 				}
 			}
+			if (m->sync_map) {
+				hc_json_key(&j, "count");
+				hc_json_u64(&j, m->entries);
+				hc_json_key(&j, "entries");
+				hc_json_u64(&j, m->entries);
+			}
 			if (r->has_stats) {
 				hc_json_key(&j, "entries");
 				hc_json_u64(&j, r->stats.entries);
@@ -179,6 +221,10 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			if (r->error) {
 				hc_json_key(&j, "error");
 				hc_json_string(&j, r->error);
+			}
+			if (cli->entries && m->sync_map) {
+				hc_json_key(&j, "keys");
+				json_sync_keys(&j, t, m, cli->limit ? cli->limit : 1000000);
 			}
 			if (cli->entries && r->has_info && m->addr && !m->alias) {
 				hc_json_key(&j, "keys");
@@ -207,6 +253,8 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_strbuf_appendf(&sb, "%-44s %-30s ", m->path, m->type->name ? m->type->name : "?");
 			if (r->has_header)
 				hc_strbuf_appendf(&sb, "%9" PRIu64, r->header.count);
+			else if (m->sync_map)
+				hc_strbuf_appendf(&sb, "%9" PRIu64, m->entries);
 			else
 				hc_strbuf_appendf(&sb, "%9s", "-");
 			hc_strbuf_appendf(&sb, " %-7s %10s  %-24s ", row_impl(r), size.str, gr.str);

@@ -82,6 +82,22 @@ for d in $(fixtures); do
 		esac
 	done <"$tmp/cmp"
 
+	# sync.Maps: found as "NAME (sync.Map)" with their live entries.
+	jq -r --slurpfile found "$tmp/maps.json" '
+	.sync_maps[]? as $s |
+	([$found[0].maps[] | select(.path == ($s.name + " (sync.Map)"))][0]) as $r |
+	if $r == null then "bad \($s.name): sync.Map not found"
+	else
+		(if ($s.count | tostring) == ($r.count | tostring) then "ok"
+		 else "bad \($s.name): sync.Map count: expected \($s.count), got \($r.count)" end),
+		($s.sample_keys[] as $k |
+		 if (($r.keys // []) | index($k)) != null then "ok"
+		 else "bad \($s.name): sync.Map key \($k) not decoded" end)
+	end' "$m" >"$tmp/sync" || bad "$name: comparing sync.Maps failed"
+	while read -r line; do
+		case $line in ok) ok ;; *) bad "$name: ${line#bad }" ;; esac
+	done <"$tmp/sync"
+
 	# Nil elements of slices of maps, by path.
 	for p in $(jq -r '.nil_map_slices[] | .name as $n | .nil_indexes[] | "\($n)[\(.)]"' "$m"); do
 		c=$(jq --arg p "$p" '[.findings[] | select(.code == "slice-nil-map" and .path == $p)] | length' "$tmp/check.json")
