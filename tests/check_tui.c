@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <glob.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,6 +631,11 @@ START_TEST(test_tui_app_summary_to_crashed_stack)
 	ck_assert_uint_eq(a->args[TUI_SCR_STACK], 34);
 	ck_assert(tui_app_layout(a, 24, 80));
 	ck_assert_ptr_nonnull(strstr(a->lay.header.str, "goroutine 34 [running (crashed)]"));
+	/* Enter on a frame (this fake stack has none: call it directly), in
+	 * a build without map decoders: said so. */
+	tui_screens[TUI_SCR_STACK]->activate(a, 0);
+	ck_assert_int_eq(a->screen, TUI_SCR_STACK);
+	ck_assert_ptr_nonnull(strstr(a->message, "map decoding not available"));
 	/* Esc: back on the summary, on the same row. */
 	tui_app_key(a, TUI_KEY_ESC);
 	ck_assert_int_eq(a->screen, TUI_SCR_SUMMARY);
@@ -737,6 +743,54 @@ START_TEST(test_tui_app_tabs_help_layout)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------- slot grid */
+
+START_TEST(test_tui_slot_states)
+{
+	/* Classic tophash: 0 emptyRest, 1 emptyOne, 2/3 evacuated X/Y, 4
+	 * evacuatedEmpty, >= 5 live. */
+	ck_assert_int_eq(tui_slot_classic(0), TUI_SLOT_EMPTY_REST);
+	ck_assert_int_eq(tui_slot_classic(1), TUI_SLOT_EMPTY);
+	ck_assert_int_eq(tui_slot_classic(2), TUI_SLOT_EVACUATED_X);
+	ck_assert_int_eq(tui_slot_classic(3), TUI_SLOT_EVACUATED_Y);
+	ck_assert_int_eq(tui_slot_classic(4), TUI_SLOT_EVACUATED_EMPTY);
+	ck_assert_int_eq(tui_slot_classic(5), TUI_SLOT_LIVE);
+	ck_assert_int_eq(tui_slot_classic(0xff), TUI_SLOT_LIVE);
+	/* Swiss control: 0x80 empty, 0xfe deleted, < 0x80 full, else invalid. */
+	ck_assert_int_eq(tui_slot_swiss(0x00), TUI_SLOT_LIVE);
+	ck_assert_int_eq(tui_slot_swiss(0x7f), TUI_SLOT_LIVE);
+	ck_assert_int_eq(tui_slot_swiss(0x80), TUI_SLOT_EMPTY);
+	ck_assert_int_eq(tui_slot_swiss(0xfe), TUI_SLOT_DELETED);
+	ck_assert_int_eq(tui_slot_swiss(0x81), TUI_SLOT_INVALID);
+	ck_assert_int_eq(tui_slot_swiss(0xff), TUI_SLOT_INVALID);
+	/* Every state has its own glyph (the monochrome grid reads too). */
+	for (int i = 0; i < TUI_SLOT_NUM; i++)
+		for (int j = i + 1; j < TUI_SLOT_NUM; j++)
+			ck_assert_int_ne(tui_slot_glyph(i), tui_slot_glyph(j));
+	ck_assert_str_eq(tui_slot_name(TUI_SLOT_EMPTY_REST), "emptyRest");
+}
+END_TEST
+
+START_TEST(test_tui_slot_glyphs_marks)
+{
+	char out[TUI_SLOTS + 1];
+	static const uint8_t tophash[TUI_SLOTS] = {0x9a, 1, 2, 3, 4, 0x33, 0, 0};
+	ck_assert_uint_eq(tui_slot_glyphs(tophash, false, 0x1000, NULL, 0, out), 0);
+	ck_assert_str_eq(out, "#.<>-#__");
+	/* A finding at the tophash byte of slot 5 (ctrl_addr + 5) marks it;
+	 * one at another bucket's byte does not. */
+	uint64_t marks[] = {0x1005, 0x2005};
+	ck_assert_uint_eq(tui_slot_glyphs(tophash, false, 0x1000, marks, 2, out), 1);
+	ck_assert_str_eq(out, "#.<>-!__");
+	static const uint8_t ctrl[TUI_SLOTS] = {0x12, 0x80, 0xfe, 0x80, 0x85, 0x7f, 0x80, 0x80};
+	ck_assert_uint_eq(tui_slot_glyphs(ctrl, true, 0x3000, marks, 2, out), 0);
+	ck_assert_str_eq(out, "#.x.?#..");
+	ck_assert_uint_eq(tui_slot_glyphs(ctrl, true, 0x2000, marks, 2, out), 1);
+	ck_assert_str_eq(out, "#.x.?!..");
+}
+END_TEST
+
 /* ------------------------------------------------------------- fixtures */
 
 START_TEST(test_tui_model_fixtures)
@@ -785,6 +839,226 @@ START_TEST(test_tui_model_fixtures)
 }
 END_TEST
 
+
+/* The count of map @p name in a fixture's manifest.json, or -1. */
+static long long manifest_count(const char *dir, const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	static char buf[1 << 22];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	char needle[256];
+	snprintf(needle, sizeof(needle), "\"name\": \"%s\"", name);
+	const char *p = strstr(buf, needle);
+	p = p ? strstr(p, "\"count\": ") : NULL;
+	return p ? strtoll(p + 9, NULL, 10) : -1;
+}
+
+struct entries_ctx {
+	struct tui_map_source *src;
+	size_t map;
+};
+
+static struct hc_error *entries_fetch(void *ctx, uint64_t first, size_t n,
+				      char **rows, size_t *got_ret)
+{
+	struct entries_ctx *e = ctx;
+	return e->src->ops->entries(e->src->ctx, e->map, first, n, rows, got_ret);
+}
+
+/* A model on a fixture with its map analysis done; NULL when absent. */
+static struct tui_model *fixture_model(const char *dir, struct hc_target **t_ret)
+{
+	char core[4200];
+	snprintf(core, sizeof(core), "%s/core.xz", dir);
+	FILE *fp = fopen(core, "r");
+	if (!fp)
+		return NULL;
+	fclose(fp);
+	struct hc_target *t;
+	struct hc_error *err = hc_target_open(core, NULL, &t);
+	ck_assert_msg(!err, "%s: %s", core, err ? err->message : "");
+	struct tui_model *m;
+	ck_assert_ptr_null(tui_model_create(t, &m));
+	size_t steps = 0;
+	while (tui_model_busy(m) && steps++ < 100000)
+		ck_assert_ptr_null(tui_model_step(m, 8));
+	ck_assert_msg(m->maps.ops && m->maps_done, "%s: no map analysis", core);
+	*t_ret = t;
+	return m;
+}
+
+static size_t find_map(struct tui_model *m, const char *path)
+{
+	size_t n = m->maps.ops->count(m->maps.ctx);
+	for (size_t i = 0; i < n; i++) {
+		const struct tui_map_row *r = m->maps.ops->row(m->maps.ctx, i);
+		if (r && r->path && strcmp(r->path, path) == 0)
+			return i;
+	}
+	return TUI_NO_ROW;
+}
+
+/*
+ * main.gLarge (map[string]int, "k<i>" -> i) paged through the lazy pager:
+ * the first page is full, every entry comes once with its own value, the
+ * total is the manifest's count, and the pager fetched page by page.
+ */
+static void check_large_entries(const char *dir)
+{
+	long long want = manifest_count(dir, "main.gLarge");
+	struct hc_target *t;
+	struct tui_model *m = fixture_model(dir, &t);
+	if (!m) {
+		fprintf(stderr, "test_tui_map_entries: SKIP, no fixture %s\n", dir);
+		return;
+	}
+	ck_assert_msg(want > 0, "%s: no main.gLarge count in the manifest", dir);
+	struct entries_ctx ec = {&m->maps, find_map(m, "main.gLarge")};
+	ck_assert_uint_ne(ec.map, TUI_NO_ROW);
+	struct tui_pager p;
+	tui_pager_init(&p, entries_fetch, &ec);
+	bool *seen = calloc((size_t)want, 1);
+	ck_assert_ptr_nonnull(seen);
+	uint64_t i = 0;
+	for (;; i++) {
+		const char *row;
+		ck_assert_ptr_null(tui_pager_get(&p, i, &row));
+		if (!row)
+			break;
+		if (i == 0)
+			ck_assert_uint_eq(p.fetches, 1);
+		long long k, v;
+		ck_assert_msg(sscanf(row, "\"k%lld\": %lld", &k, &v) == 2,
+			      "%s: entry %" PRIu64 " is '%s'", dir, i, row);
+		ck_assert_int_eq(k, v);
+		ck_assert(k >= 0 && k < want && !seen[k]);
+		seen[k] = true;
+	}
+	/* The first page held a page's worth of rows; paging to the end
+	 * fetched one page at a time. */
+	ck_assert_int_eq((long long)i, want);
+	ck_assert_uint_eq(p.fetches, (uint64_t)((want + TUI_PAGER_PAGE_ROWS - 1) /
+						TUI_PAGER_PAGE_ROWS));
+	/* Back to the start: the same first entry, decoded again. */
+	const char *first;
+	ck_assert_ptr_null(tui_pager_get(&p, 0, &first));
+	ck_assert_ptr_nonnull(first);
+	ck_assert_ptr_nonnull(strstr(first, "\"k"));
+	tui_pager_deinit(&p);
+	free(seen);
+	tui_model_destroy(m);
+	hc_target_destroy(t);
+}
+
+START_TEST(test_tui_map_entries_paged)
+{
+	const char *top = getenv("top_srcdir");
+	char dir[2048];
+	/* A Swiss map and a classic one. */
+	static const char *const vers[] = {"go1.26.11", "go1.22.12"};
+	for (size_t k = 0; k < sizeof(vers) / sizeof(vers[0]); k++) {
+		snprintf(dir, sizeof(dir), "%s/corefiles/%s/gallery", top ? top : ".", vers[k]);
+		check_large_entries(dir);
+	}
+}
+END_TEST
+
+/* First page rows of the current screen containing @p needle. */
+static bool screen_has(struct tui_app *a, const char *needle, size_t *row_ret)
+{
+	struct tui_list *l = tui_app_list(a);
+	for (size_t i = 0; i < tui_list_size(l) && i < 64; i++) {
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		ck_assert(tui_screens[a->screen]->row_text(a, tui_list_row(l, i), &sb));
+		bool hit = sb.str && strstr(sb.str, needle);
+		hc_strbuf_deinit(&sb);
+		if (hit) {
+			if (row_ret)
+				*row_ret = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The browser on a real core: the concurrent-write finding -> main.gVictim:
+ * the internals with the legend and a grid row per group, `i` the entries
+ * "k: v"; a writer's stack, Enter on a frame -> the maps it writes -> the
+ * map again.
+ */
+START_TEST(test_tui_app_map_screens_fixture)
+{
+	const char *top = getenv("top_srcdir");
+	char dir[2048];
+	snprintf(dir, sizeof(dir), "%s/corefiles/go1.26.11/gallery", top ? top : ".");
+	struct hc_target *t;
+	struct tui_model *m = fixture_model(dir, &t);
+	if (!m) {
+		fprintf(stderr, "test_tui_app_map_screens_fixture: SKIP, no fixture %s\n", dir);
+		return;
+	}
+	struct tui_app *a = malloc(sizeof(*a));
+	ck_assert_ptr_nonnull(a);
+	tui_app_init(a, m);
+	tui_app_tick(a);
+	ck_assert(tui_app_layout(a, 30, 100));
+	keys(a, "/map-concurrent-write\n");
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_MAP);
+	ck_assert(tui_app_layout(a, 30, 100));
+	ck_assert_ptr_nonnull(strstr(a->lay.header.str, "main.gVictim"));
+	ck_assert(a->map_internals);
+	ck_assert(screen_has(a, "legend: [#] live", NULL));
+	ck_assert(screen_has(a, "table 0 group 0 ", NULL));
+	/* Entries: 64 of them, each "k: v" with integers. */
+	tui_app_key(a, 'i');
+	ck_assert(!a->map_internals);
+	ck_assert_uint_eq(tui_list_size(tui_app_list(a)), 64);
+	char *s = current_text(a);
+	long long k, v;
+	ck_assert_msg(sscanf(s, "%lld: %lld", &k, &v) == 2, "entry '%s'", s);
+	free(s);
+	/* Back to the internals, to a writer's stack. */
+	tui_app_key(a, 'i');
+	size_t row;
+	ck_assert(screen_has(a, "(Enter: its stack)", &row));
+	ck_assert(tui_list_select_row(tui_app_list(a), tui_list_row(tui_app_list(a), row),
+				      a->lay.list_height));
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_STACK);
+	/* Enter on its frame: the maps this goroutine operates on. */
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_GMAPS);
+	s = current_text(a);
+	ck_assert_msg(strstr(s, "write") && strstr(s, "main.gVictim"), "'%s'", s);
+	free(s);
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_MAP);
+	ck_assert(tui_app_layout(a, 30, 100));
+	ck_assert_ptr_nonnull(strstr(a->lay.header.str, "main.gVictim"));
+	/* A goroutine in no map function: said so. */
+	tui_app_key(a, '2');
+	keys(a, "/main.waitChanRecv\n");
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_STACK);
+	tui_app_key(a, TUI_KEY_ENTER);
+	ck_assert_int_eq(a->screen, TUI_SCR_STACK);
+	ck_assert_str_eq(a->message, "no map operation in this frame's goroutine");
+	tui_app_deinit(a);
+	free(a);
+	tui_model_destroy(m);
+	hc_target_destroy(t);
+}
+END_TEST
+
 static Suite *tui_suite(void)
 {
 	Suite *s = suite_create("tui");
@@ -805,6 +1079,8 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_tui_group_rows);
 	tcase_add_test(tc, test_tui_pager_lazy);
 	tcase_add_test(tc, test_tui_map_sort);
+	tcase_add_test(tc, test_tui_slot_states);
+	tcase_add_test(tc, test_tui_slot_glyphs_marks);
 	suite_add_tcase(s, tc);
 	TCase *sc = tcase_create("screens");
 	tcase_add_test(sc, test_tui_app_summary_to_crashed_stack);
@@ -814,6 +1090,8 @@ static Suite *tui_suite(void)
 	TCase *fx = tcase_create("fixtures");
 	tcase_set_timeout(fx, 120);
 	tcase_add_test(fx, test_tui_model_fixtures);
+	tcase_add_test(fx, test_tui_map_entries_paged);
+	tcase_add_test(fx, test_tui_app_map_screens_fixture);
 	suite_add_tcase(s, fx);
 	return s;
 }

@@ -560,9 +560,36 @@ static bool stack_detail(struct tui_app *a, struct hc_strbuf *out)
 	return ok;
 }
 
+/*
+ * Enter on a frame: the maps its goroutine is reading or writing, as the
+ * crash analysis found them (the goroutine is inside a runtime map
+ * function, crash.h). DWARF locals of frames are not decoded yet, so the
+ * maps a frame holds in its variables cannot be listed; the goroutine's
+ * map operations in flight stand in for them.
+ */
 static int stack_activate(struct tui_app *a, size_t row)
 {
-	tui_app_message(a, TUI_ROLE_WARN, "maps this frame refers to: %s", no_maps);
+	(void)row;
+	if (a->stack_is_thread || a->stack_g >= a->m->ngs) {
+		tui_app_message(a, TUI_ROLE_WARN,
+				"map operations are known per goroutine, not for a thread's stack");
+		return TUI_INTENT_REDRAW;
+	}
+	const struct tui_map_source *s = &a->m->maps;
+	if (!s->ops || !s->ops->naccesses) {
+		tui_app_message(a, TUI_ROLE_WARN, "%s", a->m->maps_error ? a->m->maps_error : no_maps);
+		return TUI_INTENT_REDRAW;
+	}
+	if (!a->m->maps_done) {
+		tui_app_message(a, TUI_ROLE_WARN, "the map analysis is still running; try again");
+		return TUI_INTENT_REDRAW;
+	}
+	uint64_t goid = a->m->gs[a->stack_g].g->goid;
+	if (s->ops->naccesses(s->ctx, goid) == 0) {
+		tui_app_message(a, TUI_ROLE_WARN, "no map operation in this frame's goroutine");
+		return TUI_INTENT_REDRAW;
+	}
+	tui_app_go(a, TUI_SCR_GMAPS, goid);
 	return TUI_INTENT_REDRAW;
 }
 
@@ -819,6 +846,10 @@ static int open_map(struct tui_app *a, size_t map)
 
 static int map_activate(struct tui_app *a, size_t row)
 {
+	/* Only the internals' finding lines lead to goroutines: an entry's
+	 * text is the program's data. */
+	if (!a->map_internals)
+		return TUI_INTENT_NONE;
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
 	uint64_t goid = map_text(a, row, &sb) ? goroutine_in(sb.str) : 0;
@@ -906,6 +937,72 @@ static const struct tui_screen_ops addr_ops = {
 	.header = addr_header,
 };
 
+/* ------------------------------------------------------------ Goroutine maps */
+
+static void gmaps_enter(struct tui_app *a, uint64_t arg, bool fresh)
+{
+	const struct tui_map_source *s = &a->m->maps;
+	size_t n = s->ops && s->ops->naccesses ? s->ops->naccesses(s->ctx, arg) : 0;
+	free(a->gmaps_map);
+	a->gmaps_map = calloc(n ? n : 1, sizeof(*a->gmaps_map));
+	a->gmaps_n = a->gmaps_map ? n : 0;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	for (size_t i = 0; i < a->gmaps_n; i++) {
+		hc_strbuf_reset(&sb);
+		if (!s->ops->access(s->ctx, arg, i, &sb, &a->gmaps_map[i]))
+			a->gmaps_map[i] = TUI_NO_ROW;
+	}
+	hc_strbuf_deinit(&sb);
+	struct tui_list *l = &a->lists[TUI_SCR_GMAPS];
+	if (fresh)
+		tui_list_home(l, height(a));
+	tui_list_set_count(l, a->gmaps_n, height(a));
+}
+
+static bool gmaps_text(void *ctx, size_t row, struct hc_strbuf *out)
+{
+	struct tui_app *a = ctx;
+	const struct tui_map_source *s = &a->m->maps;
+	size_t map;
+	if (row >= a->gmaps_n || !s->ops || !s->ops->access)
+		return true;
+	return s->ops->access(s->ctx, a->args[TUI_SCR_GMAPS], row, out, &map);
+}
+
+static enum tui_role gmaps_role(struct tui_app *a, size_t row)
+{
+	return row < a->gmaps_n && a->gmaps_map[row] == TUI_NO_ROW ? TUI_ROLE_DIM
+								   : TUI_ROLE_NORMAL;
+}
+
+static int gmaps_activate(struct tui_app *a, size_t row)
+{
+	if (row >= a->gmaps_n)
+		return TUI_INTENT_NONE;
+	if (a->gmaps_map[row] == TUI_NO_ROW) {
+		tui_app_message(a, TUI_ROLE_WARN, "this map is not among the maps found");
+		return TUI_INTENT_REDRAW;
+	}
+	return open_map(a, a->gmaps_map[row]);
+}
+
+static bool gmaps_header(struct tui_app *a, struct hc_strbuf *out)
+{
+	return hc_strbuf_appendf(out, "Maps goroutine %" PRIu64 " is operating on "
+				 "(from the crash analysis)", a->args[TUI_SCR_GMAPS]);
+}
+
+static const struct tui_screen_ops gmaps_ops = {
+	.name = "Goroutine maps",
+	.hint = "Enter:map  Esc:back  ?:help  q:quit",
+	.enter = gmaps_enter,
+	.activate = gmaps_activate,
+	.row_text = gmaps_text,
+	.row_role = gmaps_role,
+	.header = gmaps_header,
+};
+
 /* ------------------------------------------------------------ Help */
 
 static const char *const help_lines[] = {
@@ -926,6 +1023,7 @@ static const char *const help_lines[] = {
 	"Screens",
 	"  Goroutines  s        group goroutines with identical stacks",
 	"  Maps        o        sort by path, size, count, findings",
+	"  Stack       Enter    the maps this goroutine reads or writes",
 	"  Map         i        entries / internals (buckets, groups, slots)",
 	"  q                    quit;  ? this help",
 	"",
@@ -974,6 +1072,7 @@ const struct tui_screen_ops *const tui_screens[TUI_SCR_NUM] = {
 	[TUI_SCR_MAP] = &map_ops,
 	[TUI_SCR_ADDR] = &addr_ops,
 	[TUI_SCR_HELP] = &help_ops,
+	[TUI_SCR_GMAPS] = &gmaps_ops,
 };
 
 /* ------------------------------------------------------------ the app */
@@ -1005,6 +1104,7 @@ void tui_app_deinit(struct tui_app *a)
 	free(a->map_order);
 	if (a->map_pager_ready)
 		tui_pager_deinit(&a->map_pager);
+	free(a->gmaps_map);
 	hc_strbuf_deinit(&a->lay.header);
 	hc_strbuf_deinit(&a->lay.columns);
 	hc_strbuf_deinit(&a->lay.detail);

@@ -32,6 +32,8 @@ enum tui_screen_id {
 	TUI_SCR_MAP,
 	TUI_SCR_ADDR,
 	TUI_SCR_HELP,
+	/** The maps a goroutine operates on (from a Stack frame). */
+	TUI_SCR_GMAPS,
 	TUI_SCR_NUM,
 };
 
@@ -64,6 +66,7 @@ enum {
 	X(SLOT_LIVE, GREEN, DEFAULT, BOLD)           \
 	X(SLOT_EMPTY, DEFAULT, DEFAULT, DIM)         \
 	X(SLOT_OLD, MAGENTA, DEFAULT, NORMAL)        \
+	X(SLOT_DELETED, YELLOW, DEFAULT, NORMAL)     \
 	X(SLOT_BAD, WHITE, RED, REVERSE)
 
 enum tui_role {
@@ -158,6 +161,10 @@ struct tui_app {
 	bool map_internals;
 	struct tui_pager map_pager;
 	bool map_pager_ready;
+	/** Goroutine maps: the goroutine (its id is the screen's arg) and
+	 * the map row of each operation (TUI_NO_ROW: not discovered). */
+	size_t *gmaps_map;
+	size_t gmaps_n;
 };
 
 extern const struct tui_screen_ops *const tui_screens[TUI_SCR_NUM];

@@ -158,14 +158,17 @@ static void paint_lines(const struct hc_strbuf *sb, int y, size_t n, int cols,
 	}
 }
 
-static enum tui_role slot_role(char c)
+/* The colour role of a glyph of the grid (TUI_SLOT_STATES), or -1 for
+ * text in brackets that is no glyph (e.g. "map[int]int" in a message). */
+static int slot_role(char c)
 {
 	switch (c) {
 	case '#': return TUI_ROLE_SLOT_LIVE;
-	case '.': case '_': return TUI_ROLE_SLOT_EMPTY;
-	case '>': case 'x': return TUI_ROLE_SLOT_OLD;
-	case '!': return TUI_ROLE_SLOT_BAD;
-	default: return TUI_ROLE_NORMAL;
+	case '.': case '_': case '-': return TUI_ROLE_SLOT_EMPTY;
+	case '<': case '>': return TUI_ROLE_SLOT_OLD;
+	case 'x': return TUI_ROLE_SLOT_DELETED;
+	case '?': case '!': return TUI_ROLE_SLOT_BAD;
+	default: return -1;
 	}
 }
 
@@ -182,7 +185,8 @@ static void paint_grid_row(struct tui_view *v, int y, int cols,
 		if (c == ']')
 			in = false;
 		if (col >= skip) {
-			attrset(in ? v->attr[slot_role(c)] : base);
+			int role = in ? slot_role(c) : -1;
+			attrset(role >= 0 ? v->attr[role] : base);
 			mvaddch(y, x++, (chtype)(unsigned char)c);
 		}
 		if (c == '[')

@@ -555,3 +555,68 @@ void tui_map_sort_rows(const struct tui_map_row *const *rows, size_t n,
 	sort_ctx.key = key;
 	qsort(order, n, sizeof(*order), cmp_map_rows);
 }
+
+/* ------------------------------------------------------------- slots */
+
+enum tui_slot_state tui_slot_classic(uint8_t tophash)
+{
+	switch (tophash) {
+	case 0: return TUI_SLOT_EMPTY_REST;
+	case 1: return TUI_SLOT_EMPTY;
+	case 2: return TUI_SLOT_EVACUATED_X;
+	case 3: return TUI_SLOT_EVACUATED_Y;
+	case 4: return TUI_SLOT_EVACUATED_EMPTY;
+	default: return TUI_SLOT_LIVE;
+	}
+}
+
+enum tui_slot_state tui_slot_swiss(uint8_t ctrl)
+{
+	if (ctrl < 0x80)
+		return TUI_SLOT_LIVE;
+	if (ctrl == 0x80)
+		return TUI_SLOT_EMPTY;
+	if (ctrl == 0xfe)
+		return TUI_SLOT_DELETED;
+	return TUI_SLOT_INVALID;
+}
+
+char tui_slot_glyph(enum tui_slot_state s)
+{
+	static const char glyphs[] = {
+#define TUI_SLOT_GLYPH(name, glyph, text) glyph,
+		TUI_SLOT_STATES(TUI_SLOT_GLYPH)
+#undef TUI_SLOT_GLYPH
+	};
+	return (unsigned)s < TUI_SLOT_NUM ? glyphs[s] : '?';
+}
+
+const char *tui_slot_name(enum tui_slot_state s)
+{
+	static const char *const names[] = {
+#define TUI_SLOT_NAME(name, glyph, text) text,
+		TUI_SLOT_STATES(TUI_SLOT_NAME)
+#undef TUI_SLOT_NAME
+	};
+	return (unsigned)s < TUI_SLOT_NUM ? names[s] : "?";
+}
+
+unsigned tui_slot_glyphs(const uint8_t ctrl[TUI_SLOTS], bool swiss,
+			 uint64_t ctrl_addr, const uint64_t *marks,
+			 size_t nmarks, char out[TUI_SLOTS + 1])
+{
+	unsigned marked = 0;
+	for (unsigned i = 0; i < TUI_SLOTS; i++) {
+		enum tui_slot_state st = swiss ? tui_slot_swiss(ctrl[i])
+					       : tui_slot_classic(ctrl[i]);
+		for (size_t k = 0; k < nmarks; k++)
+			if (marks[k] == ctrl_addr + i) {
+				st = TUI_SLOT_BAD;
+				marked++;
+				break;
+			}
+		out[i] = tui_slot_glyph(st);
+	}
+	out[TUI_SLOTS] = '\0';
+	return marked;
+}

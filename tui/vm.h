@@ -260,14 +260,24 @@ struct hc_error *tui_pager_get(struct tui_pager *p, uint64_t i,
 
 /* ------------------------------------------------------------- maps */
 
-/** Slot states of the internals grid, with the glyph each is drawn as. */
+/**
+ * Slot states of the internals grid, with the glyph each is drawn as (a
+ * distinct character per state, so the grid reads without colour too).
+ * Classic tophash (runtime/map.go): 0 emptyRest, 1 emptyOne, 2/3
+ * evacuated X/Y, 4 evacuatedEmpty, >= 5 live. Swiss control byte
+ * (internal/runtime/maps/group.go): 0x80 empty, 0xfe deleted, < 0x80 full,
+ * anything else invalid. BAD marks a slot a finding points at.
+ */
 #define TUI_SLOT_STATES(X)                        \
-	X(EMPTY, '.', "empty")                    \
 	X(LIVE, '#', "live")                      \
+	X(EMPTY, '.', "empty")                    \
 	X(EMPTY_REST, '_', "emptyRest")           \
-	X(EVACUATED, '>', "evacuated")            \
+	X(EVACUATED_X, '<', "evacuated X")        \
+	X(EVACUATED_Y, '>', "evacuated Y")        \
+	X(EVACUATED_EMPTY, '-', "evacuatedEmpty") \
 	X(DELETED, 'x', "deleted")                \
-	X(BAD, '!', "bad (a finding)")
+	X(INVALID, '?', "invalid")                \
+	X(BAD, '!', "a finding points here")
 
 enum tui_slot_state {
 #define TUI_SLOT_ENUM(name, glyph, text) TUI_SLOT_##name,
@@ -275,6 +285,27 @@ enum tui_slot_state {
 #undef TUI_SLOT_ENUM
 	TUI_SLOT_NUM
 };
+
+/** State of a classic slot from its tophash byte. */
+enum tui_slot_state tui_slot_classic(uint8_t tophash);
+/** State of a Swiss slot from its control byte. */
+enum tui_slot_state tui_slot_swiss(uint8_t ctrl);
+/** The glyph of @p s ('?' out of range). */
+char tui_slot_glyph(enum tui_slot_state s);
+/** The name of @p s ("live", "emptyRest", ...). */
+const char *tui_slot_name(enum tui_slot_state s);
+
+enum { TUI_SLOTS = 8 };
+
+/**
+ * The glyphs of one bucket or group: @p out gets TUI_SLOTS glyphs and a
+ * NUL. Slot i whose control byte lives at @p ctrl_addr + i, an address in
+ * @p marks (what findings point at), is drawn BAD.
+ * @return how many slots were marked.
+ */
+unsigned tui_slot_glyphs(const uint8_t ctrl[TUI_SLOTS], bool swiss,
+			 uint64_t ctrl_addr, const uint64_t *marks,
+			 size_t nmarks, char out[TUI_SLOTS + 1]);
 
 /** One map of the Maps screen. Strings borrowed from the source. */
 struct tui_map_row {
@@ -310,6 +341,13 @@ struct tui_map_source_ops {
 	size_t (*nfindings)(void *ctx);
 	bool (*finding)(void *ctx, size_t i, struct hc_strbuf *text,
 			size_t *map_ret, uint64_t *goid_ret);
+	/** Map operations in flight of goroutine @p goid according to the
+	 * crash analysis (NULL: none known): how many, and the text of the
+	 * @p i-th (appended, escaped) with the map row it concerns (or
+	 * TUI_NO_ROW). */
+	size_t (*naccesses)(void *ctx, uint64_t goid);
+	bool (*access)(void *ctx, uint64_t goid, size_t i, struct hc_strbuf *text,
+		       size_t *map_ret);
 	void (*destroy)(void *ctx);
 };
 

@@ -3,6 +3,9 @@
 # session on gallery fixtures, keys are sent with send-keys and the screen is
 # read with capture-pane:
 #   - the summary shows the fatal error ("concurrent map writes");
+#   - the concurrent-write finding opens main.gVictim's internals (legend,
+#     a grid row per bucket / group), `i` its entries ("N: M"), a writer's
+#     stack, Enter on its frame the maps it writes, Enter the map;
 #   - Goroutines, `/` search for the goroutine whose first user frame is
 #     main.waitChanRecv (found in the fixture's own traceback.txt), Enter:
 #     its stack shows that frame with file:line +0x as the runtime printed;
@@ -45,6 +48,17 @@ wait_gone() {
 	_n=$(( ${2:-10} * 10 ))
 	while [ "$_n" -gt 0 ]; do
 		screen 2>/dev/null | grep -qF -- "$1" || return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# wait_re REGEX [SECONDS]: until a line of the screen matches REGEX (ERE).
+wait_re() {
+	_n=$(( ${2:-10} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		screen 2>/dev/null | grep -qE -- "$1" && return 0
 		sleep 0.1
 		_n=$((_n - 1))
 	done
@@ -119,9 +133,34 @@ for dir in $picks; do
 	T send-keys -t hc Enter
 	check "$name victim map" "main.gVictim  map["
 	check "$name victim internals" "entries "
+	# The internals grid: its legend and one row per bucket / group.
+	check "$name internals legend" "legend: [#] live"
+	if wait_re '^(bucket|table [0-9]+ group|small group) *[0-9]* *\[[^]]{8}\] [0-9]+ live'; then ok; else
+		bad "$name: no bucket / group row in the internals grid"
+		screen | sed 's/^/    | /' >&2
+	fi
+	# i: the entries, "key: value" (map[int]int), then back.
+	T send-keys -t hc i
+	check "$name entries view" "(i: internals)"
+	if wait_re '^[0-9]+: [0-9]+ *$'; then ok; else
+		bad "$name: no 'N: M' entry line"
+		screen | sed 's/^/    | /' >&2
+	fi
+	T send-keys -t hc i
+	check "$name internals again" "(i: entries)"
 	T send-keys -t hc -l '/goroutine'
 	T send-keys -t hc Enter Enter
 	check "$name writer stack" "main.victimWriter  hmapcore.fixture/gallery/main.go:"
+	# Enter on the frame: the maps this goroutine writes; Enter: the map.
+	T send-keys -t hc Enter
+	check "$name writer's maps" "is operating on"
+	check "$name writer's map" "main.gVictim map[int]int"
+	T send-keys -t hc Enter
+	check "$name map from the stack" "main.gVictim  map["
+	T send-keys -t hc Escape
+	check "$name back to the writer's maps" "is operating on"
+	T send-keys -t hc Escape
+	check "$name back to the writer stack" "main.victimWriter  hmapcore.fixture/gallery/main.go:"
 	T send-keys -t hc Escape
 	check "$name back to the map" "main.gVictim  map["
 	T send-keys -t hc Escape
