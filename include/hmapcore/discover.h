@@ -3,7 +3,9 @@
  * Finding every map in the core, and saying where it lives (layer L4,
  * analysis).
  *
- * Roots are the executable's global variables (DWARF). From each root the
+ * Roots are the executable's global variables (DWARF), then the variables
+ * of every goroutine's frames that DWARF places in frame memory at the
+ * frame's PC (outside the runtime's own packages). From each root the
  * walk follows typed pointers through structs, arrays, slices, pointers,
  * interfaces (by their dynamic type, from the runtime type descriptor) and
  * map keys and values, visiting each (address, type) once. Every map met
@@ -30,6 +32,7 @@
 #include "hmapcore/dwarf.h"
 #include "hmapcore/error.h"
 #include "hmapcore/heap.h"
+#include "hmapcore/stack.h"
 #include "hmapcore/target.h"
 #include "hmapcore/vector.h"
 
@@ -93,6 +96,9 @@ struct hc_discover_options {
 	uint64_t max_entries;
 	/** Nesting depth; 0 = 64. */
 	unsigned max_depth;
+	/** When set, goroutines' frames are roots too: the variables DWARF
+	 * places in frame memory at each frame's PC (borrowed). */
+	struct hc_unwinder *unwinder;
 };
 
 struct hc_discovery {

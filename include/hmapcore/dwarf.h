@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "hmapcore/error.h"
+#include "hmapcore/vector.h"
 
 enum hc_type_kind {
 	HC_TYPE_VOID,       /* unspecified / unknown */
@@ -159,5 +160,30 @@ int hc_dwarf_version(const struct hc_dwarf *d);
 
 /** Number of compile units indexed. */
 size_t hc_dwarf_num_cus(const struct hc_dwarf *d);
+
+/** A variable of a function's frame that lives in memory at a PC. */
+struct hc_frame_var {
+	/** Borrowed from the DWARF data. */
+	const char *name;
+	const struct hc_type *type;
+	/** Offset from the frame base (DW_OP_call_frame_cfa: the caller's SP,
+	 * what the unwinder calls the frame's fp). */
+	int64_t cfa_offset;
+	bool param;
+};
+
+HC_DEFINE_VECTOR(hc_frame_var_vec, struct hc_frame_var)
+
+/**
+ * The variables and parameters of function @p func (its DWARF name) that
+ * are in the frame's memory at @p pc: locations DW_OP_fbreg N, or pieces
+ * that are all frame-relative and contiguous, from the location list entry
+ * that covers @p pc; lexical blocks that contain @p pc included. Variables
+ * in registers are left out (a core cannot show them for parked frames).
+ * Appends to @p out (initialised by the caller).
+ * @return NULL; NOT_FOUND (no such function); DWARF; NOMEM.
+ */
+struct hc_error *hc_dwarf_frame_vars(struct hc_dwarf *d, const char *func,
+				     uint64_t pc, struct hc_frame_var_vec *out);
 
 #endif /* HMAPCORE_DWARF_H */

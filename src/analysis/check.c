@@ -131,7 +131,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 			a->crash = NULL;
 		}
 	}
-	err = hc_discover(t, a->heap, NULL, &a->discovery);
+	struct hc_discover_options dopts = {.unwinder = a->unwinder};
+	err = hc_discover(t, a->heap, &dopts, &a->discovery);
 	if (err) {
 		note(a, "no map discovery", err);
 		a->discovery = NULL;

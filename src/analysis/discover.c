@@ -606,6 +606,69 @@ static void descend_map(struct walker *w, const struct item *it,
 	hc_map_iter_deinit(&iter);
 }
 
+/* Walk what is queued, breadth first, and empty the queue. */
+static void drain(struct walker *w)
+{
+	while (w->head < w->queue.size && !w->nomem) {
+		struct item it = w->queue.data[w->head++];
+		walk_item(w, &it);
+		free(it.path);
+	}
+	w->head = 0;
+	w->queue.size = 0;
+}
+
+/*
+ * Goroutines' frames as roots: "goroutine 12 frame main.worker local m".
+ * Frames of the runtime's own packages are skipped (their locals lead into
+ * the scheduler, not into the program's maps).
+ */
+static void stack_roots(struct walker *w)
+{
+	const struct hc_runtime *rt = w->t->runtime;
+	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
+		const struct hc_goroutine *g = &rt->goroutines.data[i];
+		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+			continue;
+		struct hc_stack st;
+		hc_stack_init(&st);
+		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);
+		if (err) {
+			hc_error_destroy(err);
+			hc_stack_deinit(&st);
+			continue;
+		}
+		for (size_t k = 0; k < st.frames.size && !w->nomem; k++) {
+			const struct hc_frame *f = &st.frames.data[k];
+			if (f->inlined || !f->func || skip_root(f->func) ||
+			    strncmp(f->func, "sync.", 5) == 0)
+				continue;
+			struct hc_frame_var_vec vars;
+			hc_frame_var_vec_init(&vars);
+			err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, &vars);
+			hc_error_destroy(err);
+			for (size_t v = 0; v < vars.size; v++) {
+				const struct hc_frame_var *fv = &vars.data[v];
+				if (!has_pointers(w, fv->type, 0))
+					continue;
+				w->d->roots++;
+				char *path;
+				if (asprintf(&path, "goroutine %" PRIu64 " frame %s %s %s",
+					     g->goid, f->func, fv->param ? "arg" : "local",
+					     fv->name) < 0)
+					path = NULL;
+				push(w, NULL, f->fp + (uint64_t)fv->cfa_offset, fv->type,
+				     path, false, 0);
+				if (w->queue.size)
+					w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
+			}
+			hc_frame_var_vec_deinit(&vars);
+			drain(w);
+		}
+		hc_stack_deinit(&st);
+	}
+}
+
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 			     const struct hc_discover_options *opts,
 			     struct hc_discovery **ret)
@@ -653,15 +716,10 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 			continue;
 		w.d->roots++;
 		push(&w, NULL, addr + t->bias, type, strdup(name), false, 0);
-		/* Breadth first from this root. */
-		while (w.head < w.queue.size && !w.nomem) {
-			struct item it = w.queue.data[w.head++];
-			walk_item(&w, &it);
-			free(it.path);
-		}
-		w.head = 0;
-		w.queue.size = 0;
+		drain(&w);
 	}
+	if (w.opts.unwinder && t->runtime && !w.nomem)
+		stack_roots(&w);
 	for (size_t i = w.head; i < w.queue.size; i++)
 		free(w.queue.data[i].path);
 	item_queue_deinit(&w.queue);

@@ -81,6 +81,8 @@ struct hc_dwarf {
 	struct index_name_map variables_by_name;
 	struct u64_name_map constants;
 	struct u64_name_map functions;
+	/* Subprogram name -> DIE offset, for frame variables. */
+	struct u64_name_map function_dies;
 	struct type_memo memo;
 	const char *producer;
 	bool big_endian;
@@ -233,7 +235,9 @@ static struct hc_error *index_unit(struct hc_dwarf *d, Dwarf_Die *cudie)
 			const char *name = dwarf_diename(&child);
 			Dwarf_Addr pc;
 			if (name && *name && dwarf_lowpc(&child, &pc) == 0 &&
-			    !u64_name_map_insert(&d->functions, name, pc, NULL))
+			    (!u64_name_map_insert(&d->functions, name, pc, NULL) ||
+			     !u64_name_map_insert(&d->function_dies, name,
+						  dwarf_dieoffset(&child), NULL)))
 				err = &hc_error_nomem;
 		}
 		if (err)
@@ -279,6 +283,7 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 	index_name_map_init(&d->variables_by_name);
 	u64_name_map_init(&d->constants);
 	u64_name_map_init(&d->functions);
+	u64_name_map_init(&d->function_dies);
 	type_memo_init(&d->memo);
 	rtype_map_init(&d->rtypes);
 
@@ -352,6 +357,7 @@ void hc_dwarf_destroy(struct hc_dwarf *d)
 	type_memo_deinit(&d->memo);
 	rtype_map_deinit(&d->rtypes);
 	u64_name_map_deinit(&d->functions);
+	u64_name_map_deinit(&d->function_dies);
 	u64_name_map_deinit(&d->constants);
 	index_name_map_deinit(&d->variables_by_name);
 	variable_vector_deinit(&d->variables);
@@ -1010,4 +1016,171 @@ struct hc_error *hc_dwarf_find_type_by_runtime_type(struct hc_dwarf *d,
 				       "no type with runtime type 0x%" PRIx64,
 				       offset);
 	return resolve_offset(d, ref->off, ret);
+}
+
+/* ------------------------------------------------------- frame variables */
+
+/* Read a SLEB128 from [*p, end); false when it runs off the end. */
+static bool sleb(const uint8_t **p, const uint8_t *end, int64_t *ret)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b;
+	do {
+		if (*p >= end || shift >= 64)
+			return false;
+		b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	if (shift < 64 && (b & 0x40))
+		v |= ~(uint64_t)0 << shift;
+	*ret = (int64_t)v;
+	return true;
+}
+
+static bool uleb(const uint8_t **p, const uint8_t *end, uint64_t *ret)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+	uint8_t b;
+	do {
+		if (*p >= end || shift >= 64)
+			return false;
+		b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	*ret = v;
+	return true;
+}
+
+/*
+ * A frame-base-relative location: DW_OP_fbreg N, or pieces that are all
+ * fbreg and contiguous (a string or slice spilled whole). Anything in a
+ * register is not memory the core can show.
+ */
+static bool fbreg_ops(const Dwarf_Op *ops, size_t n, int64_t *ret)
+{
+	int64_t start = 0, next = 0;
+	bool have = false;
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i].atom == DW_OP_fbreg) {
+			int64_t off = (int64_t)ops[i].number;
+			if (!have) {
+				start = next = off;
+				have = true;
+			} else if (off != next) {
+				return false;
+			}
+			if (i + 1 < n && ops[i + 1].atom == DW_OP_piece) {
+				next += (int64_t)ops[i + 1].number;
+				i++;
+			}
+		} else {
+			return false;
+		}
+	}
+	if (have)
+		*ret = start;
+	return have;
+}
+
+/* The same for a block libdw will not parse (Go's DW_FORM_block1). */
+static bool fbreg_block(const uint8_t *p, const uint8_t *end, int64_t *ret)
+{
+	int64_t start = 0, next = 0;
+	bool have = false;
+	while (p < end) {
+		if (*p++ != DW_OP_fbreg)
+			return false;
+		int64_t off;
+		if (!sleb(&p, end, &off))
+			return false;
+		if (!have) {
+			start = next = off;
+			have = true;
+		} else if (off != next) {
+			return false;
+		}
+		if (p < end && *p == DW_OP_piece) {
+			p++;
+			uint64_t sz;
+			if (!uleb(&p, end, &sz))
+				return false;
+			next += (int64_t)sz;
+		}
+	}
+	if (have)
+		*ret = start;
+	return have;
+}
+
+static struct hc_error *frame_vars_of(struct hc_dwarf *d, Dwarf_Die *parent,
+				      uint64_t pc, unsigned depth,
+				      struct hc_frame_var_vec *out)
+{
+	Dwarf_Die child;
+	if (depth > 16 || dwarf_child(parent, &child) != 0)
+		return NULL;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_lexical_block) {
+			if (dwarf_haspc(&child, pc) > 0) {
+				struct hc_error *err = frame_vars_of(d, &child, pc, depth + 1, out);
+				if (err)
+					return err;
+			}
+			continue;
+		}
+		if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter)
+			continue;
+		const char *name = dwarf_diename(&child);
+		Dwarf_Attribute attr, tattr;
+		Dwarf_Die tdie;
+		if (!name || !dwarf_attr(&child, DW_AT_location, &attr) ||
+		    !dwarf_attr(&child, DW_AT_type, &tattr) ||
+		    !dwarf_formref_die(&tattr, &tdie))
+			continue;
+		int64_t off;
+		bool found = false;
+		Dwarf_Block block;
+		if (dwarf_whatform(&attr) == DW_FORM_block1 &&
+		    dwarf_formblock(&attr, &block) == 0) {
+			found = fbreg_block(block.data, block.data + block.length, &off);
+		} else {
+			Dwarf_Op *ops;
+			size_t nops;
+			if (dwarf_getlocation_addr(&attr, pc, &ops, &nops, 1) == 1)
+				found = fbreg_ops(ops, nops, &off);
+		}
+		if (!found)
+			continue;
+		const struct hc_type *type;
+		struct hc_error *err = resolve_die(d, &tdie, &type);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		struct hc_frame_var *v = hc_frame_var_vec_append_entry(out);
+		if (!v)
+			return &hc_error_nomem;
+		v->name = name;
+		v->type = type;
+		v->cfa_offset = off;
+		v->param = tag == DW_TAG_formal_parameter;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return NULL;
+}
+
+struct hc_error *hc_dwarf_frame_vars(struct hc_dwarf *d, const char *func,
+				     uint64_t pc, struct hc_frame_var_vec *out)
+{
+	uint64_t *off = u64_name_map_search(&d->function_dies, func);
+	if (!off)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "function %s not in DWARF", func);
+	Dwarf_Die die;
+	if (!dwarf_offdie(d->dw, *off, &die))
+		return hc_error_dwarf("DIE 0x%" PRIx64, *off);
+	return frame_vars_of(d, &die, pc, 0, out);
 }
