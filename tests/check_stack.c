@@ -44,83 +44,18 @@
  *   main.spin     [0x100,0x110) frameless (return address at sp)
  */
 enum {
-	TEXT = 0x401000,
-	LEAF = TEXT, MIDDLE = TEXT + 0x40, MAIN = TEXT + 0x80,
-	GOEXIT = TEXT + 0xc0, SIGPANIC = TEXT + 0xd0, MCALL = TEXT + 0xe0,
-	SIGTRAMP = TEXT + 0xf0, SPIN = TEXT + 0x100, END = 0x110,
-	GOFUNC = 0x500000,
+	TEXT = SYNTH_TEXT,
+	LEAF = SYNTH_LEAF, MIDDLE = SYNTH_MIDDLE, MAIN = SYNTH_MAIN,
+	GOEXIT = SYNTH_GOEXIT, SIGPANIC = SYNTH_SIGPANIC, MCALL = SYNTH_MCALL,
+	SIGTRAMP = SYNTH_SIGTRAMP, SPIN = SYNTH_SPIN, END = SYNTH_END,
+	GOFUNC = SYNTH_GOFUNC,
 	STACK = 0xc000000000,
 	STACK_SIZE = 0x14000,
 };
 
-/* funcdata of main.leaf: the inline tree at gofunc+0, ArgInfo at +0x40. */
-static const struct synth_func FUNCS[] = {
-	{
-		.name = "main.leaf", .entryoff = 0,
-		.sp = { SYNTH_PAIRS({ 0, 4 }, { 0x18, 0x40 }) },
-		.file = { SYNTH_PAIRS({ 0, 0x40 }) },
-		.ln = { SYNTH_PAIRS({ 10, 0x20 }, { 50, 0x28 }, { 11, 0x30 }, { 12, 0x40 }) },
-		.npcdata = 3,
-		.pcdata = { { NULL, 0 }, { NULL, 0 },
-			    { SYNTH_PAIRS({ -1, 0x20 }, { 0, 0x28 }, { -1, 0x40 }) } },
-		.nfuncdata = 6,
-		.funcdata = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX, 0x40 },
-	},
-	{
-		.name = "main.middle", .entryoff = 0x40,
-		.sp = { SYNTH_PAIRS({ 0x28, 0x40 }) },
-		.file = { SYNTH_PAIRS({ 1, 0x40 }) },
-		.ln = { SYNTH_PAIRS({ 20, 0x20 }, { 21, 0x40 }) },
-	},
-	{
-		.name = "main.main", .entryoff = 0x80,
-		.sp = { SYNTH_PAIRS({ 0x10, 0x40 }) },
-		.file = { SYNTH_PAIRS({ 1, 0x40 }) },
-		.ln = { SYNTH_PAIRS({ 30, 0x40 }) },
-	},
-	{
-		.name = "runtime.goexit", .entryoff = 0xc0,
-		.sp = { SYNTH_PAIRS({ 0, 0x10 }) },
-		.file = { SYNTH_PAIRS({ 2, 0x10 }) },
-		.ln = { SYNTH_PAIRS({ 1, 0x10 }) },
-		.flag = HC_FUNCFLAG_TOPFRAME,
-	},
-	{
-		.name = "runtime.sigpanic", .entryoff = 0xd0,
-		.sp = { SYNTH_PAIRS({ 8, 0x10 }) },
-		.file = { SYNTH_PAIRS({ 2, 0x10 }) },
-		.ln = { SYNTH_PAIRS({ 2, 0x10 }) },
-	},
-	{
-		.name = "runtime.mcall", .entryoff = 0xe0,
-		.sp = { SYNTH_PAIRS({ 0, 0x10 }) },
-		.file = { SYNTH_PAIRS({ 2, 0x10 }) },
-		.ln = { SYNTH_PAIRS({ 3, 0x10 }) },
-		.flag = HC_FUNCFLAG_SPWRITE,
-	},
-	{
-		.name = "runtime.sigtramp", .entryoff = 0xf0,
-		.sp = { SYNTH_PAIRS({ 0x10, 0x10 }) },
-		.file = { SYNTH_PAIRS({ 2, 0x10 }) },
-		.ln = { SYNTH_PAIRS({ 4, 0x10 }) },
-		.flag = HC_FUNCFLAG_TOPFRAME,
-	},
-	{
-		.name = "main.spin", .entryoff = 0x100,
-		.sp = { SYNTH_PAIRS({ 0, 0x10 }) },
-		.file = { SYNTH_PAIRS({ 0, 0x10 }) },
-		.ln = { SYNTH_PAIRS({ 5, 0x10 }) },
-	},
-};
-
-/* "main.inl" is not a function; the inline tree names it through the
- * funcnametab, so it is the name of a ninth, unused function. */
-static const struct synth_func INL = {
-	.name = "main.inl", .entryoff = END,
-	.sp = { SYNTH_PAIRS({ 0, 0x10 }) },
-	.file = { SYNTH_PAIRS({ 0, 0x10 }) },
-	.ln = { SYNTH_PAIRS({ 1, 0x10 }) },
-};
+/* The program and its funcdata (the inline tree at gofunc+0, main.leaf's
+ * ArgInfo at +0x40) are shared with the fuzz harnesses: synth_program()
+ * and synth_gofunc() in tests/fuzz/synth.c. */
 
 struct fixture {
 	struct synth_built pcln;
@@ -131,7 +66,7 @@ struct fixture {
 	struct hc_aspace *as;
 	struct hc_unwinder *u;
 	uint8_t stack[STACK_SIZE];
-	uint8_t gofunc[0x100];
+	uint8_t gofunc[SYNTH_GOFUNC_SIZE];
 };
 
 static void put64(uint8_t *p, uint64_t v)
@@ -154,43 +89,13 @@ static void stack_word(struct fixture *fx, uint64_t addr, uint64_t v)
 	put64(fx->stack + (addr - STACK), v);
 }
 
-static size_t name_offset(const char *name)
-{
-	size_t off = 0;
-	for (size_t i = 0; i < sizeof(FUNCS) / sizeof(FUNCS[0]); i++) {
-		if (strcmp(FUNCS[i].name, name) == 0)
-			return off;
-		off += strlen(FUNCS[i].name) + 1;
-	}
-	return off; /* INL comes last */
-}
-
 static void fixture_init(struct fixture *fx)
 {
 	memset(fx, 0, sizeof(*fx));
-	struct synth_func all[SYNTH_MAXF + 1];
-	size_t n = sizeof(FUNCS) / sizeof(FUNCS[0]);
-	memcpy(all, FUNCS, sizeof(FUNCS));
-	all[n] = INL;
-	struct synth_spec spec = {
-		.version = 120, .quantum = 1, .hdr_text = TEXT,
-		.end_off = END + 0x10, .funcs = all, .nfunc = n + 1,
-	};
-	fx->pcln = synth_build(&spec);
+	fx->pcln = synth_program(120);
 	ck_assert(hc_pclntab_create(fx->pcln.data, fx->pcln.size, TEXT,
 				    &fx->tab) == NULL);
-
-	/* Inline tree entry 0 (go1.20+ layout): main.inl, call site at
-	 * leaf+0x10. */
-	fx->gofunc[0] = 0; /* funcID normal */
-	put32(fx->gofunc + 4, (uint32_t)name_offset("main.inl"));
-	put32(fx->gofunc + 8, 0x10);
-	put32(fx->gofunc + 12, 49);
-	/* ArgInfo of leaf: word at argp+0 (8 bytes), {argp+8 (8), argp+16
-	 * (4)}, end. */
-	static const uint8_t arginfo[] = { 0x00, 8, 0xfe, 0x08, 8, 0x10, 4,
-					   0xfd, 0xff };
-	memcpy(fx->gofunc + 0x40, arginfo, sizeof(arginfo));
+	synth_gofunc(fx->gofunc);
 }
 
 /* Build the core around the stack as it is now, and the unwinder. */
@@ -371,7 +276,7 @@ START_TEST(test_stack_inltree_layouts)
 	ck_assert_int_eq(c.name_off, 0x22);
 	ck_assert_int_eq(c.parent_pc, 0x30);
 	ck_assert(hc_inltree_entry(fx->as, 21, GOFUNC, 0, &c) == NULL);
-	ck_assert_int_eq(c.name_off, (int32_t)name_offset("main.inl"));
+	ck_assert_int_eq(c.name_off, (int32_t)synth_name_offset("main.inl"));
 	ck_assert_int_eq(c.parent_pc, 0x10);
 	ck_assert_int_eq(c.start_line, 49);
 	/* Outside the mapped memory: a fault, not a crash. */

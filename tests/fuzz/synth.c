@@ -289,7 +289,7 @@ struct synth_built synth_program(int go_version)
 	return synth_build(&spec);
 }
 
-static size_t name_offset(const char *name)
+size_t synth_name_offset(const char *name)
 {
 	size_t off = 0;
 	for (size_t i = 0; i < sizeof(FUNCS) / sizeof(FUNCS[0]); i++) {
@@ -304,7 +304,7 @@ void synth_gofunc(uint8_t out[SYNTH_GOFUNC_SIZE])
 {
 	memset(out, 0, SYNTH_GOFUNC_SIZE);
 	/* Inline tree entry 0 (go1.20+): main.inl, call site at leaf+0x10. */
-	put32(out + 4, (uint32_t)name_offset("main.inl"));
+	put32(out + 4, (uint32_t)synth_name_offset("main.inl"));
 	put32(out + 8, 0x10);
 	put32(out + 12, 49);
 	/* ArgInfo of leaf. */

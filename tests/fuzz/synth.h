@@ -1,6 +1,6 @@
 /*
- * A synthetic Go pclntab for the fuzz harnesses (a copy of the builder of
- * tests/check_stack.c; see synth.c). Out of memory aborts (test code).
+ * A synthetic Go pclntab, shared by the fuzz harnesses and the pclntab and
+ * unwinder test suites (see synth.c). Out of memory aborts (test code).
  */
 #ifndef HMAPCORE_TESTS_FUZZ_SYNTH_H
 #define HMAPCORE_TESTS_FUZZ_SYNTH_H
@@ -80,6 +80,8 @@ enum {
 	SYNTH_GOFUNC_SIZE = 0x100,
 };
 struct synth_built synth_program(int go_version);
+/* Offset of a function's name in synth_program()'s funcnametab. */
+size_t synth_name_offset(const char *name);
 /* The funcdata bytes at SYNTH_GOFUNC: inline tree and ArgInfo of leaf. */
 void synth_gofunc(uint8_t out[SYNTH_GOFUNC_SIZE]);
 
