@@ -407,6 +407,12 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 	if (ld > h->global_depth)
 		hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, taddr,
 				"table localDepth %" PRIu64 " exceeds globalDepth %u", ld, h->global_depth);
+	else if (h->global_depth - ld >= 64)
+		/* A span of 2^64 slots or more cannot be (found by
+		 * tests/fuzz/fuzz_maps: the shift was undefined). */
+		hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, taddr,
+				"globalDepth %u and localDepth %" PRIu64 " span more than 2^63 slots",
+				h->global_depth, ld);
 	else {
 		uint64_t span = (uint64_t)1 << (h->global_depth - ld);
 		if (i % span)
