@@ -11,7 +11,7 @@
 #include <dirent.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <lzma.h>
+#include "testelf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,49 +432,8 @@ struct file {
 
 static bool read_xz(const char *path, struct file *ret)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return false;
-	lzma_stream s = LZMA_STREAM_INIT;
-	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) {
-		fclose(fp);
-		return false;
-	}
-	uint8_t in[65536];
-	size_t cap = 1 << 22, size = 0;
-	uint8_t *out = malloc(cap);
-	lzma_action action = LZMA_RUN;
-	lzma_ret r = LZMA_OK;
-	s.next_out = out;
-	s.avail_out = cap;
-	while (r == LZMA_OK) {
-		if (s.avail_in == 0 && action == LZMA_RUN) {
-			s.next_in = in;
-			s.avail_in = fread(in, 1, sizeof(in), fp);
-			if (feof(fp))
-				action = LZMA_FINISH;
-		}
-		if (s.avail_out == 0) {
-			size = cap;
-			if (cap >= ((size_t)1 << 31))
-				break;
-			cap *= 2;
-			out = realloc(out, cap);
-			s.next_out = out + size;
-			s.avail_out = cap - size;
-		}
-		r = lzma_code(&s, action);
-	}
-	size = cap - s.avail_out;
-	lzma_end(&s);
-	fclose(fp);
-	if (r != LZMA_STREAM_END) {
-		free(out);
-		return false;
-	}
-	ret->data = out;
-	ret->size = size;
-	return true;
+	ret->data = testelf_read_file(path, &ret->size);
+	return ret->data != NULL;
 }
 
 static Elf_Scn *find_section(Elf *e, const char *name, GElf_Shdr *shdr)

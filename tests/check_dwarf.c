@@ -19,7 +19,7 @@
 #include <inttypes.h>
 #include <libelf.h>
 #include <limits.h>
-#include <lzma.h>
+#include "testelf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -780,40 +780,9 @@ END_TEST
 /* Decompress an .xz file into a malloc'd buffer. */
 static uint8_t *read_xz(const char *path, size_t *size_ret)
 {
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	lzma_stream s = LZMA_STREAM_INIT;
-	ck_assert_int_eq(lzma_stream_decoder(&s, UINT64_MAX, 0), LZMA_OK);
-	size_t cap = 1 << 22, size = 0;
-	uint8_t *out = malloc(cap);
-	uint8_t in[1 << 16];
-	ck_assert(out != NULL);
-	lzma_action action = LZMA_RUN;
-	for (;;) {
-		if (s.avail_in == 0 && action == LZMA_RUN) {
-			s.next_in = in;
-			s.avail_in = fread(in, 1, sizeof(in), f);
-			if (s.avail_in == 0)
-				action = LZMA_FINISH;
-		}
-		if (size == cap) {
-			ck_assert_uint_lt(cap, (size_t)1 << 30);
-			cap *= 2;
-			out = realloc(out, cap);
-			ck_assert(out != NULL);
-		}
-		s.next_out = out + size;
-		s.avail_out = cap - size;
-		lzma_ret r = lzma_code(&s, action);
-		size = cap - s.avail_out;
-		if (r == LZMA_STREAM_END)
-			break;
-		ck_assert_msg(r == LZMA_OK, "%s: xz error %d", path, r);
-	}
-	lzma_end(&s);
-	fclose(f);
-	*size_ret = size;
-	return out;
+	uint8_t *data = testelf_read_file(path, size_ret);
+	ck_assert_msg(data != NULL, "cannot read %s", path);
+	return data;
 }
 
 static char *read_text(const char *path)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "hmapcore/file.h"
 #include "testelf.h"
 
 /* ---------------------------------------------------------------- buffers */
@@ -634,4 +635,21 @@ uint8_t *testelf_exe_build(struct testelf_exe *e, size_t *size_ret)
 	free(sym.data);
 	*size_ret = out.size;
 	return out.data;
+}
+
+uint8_t *testelf_read_file(const char *path, size_t *size_ret)
+{
+	struct hc_file *f;
+	struct hc_error *err = hc_file_open(path, 0, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return NULL;
+	}
+	uint8_t *copy = malloc(f->size ? f->size : 1);
+	if (copy) {
+		memcpy(copy, f->data, f->size);
+		*size_ret = f->size;
+	}
+	hc_file_destroy(f);
+	return copy;
 }

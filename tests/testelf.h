@@ -153,4 +153,11 @@ void testelf_exe_add_phdr(struct testelf_exe *e, uint32_t type,
 /** The image (malloc'd, the caller frees it). */
 uint8_t *testelf_exe_build(struct testelf_exe *e, size_t *size_ret);
 
+/**
+ * Read a file whole, decompressing xz/zstd/gzip by content through the
+ * library's own hc_file_open() (the fixtures' exe.xz). A malloc'd copy the
+ * caller frees, or NULL when it cannot be read.
+ */
+uint8_t *testelf_read_file(const char *path, size_t *size_ret);
+
 #endif /* HMAPCORE_TESTS_TESTELF_H */
