@@ -16,9 +16,9 @@
 # and once: a non-Go core (a C program crashed here, when core_pattern is a
 # plain file name).
 #
-# Commands run on each variant: SWEEP_COMMANDS (default below). The map
-# decoders add theirs here when they land, e.g.
-#   SWEEP_COMMANDS="info|goroutines --format go|threads --stacks|maps|check"
+# Commands run on each variant: SWEEP_COMMANDS (default below). The
+# default runs every command that reads the core through a different path;
+# set it to a subset to iterate faster.
 # SWEEP_FIXTURES=N limits the sweep to every N-th fixture (time); the
 # default is every fixture. SWEEP_TIMEOUT is the bound per run (20 s).
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +28,7 @@ for tool in xz jq od dd timeout; do
 	command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-: "${SWEEP_COMMANDS:=info|goroutines --format go|threads --stacks}"
+: "${SWEEP_COMMANDS:=info|goroutines --format go|threads --stacks|maps|check}"
 : "${SWEEP_FIXTURES:=1}"
 : "${SWEEP_TIMEOUT:=20}"
 
