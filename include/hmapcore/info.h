@@ -34,6 +34,14 @@ bool hc_format_size(struct hc_strbuf *sb, uint64_t n);
 /** Name of a signal ("SIGSEGV"), or NULL for an unknown number. */
 const char *hc_signal_name(int sig);
 
+/** What a signal means as the Go runtime says it ("segmentation
+ * violation"); "unknown signal" for an unknown number. */
+const char *hc_signal_text(int sig);
+
+/** Name of a siginfo si_code for signals sent by a process ("SI_TKILL"),
+ * or NULL. */
+const char *hc_si_code_name(int code);
+
 /**
  * Append the info summary of @p t to @p out.
  * @return false on out-of-memory.

@@ -40,6 +40,9 @@ void hc_json_string(struct hc_json *j, const char *s);
 void hc_json_string_n(struct hc_json *j, const char *s, size_t n);
 void hc_json_u64(struct hc_json *j, uint64_t v);
 void hc_json_i64(struct hc_json *j, int64_t v);
+/** A number with three decimals ("0.500"), locale-independent output of
+ * printf's C locale; NaN and infinities are written as 0. */
+void hc_json_fixed3(struct hc_json *j, double v);
 void hc_json_bool(struct hc_json *j, bool v);
 void hc_json_null(struct hc_json *j);
 /** "0x1f" */

@@ -94,6 +94,13 @@ bool hc_traceback_created_by(const struct hc_target *t,
 size_t hc_traceback_top_user_frame(const struct hc_stack *s);
 
 /**
+ * Logical frames the runtime does not print for the goroutine that crashed:
+ * everything up to runtime.fatalthrow / runtime.fatalpanic (dopanic_m
+ * starts at their caller); 0 when the stack has neither.
+ */
+size_t hc_traceback_crash_skip(const struct hc_stack *s);
+
+/**
  * The location of a frame as the runtime prints it: "file:line", then
  * " +0xOFF" for a physical frame past its entry. Appended escaped.
  */

@@ -20,6 +20,12 @@ enum {
 	HC_EXIT_USAGE = 64,
 };
 
+enum hc_color_mode {
+	HC_COLOR_AUTO,
+	HC_COLOR_ALWAYS,
+	HC_COLOR_NEVER,
+};
+
 struct hc_cli {
 	const char *exe_path;
 	const char *core_path;
@@ -39,6 +45,10 @@ struct hc_cli {
 	bool entries;
 	uint64_t limit;
 	enum hc_severity fail_on;
+	/* report */
+	bool redact;
+	bool quiet;
+	enum hc_color_mode color;
 	int argc;
 	char **argv;
 };
@@ -56,5 +66,6 @@ int hc_cmd_maps(const struct hc_cli *cli);
 int hc_cmd_map(const struct hc_cli *cli);
 int hc_cmd_check(const struct hc_cli *cli);
 int hc_cmd_addr(const struct hc_cli *cli);
+int hc_cmd_report(const struct hc_cli *cli);
 
 #endif /* HMAPCORE_CLI_H */

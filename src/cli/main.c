@@ -18,8 +18,11 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  tui           the browser (the default on a terminal)\n"
+	"  report        everything: crash summary, findings, process, goroutines,\n"
+	"                maps, threads as text, json, markdown or html (the\n"
+	"                default otherwise); exit 1 on findings like check\n"
 	"  info          summary: Go version, arch, threads, goroutines by state,\n"
-	"                signal, fatal error or panic (the default otherwise)\n"
+	"                signal, fatal error or panic\n"
 	"  goroutines    every goroutine: id, state, top frame, created by;\n"
 	"                --format go prints the Go runtime's own traceback\n"
 	"  threads       OS threads: tid, PC, function, M and goroutine\n"
@@ -34,18 +37,85 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
 	"                       else exe, exe.xz or the process name beside the core)\n"
-	"  -f, --format FMT     text (default), json, or go (goroutines)\n"
+	"  -f, --format FMT     text (default), json, markdown, html (report), go\n"
+	"                       (goroutines)\n"
 	"      --stacks         goroutines/threads: show the frames\n"
 	"      --group          goroutines: group identical stacks\n"
 	"  -g, --goroutine ID   goroutines: only goroutine ID\n"
 	"      --state S        goroutines: status or wait reason containing S\n"
 	"      --filter F       goroutines: with a frame whose function has F\n"
 	"      --ignore-build-id  use --exe even if its build id differs\n"
+	"      --fail-on SEV    check/report: the severity that fails (info, warning,\n"
+	"                       error; default warning)\n"
+	"      --redact         report: leave out map keys and values and strings\n"
+	"  -q, --quiet          report: only the verdict line\n"
+	"      --color WHEN     report text: auto (default), always, never; NO_COLOR\n"
+	"                       turns auto off\n"
+	"      --limit N        maps/map: entries; report: maps listed\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        the version\n"
 	"\n"
 	"Cores and executables may be compressed (xz, zstd, gzip).\n"
-	"Exit status: 0 success, 2 the core could not be read, 64 usage error.\n";
+	"Exit status: 0 success (check, report: no finding at or above --fail-on),\n"
+	"1 findings (check, report), 2 the core could not be read, 64 usage error.\n"
+	"`hmapcore COMMAND --help` describes one command; man hmapcore has it all.\n";
+
+/* What each command does, for `hmapcore COMMAND --help`. */
+static const struct {
+	const char *name;
+	const char *text;
+} command_help[] = {
+	{"tui", "usage: hmapcore [-e EXE] tui CORE\n\n"
+		"The ncurses browser: summary and findings, goroutines, stacks, threads,\n"
+		"maps, a map's entries and its bucket or group grid, an address prompt.\n"
+		"Keys: arrows or hjkl, Enter opens, Esc goes back, Tab cycles screens,\n"
+		"/ searches, f filters, s groups, o sorts, : asks for an address, ? helps,\n"
+		"q quits. Needs a terminal.\n"},
+	{"report", "usage: hmapcore [-e EXE] report [-f text|json|markdown|html] [--redact]\n"
+		   "                [--fail-on SEV] [-q] [--color WHEN] [--limit N] CORE\n\n"
+		   "Everything about the core in one artefact: the crash (signal, fault\n"
+		   "address, fatal message or panic, the goroutine that raised it and its\n"
+		   "stack, the map involved and the goroutines that touched it), the\n"
+		   "findings with remedies, the process, goroutines by state and the groups\n"
+		   "of identical stacks, the maps worth a look (suspect, oversized, the\n"
+		   "--limit largest, default 20), the threads.\n"
+		   "  -f json      schema hmapcore-report/1, stable order: two reports of\n"
+		   "               one core are byte-identical\n"
+		   "  -f markdown  pastes into GitHub, GitLab and Jira issues\n"
+		   "  -f html      one self-contained file with pictures\n"
+		   "  --redact     no map keys or values, no panic text, no arguments\n"
+		   "  -q           only the verdict line\n"
+		   "Exit: 0 no finding at or above --fail-on (default warning), 1 findings,\n"
+		   "2 the core could not be read, 64 usage.\n"},
+	{"info", "usage: hmapcore [-e EXE] info [-f text|json] CORE\n\n"
+		 "Go version and experiments, arch, map implementation, build ids, core size\n"
+		 "and completeness, process, signal, fatal error or panic, goroutines by\n"
+		 "status, every thread with its PC, function, M and goroutine.\n"},
+	{"goroutines", "usage: hmapcore [-e EXE] goroutines [--stacks] [--group] [-g ID]\n"
+		       "                [--state S] [--filter F] [-f text|json|go] CORE\n\n"
+		       "Every goroutine: id, state, top user frame, creator. --stacks adds the\n"
+		       "frames, --group groups identical stacks, -g one goroutine, --state and\n"
+		       "--filter select by state or function. -f go prints exactly what the Go\n"
+		       "runtime printed at GOTRACEBACK=crash.\n"},
+	{"threads", "usage: hmapcore [-e EXE] threads [--stacks] [-f text|json] CORE\n\n"
+		    "OS threads: tid, PC and function, M, the goroutine or g0/gsignal they\n"
+		    "run; --stacks walks each through every stack it crosses.\n"},
+	{"maps", "usage: hmapcore [-e EXE] maps [--entries] [--limit N] [-f text|json] CORE\n\n"
+		 "Every map found from globals and goroutines' frames: path, type, count,\n"
+		 "implementation, size, growth, findings. --entries adds the keys (json).\n"},
+	{"map", "usage: hmapcore [-e EXE] map [--internals] [--limit N] [-f text|json] CORE PATH|ADDR\n\n"
+		"One map's entries, typed; --internals adds buckets or tables, growth\n"
+		"progress and memory held.\n"},
+	{"check", "usage: hmapcore [-e EXE] check [--fail-on SEV] [-f text|json] CORE\n\n"
+		  "The validators and the crash analysis. Exit 0 clean, 1 findings at or\n"
+		  "above --fail-on (default warning), 2 the core could not be read.\n"},
+	{"addr", "usage: hmapcore [-e EXE] addr CORE ADDR\n\n"
+		 "What an address is: heap object (span, slot, offset), goroutine stack,\n"
+		 "global region, function, a map's header, buckets or directory.\n"},
+};
+
+/* The command named on the line, for --help (NULL: the general usage). */
+static const char *help_command;
 
 static int usage(const char *msg)
 {
@@ -116,6 +186,7 @@ static const struct {
 	{"maps", hc_cmd_maps},
 	{"map", hc_cmd_map},
 	{"check", hc_cmd_check},
+	{"report", hc_cmd_report},
 	{"addr", hc_cmd_addr},
 };
 
@@ -132,6 +203,10 @@ static const struct option long_options[] = {
 	{"entries", no_argument, NULL, 'K'},
 	{"fail-on", required_argument, NULL, 'O'},
 	{"limit", required_argument, NULL, 'L'},
+	{"redact", no_argument, NULL, 'R'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"color", required_argument, NULL, 'C'},
+	{"colour", required_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -144,7 +219,7 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute)
 {
 	int c;
-	while ((c = getopt_long(argc, argv, permute ? "e:f:g:hV" : "+e:f:g:hV",
+	while ((c = getopt_long(argc, argv, permute ? "e:f:g:hqV" : "+e:f:g:hqV",
 				long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -152,7 +227,7 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 			break;
 		case 'f':
 			if (!hc_format_parse(optarg, &cli->format))
-				return usage("unknown --format (text, json)");
+				return usage("unknown --format (text, json, markdown, html, go)");
 			cli->format_given = true;
 			break;
 		case 'I':
@@ -197,8 +272,31 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 			cli->func_filter = optarg;
 			break;
 		case 'h':
+			for (size_t i = 0; help_command && i < sizeof(command_help) /
+							       sizeof(command_help[0]); i++) {
+				if (strcmp(help_command, command_help[i].name) == 0) {
+					fputs(command_help[i].text, stdout);
+					return HC_EXIT_OK;
+				}
+			}
 			fputs(usage_text, stdout);
 			return HC_EXIT_OK;
+		case 'R':
+			cli->redact = true;
+			break;
+		case 'q':
+			cli->quiet = true;
+			break;
+		case 'C':
+			if (strcmp(optarg, "auto") == 0)
+				cli->color = HC_COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				cli->color = HC_COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				cli->color = HC_COLOR_NEVER;
+			else
+				return usage("--color takes auto, always or never");
+			break;
 		case 'V':
 			printf("hmapcore %s\n", PACKAGE_VERSION);
 			return HC_EXIT_OK;
@@ -217,14 +315,14 @@ int main(int argc, char **argv)
 		return status;
 	int rest = argc - optind;
 	char **args = argv + optind;
-	/* No command: the browser on a terminal, else the summary (DESIGN.md:
-	 * `report`, which does not exist yet). */
+	/* No command: the browser on a terminal, else the report (DESIGN.md). */
 	int (*run)(const struct hc_cli *) =
-		isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? cmd_tui : hc_cmd_info;
+		isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) ? cmd_tui : hc_cmd_report;
 	if (rest >= 1) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 			if (strcmp(args[0], commands[i].name) == 0) {
 				run = commands[i].run;
+				help_command = commands[i].name;
 				args++;
 				rest--;
 				break;

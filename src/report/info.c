@@ -72,14 +72,14 @@ const char *hc_signal_name(int sig)
 	return NULL;
 }
 
-static const char *signal_text(int sig)
+const char *hc_signal_text(int sig)
 {
 	if (sig > 0 && sig < (int)(sizeof(signals) / sizeof(signals[0])))
 		return signals[sig].text;
 	return "unknown signal";
 }
 
-static const char *si_code_name(int code)
+const char *hc_si_code_name(int code)
 {
 	switch (code) {
 	case 0: return "SI_USER";
@@ -192,7 +192,7 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 	if (si) {
 		hc_strbuf_appends(sb, "signal      ");
 		text_signal_name(sb, si->signo);
-		const char *cn = si_code_name(si->code);
+		const char *cn = hc_si_code_name(si->code);
 		if (cn)
 			hc_strbuf_appendf(sb, " code %s", cn);
 		else
@@ -212,7 +212,7 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 			const char *n = hc_signal_name((int)c->go_signal);
 			hc_strbuf_appendf(sb, "go signal   [signal %s: %s code=0x%" PRIx64
 					  " addr=0x%" PRIx64 " pc=0x%" PRIx64 "]\n",
-					  n ? n : "?", signal_text((int)c->go_signal),
+					  n ? n : "?", hc_signal_text((int)c->go_signal),
 					  c->go_sigcode0, c->go_fault_addr, c->go_sigpc);
 		}
 		if (c->fatal_message)

@@ -181,6 +181,17 @@ void hc_json_u64(struct hc_json *j, uint64_t v)
 	puts_(j, buf);
 }
 
+void hc_json_fixed3(struct hc_json *j, double v)
+{
+	char buf[48];
+	/* Finite and in range, or 0: JSON has no NaN or Inf. */
+	if (!(v >= -1e15 && v <= 1e15))
+		v = 0;
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	before(j);
+	puts_(j, buf);
+}
+
 void hc_json_i64(struct hc_json *j, int64_t v)
 {
 	char buf[24];

@@ -83,7 +83,7 @@ static bool append_state(const struct hc_target *t, const struct hc_goroutine *g
 
 /* Index of the first frame after runtime.fatalthrow/fatalpanic, 0 when
  * the stack has neither. */
-static size_t crash_skip(const struct hc_stack *st)
+size_t hc_traceback_crash_skip(const struct hc_stack *st)
 {
 	for (size_t j = 0; j < st->frames.size; j++) {
 		const char *fn = st->frames.data[j].func;
@@ -124,7 +124,7 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 			return err;
 		}
 		if (g->status == HC_G_RUNNING)
-			s->skip = crash_skip(&s->stack);
+			s->skip = hc_traceback_crash_skip(&s->stack);
 	}
 	*ret = gs;
 	*n_ret = k;
