@@ -67,7 +67,7 @@ for d in $(fixtures); do
 			# Sample keys among the decoded keys, as fmt.Sprint prints them.
 			(($r.keys // []) as $keys | $m.sample_keys[] as $s |
 			 if ($keys | index($s)) != null then "ok"
-			 else "bad \($m.name): key \($s | .[0:200]) not decoded" end)
+			 else "bad \($m.name): key \($s | .[0:200] | @json) not decoded" end)
 		end)
 	end' "$m" >"$tmp/cmp" || { bad "$name: comparing with the manifest failed"; continue; }
 	listed=$(jq '.maps | length' "$m")
@@ -92,7 +92,7 @@ for d in $(fixtures); do
 		 else "bad \($s.name): sync.Map count: expected \($s.count), got \($r.count)" end),
 		($s.sample_keys[] as $k |
 		 if (($r.keys // []) | index($k)) != null then "ok"
-		 else "bad \($s.name): sync.Map key \($k) not decoded" end)
+		 else "bad \($s.name): sync.Map key \($k | @json) not decoded" end)
 	end' "$m" >"$tmp/sync" || bad "$name: comparing sync.Maps failed"
 	while read -r line; do
 		case $line in ok) ok ;; *) bad "$name: ${line#bad }" ;; esac

@@ -1,0 +1,3 @@
+module hmapcore.fixture/hostile
+
+go 1.19
