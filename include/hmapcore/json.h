@@ -36,6 +36,8 @@ void hc_json_object_end(struct hc_json *j);
 void hc_json_array_begin(struct hc_json *j);
 void hc_json_array_end(struct hc_json *j);
 void hc_json_key(struct hc_json *j, const char *key);
+/** A key of @p n bytes (they may hold NULs). */
+void hc_json_key_n(struct hc_json *j, const char *key, size_t n);
 void hc_json_string(struct hc_json *j, const char *s);
 void hc_json_string_n(struct hc_json *j, const char *s, size_t n);
 void hc_json_u64(struct hc_json *j, uint64_t v);

@@ -16,9 +16,11 @@
 #include "hmapcore/vector.h"
 
 struct hc_label {
-	/** Escaped, malloc'd. */
+	/** The bytes as in the core (untrusted: escape them for output),
+	 * malloc'd and NUL-terminated; they may hold NULs, so use the lengths. */
 	char *key;
 	char *value;
+	size_t key_len, value_len;
 };
 
 HC_DEFINE_VECTOR(hc_label_vec, struct hc_label)

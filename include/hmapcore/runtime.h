@@ -120,6 +120,11 @@ struct hc_crash {
 	/** Panic value rendered as the runtime prints it ("assignment to entry
 	 * in nil map"), NULL when there is no panic. */
 	char *panic_message;
+	/** The same text as the bytes the runtime printed (untrusted: escape
+	 * it for output), NUL-terminated, and its length; NULL when the
+	 * value is not a string or error string. */
+	char *panic_raw;
+	size_t panic_raw_len;
 	/** Dynamic type of the panic value ("runtime.plainError"), or NULL. */
 	char *panic_type;
 	/** The goroutine that crashed (goid), 0 when unknown. */

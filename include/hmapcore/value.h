@@ -67,6 +67,9 @@ struct hc_value_options {
 	size_t max_output;
 	/** Strings as Go %q-like quoted text instead of fmt's raw %v. */
 	bool quote_strings;
+	/** Strings byte for byte, nothing escaped (fmt's %v exactly): only
+	 * for an output that escapes them itself, the JSON writer. */
+	bool raw_bytes;
 };
 
 /** The defaults above. */

@@ -48,6 +48,7 @@ struct hc_cli {
 	/* report */
 	bool redact;
 	bool quiet;
+	uint64_t keys;
 	enum hc_color_mode color;
 	int argc;
 	char **argv;

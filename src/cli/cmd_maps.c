@@ -91,6 +91,7 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 	hc_value_options_default(&vo);
 	vo.max_elements = 1024;
 	vo.max_string = 4096;
+	vo.raw_bytes = true;
 	hc_json_array_begin(j);
 	struct hc_map_iter it;
 	struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, r->found->addr);
@@ -104,7 +105,7 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 		hc_strbuf_init(&ks);
 		struct hc_error *fe = hc_value_format(&vctx, r->info.key, k, &ks, &vo);
 		hc_error_destroy(fe);
-		hc_json_string(j, ks.str ? ks.str : "");
+		hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
 		hc_strbuf_deinit(&ks);
 	}
 	hc_error_destroy(err);
@@ -126,6 +127,7 @@ static void json_sync_keys(struct hc_json *j, struct hc_target *t,
 	hc_value_ctx_init(&vctx, t);
 	struct hc_value_options vo;
 	hc_value_options_default(&vo);
+	vo.raw_bytes = true;
 	struct hc_syncmap_iter it;
 	if (!err)
 		err = hc_syncmap_iter_init(&it, t->as, &si, m->addr);
@@ -139,7 +141,7 @@ static void json_sync_keys(struct hc_json *j, struct hc_target *t,
 		hc_strbuf_init(&ks);
 		struct hc_error *fe = hc_value_format(&vctx, eface, k, &ks, &vo);
 		hc_error_destroy(fe);
-		hc_json_string(j, ks.str ? ks.str : "");
+		hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
 		hc_strbuf_deinit(&ks);
 	}
 	hc_error_destroy(err);
@@ -406,9 +408,11 @@ int hc_cmd_map(const struct hc_cli *cli)
 		hc_value_ctx_init(&vctx, t);
 		struct hc_value_options vo;
 		hc_value_options_default(&vo);
-		/* One map on request: show keys and values whole. */
+		/* One map on request: show keys and values whole; JSON
+		 * escapes the bytes itself. */
 		vo.max_elements = 1024;
 		vo.max_string = 4096;
+		vo.raw_bytes = json;
 		struct hc_map_iter it;
 		struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, m->addr);
 		bool done = false;
@@ -429,9 +433,9 @@ int hc_cmd_map(const struct hc_cli *cli)
 			if (json) {
 				hc_json_object_begin(&j);
 				hc_json_key(&j, "key");
-				hc_json_string(&j, ks.str ? ks.str : "");
+				hc_json_string_n(&j, ks.str ? ks.str : "", ks.len);
 				hc_json_key(&j, "value");
-				hc_json_string(&j, es.str ? es.str : "");
+				hc_json_string_n(&j, es.str ? es.str : "", es.len);
 				hc_json_object_end(&j);
 			} else {
 				hc_strbuf_appendf(&sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");

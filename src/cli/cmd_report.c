@@ -52,6 +52,8 @@ int hc_cmd_report(const struct hc_cli *cli)
 	o.tool = "hmapcore " PACKAGE_VERSION;
 	if (cli->limit)
 		o.max_maps = cli->limit;
+	if (cli->keys)
+		o.max_keys = cli->keys > 1000000 ? 1000000 : (size_t)cli->keys;
 	struct hc_report *r;
 	err = hc_report_create(a, &o, &r);
 	int status = HC_EXIT_ERROR;

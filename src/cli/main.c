@@ -52,6 +52,7 @@ static const char usage_text[] =
 	"      --color WHEN     report text: auto (default), always, never; NO_COLOR\n"
 	"                       turns auto off\n"
 	"      --limit N        maps/map: entries; report: maps listed\n"
+	"      --keys N         report: sample keys per listed map (default 5)\n"
 	"  -h, --help           this help\n"
 	"  -V, --version        the version\n"
 	"\n"
@@ -72,13 +73,14 @@ static const struct {
 		"/ searches, f filters, s groups, o sorts, : asks for an address, ? helps,\n"
 		"q quits. Needs a terminal.\n"},
 	{"report", "usage: hmapcore [-e EXE] report [-f text|json|markdown|html] [--redact]\n"
-		   "                [--fail-on SEV] [-q] [--color WHEN] [--limit N] CORE\n\n"
+		   "                [--fail-on SEV] [-q] [--color WHEN] [--limit N] [--keys N] CORE\n\n"
 		   "Everything about the core in one artefact: the crash (signal, fault\n"
 		   "address, fatal message or panic, the goroutine that raised it and its\n"
 		   "stack, the map involved and the goroutines that touched it), the\n"
 		   "findings with remedies, the process, goroutines by state and the groups\n"
 		   "of identical stacks, the maps worth a look (suspect, oversized, the\n"
-		   "--limit largest, default 20), the threads.\n"
+		   "--limit largest, default 20, with --keys sample keys each, default 5),\n"
+		   "the threads.\n"
 		   "  -f json      schema hmapcore-report/1, stable order: two reports of\n"
 		   "               one core are byte-identical\n"
 		   "  -f markdown  pastes into GitHub, GitLab and Jira issues\n"
@@ -204,6 +206,7 @@ static const struct option long_options[] = {
 	{"fail-on", required_argument, NULL, 'O'},
 	{"limit", required_argument, NULL, 'L'},
 	{"redact", no_argument, NULL, 'R'},
+	{"keys", required_argument, NULL, 'k'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"color", required_argument, NULL, 'C'},
 	{"colour", required_argument, NULL, 'C'},
@@ -284,6 +287,13 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 		case 'R':
 			cli->redact = true;
 			break;
+		case 'k': {
+			char *end;
+			cli->keys = strtoull(optarg, &end, 10);
+			if (!*optarg || *end || !cli->keys)
+				return usage("--keys takes a positive number");
+			break;
+		}
 		case 'q':
 			cli->quiet = true;
 			break;

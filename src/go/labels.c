@@ -10,8 +10,9 @@
 
 enum { MAX_LABELS = 4096, MAX_LABEL_BYTES = 4096 };
 
-/* A Go string header at @p addr, escaped. */
+/* A Go string header at @p addr: its bytes, NUL-terminated, and length. */
 static struct hc_error *read_str(const struct hc_aspace *as, uint64_t addr,
+				 size_t *len_ret,
 				 char **ret)
 {
 	uint64_t ptr, len;
@@ -28,16 +29,11 @@ static struct hc_error *read_str(const struct hc_aspace *as, uint64_t addr,
 		err = hc_aspace_read_bytes(as, ptr, len, MAX_LABEL_BYTES, &raw);
 		if (err)
 			return err;
-	}
-	struct hc_strbuf sb;
-	hc_strbuf_init(&sb);
-	bool ok = hc_strbuf_append_escaped(&sb, raw ? raw : "", len);
-	free(raw);
-	char *s = ok ? hc_strbuf_steal(&sb) : NULL;
-	hc_strbuf_deinit(&sb);
-	if (!s)
+	} else if (!(raw = strdup(""))) {
 		return &hc_error_nomem;
-	*ret = s;
+	}
+	*len_ret = (size_t)len;
+	*ret = raw;
 	return NULL;
 }
 
@@ -47,9 +43,9 @@ static struct hc_error *add(const struct hc_aspace *as, uint64_t key_addr,
 	if (v->size >= MAX_LABELS)
 		return hc_error_create(HC_ERROR_BAD_DATA, "more than %d labels", MAX_LABELS);
 	struct hc_label l = {0};
-	struct hc_error *err = read_str(as, key_addr, &l.key);
+	struct hc_error *err = read_str(as, key_addr, &l.key_len, &l.key);
 	if (!err)
-		err = read_str(as, value_addr, &l.value);
+		err = read_str(as, value_addr, &l.value_len, &l.value);
 	if (!err && !hc_label_vec_append(v, &l))
 		err = &hc_error_nomem;
 	if (err) {

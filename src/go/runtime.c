@@ -521,9 +521,17 @@ static void read_panic(struct hc_runtime *rt,
 	bool ok = true;
 	if (s) {
 		/* runtime.Error values print with this prefix (error.go). */
-		if (name && strcmp(name, "runtime.errorString") == 0)
-			ok = hc_strbuf_appends(&sb, "runtime error: ");
-		ok = ok && hc_strbuf_append_escaped(&sb, s, len);
+		const char *prefix = name && strcmp(name, "runtime.errorString") == 0
+					     ? "runtime error: " : "";
+		ok = hc_strbuf_appends(&sb, prefix) &&
+		     hc_strbuf_append_escaped(&sb, s, len);
+		struct hc_strbuf raw;
+		hc_strbuf_init(&raw);
+		if (ok && hc_strbuf_appends(&raw, prefix) && hc_strbuf_append(&raw, s, len)) {
+			rt->crash.panic_raw_len = raw.len;
+			rt->crash.panic_raw = hc_strbuf_steal(&raw);
+		}
+		hc_strbuf_deinit(&raw);
 		free(s);
 	} else {
 		ok = hc_strbuf_appendf(&sb, "(%s) 0x%" PRIx64,
@@ -681,6 +689,7 @@ void hc_runtime_destroy(struct hc_runtime *rt)
 	free(rt->crash.fatal_message);
 	free(rt->crash.panic_message);
 	free(rt->crash.panic_type);
+	free(rt->crash.panic_raw);
 	free(rt->crash.backlog);
 	free(rt);
 }

@@ -559,6 +559,8 @@ static void format_string(struct fmt_state *st, uint64_t addr)
 	if (st->o.quote_strings)
 		ok = hc_strbuf_appendc(&tmp, '"') &&
 		     hc_strbuf_append_escaped(&tmp, s ? s : "", n);
+	else if (st->o.raw_bytes)
+		ok = hc_strbuf_append(&tmp, s ? s : "", n);
 	else
 		ok = hc_value_append_raw_string(&tmp, s ? s : "", n);
 	if (ok && n < len)

@@ -370,7 +370,11 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 		hc_json_key(&j, "fatal");
 		hc_json_string(&j, c->fatal_message);
 		hc_json_key(&j, "panic");
-		hc_json_string(&j, c->panic_message);
+		/* JSON carries the exact text; its escaping makes it inert. */
+		if (c->panic_raw)
+			hc_json_string_n(&j, c->panic_raw, c->panic_raw_len);
+		else
+			hc_json_string(&j, c->panic_message);
 		hc_json_key(&j, "panic_type");
 		hc_json_string(&j, c->panic_type);
 		hc_json_key(&j, "goroutine");

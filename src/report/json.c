@@ -150,12 +150,17 @@ static void quoted(struct hc_json *j, const char *str, size_t n)
 	put(j, "\"", 1);
 }
 
-void hc_json_key(struct hc_json *j, const char *key)
+void hc_json_key_n(struct hc_json *j, const char *key, size_t n)
 {
 	before(j);
-	quoted(j, key, strlen(key));
+	quoted(j, key, n);
 	put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
 	j->after_key = true;
+}
+
+void hc_json_key(struct hc_json *j, const char *key)
+{
+	hc_json_key_n(j, key, strlen(key));
 }
 
 void hc_json_string_n(struct hc_json *j, const char *s, size_t n)

@@ -109,6 +109,58 @@ static char *clean(struct builder *b, const char *s)
 	return take(b, &sb);
 }
 
+/*
+ * --redact: a path or message names map keys in brackets
+ * (main.gNested["alice"], m (sync.Map)[{1 2}]): every bracketed part that
+ * is not a plain slice or array index becomes "[redacted]".
+ */
+static char *redacted(struct builder *b, const char *s)
+{
+	char *c = clean(b, s);
+	if (!c || !b->o->redact)
+		return c;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	bool ok = true;
+	for (const char *p = c; *p && ok;) {
+		const char *close = *p == '[' ? strchr(p, ']') : NULL;
+		if (close) {
+			/* A quoted key may hold ']': take the last ']' before the
+			 * next '[' that ends the quote. */
+			if (p[1] == '"') {
+				const char *q = p + 2;
+				while (*q && !(*q == '"' && q[-1] != '\\'))
+					q++;
+				close = *q ? strchr(q, ']') : NULL;
+			}
+		}
+		if (close) {
+			bool index = close > p + 1;
+			for (const char *q = p + 1; q < close; q++)
+				index = index && *q >= '0' && *q <= '9';
+			ok = index ? hc_strbuf_append(&sb, p, (size_t)(close - p + 1))
+				   : hc_strbuf_appends(&sb, "[redacted]");
+			p = close + 1;
+		} else {
+			ok = hc_strbuf_appendc(&sb, *p);
+			p++;
+		}
+	}
+	if (!ok) {
+		hc_strbuf_deinit(&sb);
+		b->nomem = true;
+		return NULL;
+	}
+	return take(b, &sb);
+}
+
+/* A panic value's text is the program's own data unless the runtime made
+ * it (runtime.Error, plainError: "assignment to entry in nil map"). */
+static bool user_panic(const char *type)
+{
+	return !type || (strncmp(type, "runtime.", 8) != 0 && strncmp(type, "*runtime.", 9) != 0);
+}
+
 static bool frames_of(struct builder *b, const struct hc_stack *st, size_t skip,
 		      struct hc_report_frame_vec *out)
 {
@@ -250,7 +302,8 @@ static void build_crash(struct builder *b)
 	if (c->fatal_message)
 		r->crash.fatal = clean(b, c->fatal_message);
 	if (c->panic_message)
-		r->crash.panic = redact ? fmt(b, "(redacted)") : clean(b, c->panic_message);
+		r->crash.panic = redact && user_panic(c->panic_type) ? fmt(b, "(redacted)")
+								      : clean(b, c->panic_message);
 	if (c->panic_type)
 		r->crash.panic_type = clean(b, c->panic_type);
 	if (r->crash.fatal)
@@ -303,7 +356,7 @@ static void build_crash(struct builder *b)
 		r->crash.victim = ca->victim;
 	const struct hc_map_row *vr = ca ? row_at(b->a, ca->victim) : NULL;
 	if (vr)
-		r->crash.victim_path = clean(b, vr->found->path);
+		r->crash.victim_path = redacted(b, vr->found->path);
 
 	/* The summary, in words a person can act on. */
 	struct hc_strbuf sb;
@@ -402,15 +455,14 @@ static void build_findings(struct builder *b)
 			.code = hc_finding_code_name(f->code),
 			.severity = hc_severity_name(f->severity),
 			.sev = f->severity,
-			.path = f->path ? clean(b, f->path) : NULL,
-			.message = clean(b, f->message ? f->message : ""),
+			.path = f->path ? redacted(b, f->path) : NULL,
+			.message = redacted(b, f->message ? f->message : ""),
 			.remedy = hc_finding_code_remedy(f->code),
 			.naddrs = f->naddrs,
 			.ngoids = f->ngoids,
 		};
 		if (b->o->redact && f->code == HC_FINDING_FATAL && r->crash.headline)
-			rf.message = fmt(b, "%s", r->crash.fatal ? r->crash.headline
-							      : "panic: (redacted)");
+			rf.message = fmt(b, "%s", r->crash.headline);
 		memcpy(rf.addrs, f->addrs, sizeof(rf.addrs));
 		memcpy(rf.goids, f->goids, sizeof(rf.goids));
 		switch (f->severity) {
@@ -765,7 +817,7 @@ static void build_maps(struct builder *b)
 		if (!rk[i].suspect && !largest)
 			continue;
 		struct hc_report_map m = {
-			.path = clean(b, row->found->path),
+			.path = redacted(b, row->found->path),
 			.type = clean(b, row->found->type && row->found->type->name
 					     ? row->found->type->name : "?"),
 			.addr = row->found->addr,

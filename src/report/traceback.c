@@ -8,6 +8,7 @@
 #include "hmapcore/json.h"
 #include "hmapcore/labels.h"
 #include "hmapcore/traceback.h"
+#include "hmapcore/value.h"
 
 /* One goroutine with its unwound stack. */
 struct gstack {
@@ -333,6 +334,13 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 	if (c->fatal_message) {
 		for (size_t i = 0; ok && i < (norder ? norder : 1); i++)
 			ok = hc_strbuf_appendf(out, "fatal error: %s\n", c->fatal_message);
+	} else if (c->panic_raw) {
+		/* The runtime printed the bytes raw; printable text (quotes and
+		 * backslashes too) stays as it printed it, control bytes and
+		 * invalid UTF-8 are escaped so nothing reaches the terminal. */
+		ok = hc_strbuf_appends(out, "panic: ") &&
+		     hc_value_append_raw_string(out, c->panic_raw, c->panic_raw_len) &&
+		     hc_strbuf_appendc(out, '\n');
 	} else if (c->panic_message) {
 		ok = hc_strbuf_appendf(out, "panic: %s\n", c->panic_message);
 	}
@@ -637,8 +645,10 @@ static void json_labels(struct hc_json *j, const struct hc_target *t,
 	} else {
 		hc_json_object_begin(j);
 		for (size_t i = 0; i < v.size; i++) {
-			hc_json_key(j, v.data[i].key);
-			hc_json_string(j, v.data[i].value);
+			/* JSON escapes what the bytes hold: the labels stay
+			 * exact, NULs and control bytes included. */
+			hc_json_key_n(j, v.data[i].key, v.data[i].key_len);
+			hc_json_string_n(j, v.data[i].value, v.data[i].value_len);
 		}
 		hc_json_object_end(j);
 	}

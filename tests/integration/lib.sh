@@ -45,6 +45,14 @@ traceback_crashed_goids() {
 		grep -v '^0$' | sort -un
 }
 
+# escape_ctl: stdin to stdout with every control byte but tab and newline
+# written as hmapcore writes it ("\x1b"): hmapcore never prints a control
+# byte from the core, so an oracle that holds raw ones is compared escaped.
+escape_ctl() {
+	LC_ALL=C sed "$(for b in 01 02 03 04 05 06 07 08 0b 0c 0d 0e 0f 10 11 12 13 14 15 \
+		16 17 18 19 1a 1b 1c 1d 1e 1f 7f; do printf 's/\\x%s/\\\\x%s/g;' "$b" "$b"; done)"
+}
+
 finish() {
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
