@@ -57,6 +57,11 @@ struct hc_cli {
 /** Open the target named on the command line; prints the error. */
 struct hc_target *hc_cli_open_target(const struct hc_cli *cli);
 
+struct hc_analysis;
+/** Open the target and analyse it (check.h); prints the error. The
+ * analysis borrows *t_ret: destroy the analysis first. */
+struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret);
+
 /** Write @p s to stdout; false (and a message) on a write error. */
 bool hc_cli_write(const char *s, size_t n);
 

@@ -37,7 +37,7 @@ static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
 	}
 }
 
-static struct hc_analysis *analyze(const struct hc_cli *cli, struct hc_target **t_ret)
+struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret)
 {
 	struct hc_target *t = hc_cli_open_target(cli);
 	if (!t)
@@ -151,7 +151,7 @@ static void json_sync_keys(struct hc_json *j, struct hc_target *t,
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
-	struct hc_analysis *a = analyze(cli, &t);
+	struct hc_analysis *a = hc_cli_analyze(cli, &t);
 	if (!a)
 		return HC_EXIT_ERROR;
 	struct hc_strbuf sb;
@@ -357,7 +357,7 @@ int hc_cmd_map(const struct hc_cli *cli)
 		return HC_EXIT_USAGE;
 	}
 	struct hc_target *t;
-	struct hc_analysis *a = analyze(cli, &t);
+	struct hc_analysis *a = hc_cli_analyze(cli, &t);
 	if (!a)
 		return HC_EXIT_ERROR;
 	const struct hc_map_row *r = find_row(a, cli->arg);
@@ -514,7 +514,7 @@ static void text_finding(struct hc_strbuf *sb, const struct hc_analysis *a,
 int hc_cmd_check(const struct hc_cli *cli)
 {
 	struct hc_target *t;
-	struct hc_analysis *a = analyze(cli, &t);
+	struct hc_analysis *a = hc_cli_analyze(cli, &t);
 	if (!a)
 		return HC_EXIT_ERROR;
 	struct hc_strbuf sb;
@@ -590,7 +590,7 @@ int hc_cmd_addr(const struct hc_cli *cli)
 		return HC_EXIT_USAGE;
 	}
 	struct hc_target *t;
-	struct hc_analysis *a = analyze(cli, &t);
+	struct hc_analysis *a = hc_cli_analyze(cli, &t);
 	if (!a)
 		return HC_EXIT_ERROR;
 	struct hc_strbuf sb;

@@ -34,17 +34,10 @@ int hc_cmd_report(const struct hc_cli *cli)
 		fprintf(stderr, "hmapcore: report supports --format text, json, markdown or html\n");
 		return HC_EXIT_USAGE;
 	}
-	struct hc_target *t = hc_cli_open_target(cli);
-	if (!t)
+	struct hc_target *t;
+	struct hc_analysis *a = hc_cli_analyze(cli, &t);
+	if (!a)
 		return HC_EXIT_ERROR;
-	struct hc_analysis *a;
-	struct hc_error *err = hc_analyze(t, &a);
-	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
-		hc_error_destroy(err);
-		hc_target_destroy(t);
-		return HC_EXIT_ERROR;
-	}
 	struct hc_report_options o;
 	hc_report_options_default(&o);
 	o.redact = cli->redact;
@@ -55,7 +48,7 @@ int hc_cmd_report(const struct hc_cli *cli)
 	if (cli->keys)
 		o.max_keys = cli->keys > 1000000 ? 1000000 : (size_t)cli->keys;
 	struct hc_report *r;
-	err = hc_report_create(a, &o, &r);
+	struct hc_error *err = hc_report_create(a, &o, &r);
 	int status = HC_EXIT_ERROR;
 	if (err) {
 		fprintf(stderr, "hmapcore: %s\n", err->message);

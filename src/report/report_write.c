@@ -242,9 +242,29 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 		tf(W, "\n");
 	}
 	if (r->crash.summary) {
-		tf(W, "\n  ");
-		tx(W, r->crash.summary);
+		/* Wrapped at spaces to 78 columns, indented by 2. */
 		tf(W, "\n");
+		const char *s = r->crash.summary;
+		while (*s) {
+			size_t n = strlen(s), cut = n;
+			if (n > 76) {
+				cut = 76;
+				while (cut > 0 && s[cut] != ' ')
+					cut--;
+				if (cut == 0)
+					cut = 76;
+			}
+			tf(W, "  ");
+			for (size_t i = 0; i < cut && w.ok; i++) {
+				unsigned char c = (unsigned char)s[i];
+				w.ok = c < 0x20 || c == 0x7f ? hc_strbuf_appendf(out, "\\x%02x", c)
+							     : hc_strbuf_appendc(out, (char)c);
+			}
+			tf(W, "\n");
+			s += cut;
+			while (*s == ' ')
+				s++;
+		}
 	}
 	if (r->crash.goid) {
 		tf(W, "\n  goroutine %" PRIu64 " [", r->crash.goid);

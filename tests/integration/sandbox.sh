@@ -48,7 +48,8 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 		fi
 		for cp in "info" "info --format json" "goroutines --stacks" \
 			"goroutines --format go" "threads --stacks" "maps" "check" \
-			"map --internals|${victim:-main.gVictim}" "addr|0x1000"; do
+			"map --internals|${victim:-main.gVictim}" "addr|0x1000" \
+			"report --format html" "report --format markdown"; do
 			c=${cp%%|*}
 			post=
 			case $cp in *"|"*) post=${cp#*|} ;; esac

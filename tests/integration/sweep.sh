@@ -28,7 +28,7 @@ for tool in xz jq od dd timeout; do
 	command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-: "${SWEEP_COMMANDS:=info|goroutines --format go|threads --stacks|maps|check}"
+: "${SWEEP_COMMANDS:=info|goroutines --format go|threads --stacks|maps|check|report --format json}"
 : "${SWEEP_FIXTURES:=1}"
 : "${SWEEP_TIMEOUT:=20}"
 

@@ -19,7 +19,8 @@ n=0
 for fx in go1.22.12/gallery go1.26.11/gallery go1.24.13-noswissmap/nilmap; do
 	src=$top_srcdir/corefiles/$fx
 	[ -f "$src/core.xz" ] || { echo "SKIP: no fixture $fx"; continue; }
-	for c in "info" "goroutines --stacks" "threads --stacks" "maps --entries --format json" "check"; do
+	for c in "info" "goroutines --stacks" "threads --stacks" "maps --entries --format json" "check" \
+		"report --format html"; do
 		n=$((n + 1))
 		# shellcheck disable=SC2086 # words split on purpose
 		valgrind -q --error-exitcode=99 --leak-check=full \
