@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_priv.h"
@@ -29,11 +30,6 @@ static void hf(struct html *w, const char *f, ...)
 	va_start(ap, f);
 	w->ok = w->ok && hc_strbuf_appendv(w->out, f, ap);
 	va_end(ap);
-}
-
-static void hsize(struct html *w, uint64_t n)
-{
-	w->ok = w->ok && hc_format_size(w->out, n);
 }
 
 static const char style[] =
@@ -69,31 +65,6 @@ static const char *const bar_colors[] = {
 	"#1f77b4", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
 	"#7f7f7f", "#bcbd22", "#393b79", "#637939", "#8c6d31",
 };
-
-static void frames_pre(struct html *w, const char *head, const struct hc_report_frame_vec *fs,
-		       const char *tail)
-{
-	hf(w, "<pre>");
-	if (head) {
-		he(w, head);
-		hf(w, "\n");
-	}
-	for (size_t i = 0; i < fs->size; i++) {
-		const struct hc_report_frame *f = &fs->data[i];
-		he(w, f->func);
-		hf(w, "%s\n    ", f->inlined ? " (inlined)" : "");
-		he(w, f->file);
-		hf(w, ":%d", f->line);
-		if (f->offset)
-			hf(w, " +0x%" PRIx64, f->offset);
-		hf(w, "\n");
-	}
-	if (tail) {
-		he(w, tail);
-		hf(w, "\n");
-	}
-	hf(w, "</pre>\n");
-}
 
 static void states_svg(struct html *w, const struct hc_report *r)
 {
@@ -205,276 +176,219 @@ static void occupancy_svg(struct html *w, const struct hc_report_map *m, size_t 
 	hf(w, ".</figcaption></figure>\n");
 }
 
+/* ------------------------------------------------------------ backend */
+
+static bool put(struct rp_doc *d, const char *s)
+{
+	return hc_strbuf_appends(d->out, s);
+}
+
+static bool h_esc(struct rp_doc *d, const char *s)
+{
+	return hc_report_escape_html(d->out, s);
+}
+
+static bool h_begin(struct rp_doc *d, const struct hc_report *r)
+{
+	return put(d, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		      "style-src 'unsafe-inline'\">\n"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		      "<meta name=\"generator\" content=\"") &&
+	       h_esc(d, r->tool) && put(d, "\">\n<title>hmapcore report: ") &&
+	       h_esc(d, r->crash.headline) && put(d, "</title>\n<style>") && put(d, style) &&
+	       put(d, "</style>\n</head>\n<body>\n");
+}
+
+static bool h_end(struct rp_doc *d, const struct hc_report *r)
+{
+	return put(d, "<footer><p>") && h_esc(d, r->tool) &&
+	       hc_strbuf_appendf(d->out, ", report schema %s</p></footer>\n</body>\n</html>\n",
+				 HC_REPORT_SCHEMA);
+}
+
+static bool h_title_begin(struct rp_doc *d) { return put(d, "<h1>"); }
+static bool h_title_end(struct rp_doc *d) { return put(d, "</h1>\n"); }
+
+static bool h_verdict(struct rp_doc *d, const char *v)
+{
+	return hc_strbuf_appendf(d->out, "<span class=\"verdict %s\" id=\"verdict\">%s</span>", v, v);
+}
+
+static bool h_section_begin(struct rp_doc *d, const char *id, const char *title)
+{
+	return hc_strbuf_appendf(d->out, "<section id=\"%s\">\n<h2>%s</h2>\n", id, title);
+}
+
+static bool h_section_end(struct rp_doc *d) { return put(d, "</section>\n"); }
+
+static bool h_subheading(struct rp_doc *d, const char *title)
+{
+	return put(d, "<h3>") && put(d, title) && put(d, "</h3>\n");
+}
+
+static bool h_para_begin(struct rp_doc *d) { return put(d, "<p>"); }
+static bool h_para_end(struct rp_doc *d) { return put(d, "</p>\n"); }
+
+static bool h_callout(struct rp_doc *d, const char *s)
+{
+	return put(d, "<p class=\"summary\">") && h_esc(d, s) && put(d, "</p>\n");
+}
+
+static bool end_row(struct rp_doc *d)
+{
+	bool ok = !d->in_row || put(d, "</td></tr>\n");
+	d->in_row = false;
+	return ok;
+}
+
+static bool h_kv_begin(struct rp_doc *d)
+{
+	d->in_row = false;
+	return put(d, "<table>\n");
+}
+
+static bool h_kv_row(struct rp_doc *d, const char *key)
+{
+	bool ok = end_row(d) && put(d, "<tr><th>") && put(d, key) && put(d, "</th><td>");
+	d->in_row = true;
+	return ok;
+}
+
+static bool h_kv_end(struct rp_doc *d) { return end_row(d) && put(d, "</table>\n"); }
+
+static bool h_table_begin(struct rp_doc *d, const char *const *cols, size_t n)
+{
+	bool ok = put(d, "<table>\n<tr>");
+	for (size_t i = 0; ok && i < n; i++)
+		ok = put(d, "<th>") && put(d, cols[i]) && put(d, "</th>");
+	return ok && put(d, "</tr>\n");
+}
+
+static bool h_row_begin(struct rp_doc *d)
+{
+	d->in_row = true;
+	return put(d, "<tr><td>");
+}
+
+static bool h_cell(struct rp_doc *d) { return put(d, "</td><td>"); }
+static bool h_row_end(struct rp_doc *d) { return end_row(d); }
+static bool h_table_end(struct rp_doc *d) { return put(d, "</table>\n"); }
+
+/* The block's own newlines stay; each line is escaped. */
+static bool h_pre(struct rp_doc *d, const char *block)
+{
+	bool ok = put(d, "<pre>");
+	while (ok && *block) {
+		const char *nl = strchr(block, '\n');
+		size_t n = nl ? (size_t)(nl - block) : strlen(block);
+		char *line = strndup(block, n);
+		ok = line && h_esc(d, line) && (!nl || put(d, "\n"));
+		free(line);
+		block += n + (nl ? 1 : 0);
+	}
+	return ok && put(d, "</pre>\n");
+}
+
+static bool h_code(struct rp_doc *d, const char *s)
+{
+	return put(d, "<code>") && h_esc(d, s) && put(d, "</code>");
+}
+
+static bool h_addr(struct rp_doc *d, uint64_t a)
+{
+	return hc_strbuf_appendf(d->out, "<code>0x%" PRIx64 "</code>", a);
+}
+
+static bool h_severity(struct rp_doc *d, const char *sev)
+{
+	return hc_strbuf_appendf(d->out, "<span class=\"%s\">%s</span>", sev, sev);
+}
+
+static bool h_strong_begin(struct rp_doc *d) { return put(d, "<strong>"); }
+static bool h_strong_end(struct rp_doc *d) { return put(d, "</strong>"); }
+
+static bool h_group_begin(struct rp_doc *d, bool open)
+{
+	return put(d, open ? "<details open><summary>" : "<details><summary>");
+}
+
+static bool h_group_summary_end(struct rp_doc *d) { return put(d, "</summary>\n"); }
+static bool h_group_end(struct rp_doc *d) { return put(d, "</details>\n"); }
+
+static bool h_states(struct rp_doc *d, const struct hc_report *r)
+{
+	struct html w = {.out = d->out, .ok = true};
+	states_svg(&w, r);
+	return w.ok;
+}
+
+static bool h_occupancy(struct rp_doc *d, const struct hc_report_map *m, size_t i)
+{
+	struct html w = {.out = d->out, .ok = true};
+	occupancy_svg(&w, m, i);
+	return w.ok;
+}
+
+static bool h_list_begin(struct rp_doc *d)
+{
+	d->in_item = false;
+	return put(d, "<ul>\n");
+}
+
+static bool h_item(struct rp_doc *d)
+{
+	bool ok = !d->in_item || put(d, "</li>\n");
+	d->in_item = true;
+	return ok && put(d, "<li>");
+}
+
+static bool h_list_end(struct rp_doc *d)
+{
+	bool ok = !d->in_item || put(d, "</li>\n");
+	d->in_item = false;
+	return ok && put(d, "</ul>\n");
+}
+
+static const struct rp_doc_ops html_ops = {
+	.pictures = true,
+	.esc = h_esc,
+	.begin = h_begin,
+	.end = h_end,
+	.title_begin = h_title_begin,
+	.title_end = h_title_end,
+	.verdict = h_verdict,
+	.section_begin = h_section_begin,
+	.section_end = h_section_end,
+	.subheading = h_subheading,
+	.para_begin = h_para_begin,
+	.para_end = h_para_end,
+	.callout = h_callout,
+	.kv_begin = h_kv_begin,
+	.kv_row = h_kv_row,
+	.kv_end = h_kv_end,
+	.table_begin = h_table_begin,
+	.row_begin = h_row_begin,
+	.cell = h_cell,
+	.row_end = h_row_end,
+	.table_end = h_table_end,
+	.pre = h_pre,
+	.code = h_code,
+	.addr = h_addr,
+	.severity = h_severity,
+	.strong_begin = h_strong_begin,
+	.strong_end = h_strong_end,
+	.group_begin = h_group_begin,
+	.group_summary_end = h_group_summary_end,
+	.group_end = h_group_end,
+	.states = h_states,
+	.occupancy = h_occupancy,
+	.list_begin = h_list_begin,
+	.item = h_item,
+	.list_end = h_list_end,
+};
+
 bool rp_write_html(const struct hc_report *r, struct hc_strbuf *out)
 {
-	struct html w_ = {.out = out, .ok = true};
-	struct html *w = &w_;
-	hf(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	      "style-src 'unsafe-inline'\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"generator\" content=\"");
-	he(w, r->tool);
-	hf(w, "\">\n<title>hmapcore report: ");
-	he(w, r->crash.headline);
-	hf(w, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
-	hf(w, "<h1>hmapcore report: ");
-	he(w, r->crash.headline);
-	hf(w, "</h1>\n<p><span class=\"verdict %s\" id=\"verdict\">%s</span> %zu error%s, "
-	      "%zu warning%s, %zu info (%zu at or above %s)%s</p>\n",
-	   r->verdict, r->verdict, r->nerror, r->nerror == 1 ? "" : "s", r->nwarning,
-	   r->nwarning == 1 ? "" : "s", r->ninfo, r->nover, r->fail_on,
-	   r->redacted ? "; map keys, values and strings redacted" : "");
-
-	hf(w, "<section id=\"crash\">\n<h2>Crash</h2>\n");
-	if (r->crash.summary) {
-		hf(w, "<p class=\"summary\">");
-		he(w, r->crash.summary);
-		hf(w, "</p>\n");
-	}
-	hf(w, "<table>\n<tr><th>what</th><td>");
-	he(w, r->crash.headline);
-	hf(w, "</td></tr>\n");
-	if (r->crash.go_signal) {
-		hf(w, "<tr><th>runtime signal</th><td><code>");
-		he(w, r->crash.go_signal);
-		hf(w, "</code></td></tr>\n");
-	}
-	if (r->crash.signo) {
-		hf(w, "<tr><th>signal</th><td>%s (%d), code ", r->crash.signal ? r->crash.signal : "?",
-		   r->crash.signo);
-		he(w, r->crash.si_code);
-		hf(w, "</td></tr>\n");
-	}
-	if (r->crash.has_fault_addr)
-		hf(w, "<tr><th>fault address</th><td><code>0x%" PRIx64 "</code></td></tr>\n",
-		   r->crash.fault_addr);
-	if (r->crash.panic_type && strcmp(r->crash.panic_type, "string") != 0) {
-		hf(w, "<tr><th>panic value type</th><td>");
-		he(w, r->crash.panic_type);
-		hf(w, "</td></tr>\n");
-	}
-	if (r->crash.goid)
-		hf(w, "<tr><th>goroutine</th><td>%" PRIu64 "</td></tr>\n", r->crash.goid);
-	if (r->crash.victim) {
-		hf(w, "<tr><th>map</th><td><code>");
-		he(w, r->crash.victim_path ? r->crash.victim_path : "?");
-		hf(w, "</code> at <code>0x%" PRIx64 "</code></td></tr>\n", r->crash.victim);
-	}
-	hf(w, "</table>\n");
-	if (r->crash.accesses.size) {
-		hf(w, "<table>\n<tr><th>goroutine</th><th>operation</th><th>runtime function</th>"
-		      "<th>called from</th><th>created by</th></tr>\n");
-		for (size_t i = 0; i < r->crash.accesses.size; i++) {
-			const struct hc_report_access *x = &r->crash.accesses.data[i];
-			hf(w, "<tr><td>%" PRIu64 "%s</td><td>", x->goid, x->crashed ? " (died)" : "");
-			he(w, x->op);
-			hf(w, "</td><td>");
-			he(w, x->func);
-			hf(w, "</td><td>");
-			if (x->caller) {
-				he(w, x->caller);
-				hf(w, " ");
-				he(w, x->caller_file);
-				hf(w, ":%d", x->caller_line);
-			}
-			hf(w, "</td><td>");
-			he(w, x->created_by);
-			hf(w, "</td></tr>\n");
-		}
-		hf(w, "</table>\n");
-	}
-	if (r->crash.goid) {
-		struct hc_strbuf h;
-		hc_strbuf_init(&h);
-		w->ok = w->ok && hc_strbuf_appendf(&h, "goroutine %" PRIu64 " [%s]:", r->crash.goid,
-						   r->crash.goroutine_state ? r->crash.goroutine_state : "?");
-		if (w->ok)
-			frames_pre(w, h.str, &r->crash.stack, NULL);
-		hc_strbuf_deinit(&h);
-	}
-	hf(w, "</section>\n");
-
-	hf(w, "<section id=\"findings\">\n<h2>Findings</h2>\n");
-	if (!r->findings.size)
-		hf(w, "<p>None.</p>\n");
-	else
-		hf(w, "<table>\n<tr><th>severity</th><th>code</th><th>where</th><th>what</th>"
-		      "<th>remedy</th></tr>\n");
-	for (size_t i = 0; i < r->findings.size; i++) {
-		const struct hc_report_finding *f = &r->findings.data[i];
-		hf(w, "<tr><td class=\"%s\">%s</td><td><code>%s</code></td><td><code>", f->severity,
-		   f->severity, f->code);
-		he(w, f->path ? f->path : "");
-		hf(w, "</code></td><td>");
-		he(w, f->message);
-		for (unsigned k = 0; k < f->ngoids; k++)
-			hf(w, "%s%" PRIu64, k ? ", " : "; goroutines ", f->goids[k]);
-		hf(w, "</td><td>");
-		he(w, f->remedy);
-		hf(w, "</td></tr>\n");
-	}
-	if (r->findings.size)
-		hf(w, "</table>\n");
-	hf(w, "</section>\n");
-
-	hf(w, "<section id=\"process\">\n<h2>Process</h2>\n<table>\n<tr><th>Go</th><td>");
-	he(w, r->process.go_version);
-	if (r->process.experiment && *r->process.experiment) {
-		hf(w, " (GOEXPERIMENT=");
-		he(w, r->process.experiment);
-		hf(w, ")");
-	}
-	hf(w, "</td></tr>\n<tr><th>arch</th><td>%s</td></tr>\n<tr><th>maps</th><td>%s</td></tr>\n"
-	      "<tr><th>executable</th><td><code>",
-	   r->process.arch, r->process.maps_impl);
-	he(w, r->process.exe);
-	hf(w, "</code></td></tr>\n<tr><th>build id</th><td><code>");
-	he(w, *r->process.gnu_build_id ? r->process.gnu_build_id : "none");
-	hf(w, "</code></td></tr>\n<tr><th>Go build id</th><td><code>");
-	he(w, *r->process.go_build_id ? r->process.go_build_id : "none");
-	hf(w, "</code></td></tr>\n<tr><th>core</th><td><code>");
-	he(w, r->process.core);
-	hf(w, "</code>, ");
-	hsize(w, r->process.core_size);
-	if (strcmp(r->process.compression, "none") != 0) {
-		hf(w, " (%s, ", r->process.compression);
-		hsize(w, r->process.core_disk_size);
-		hf(w, " on disk)");
-	}
-	if (r->process.truncated)
-		hf(w, ", <strong>truncated</strong>: %" PRIu64 " of %" PRIu64 " bytes",
-		   r->process.core_size, r->process.expected_size);
-	else
-		hf(w, ", complete");
-	hf(w, "</td></tr>\n");
-	if (r->process.name) {
-		hf(w, "<tr><th>process</th><td>pid %d, ", r->process.pid);
-		he(w, r->process.name);
-		if (r->process.args) {
-			hf(w, ", args <code>");
-			he(w, r->process.args);
-			hf(w, "</code>");
-		}
-		hf(w, "</td></tr>\n");
-	}
-	hf(w, "</table>\n</section>\n");
-
-	hf(w, "<section id=\"goroutines\">\n<h2>Goroutines</h2>\n<p>%zu goroutines, %zu groups "
-	      "of identical stacks.</p>\n",
-	   r->goroutines_total, r->groups_total);
-	states_svg(w, r);
-	hf(w, "<h3>Groups of identical stacks%s</h3>\n",
-	   r->groups.size < r->groups_total ? " (the largest)" : "");
-	for (size_t i = 0; i < r->groups.size; i++) {
-		const struct hc_report_group *g = &r->groups.data[i];
-		hf(w, "<details%s><summary><strong>%zu goroutine%s</strong> [", i < 8 ? " open" : "",
-		   g->count, g->count == 1 ? "" : "s");
-		he(w, g->state);
-		hf(w, "]:");
-		for (size_t k = 0; k < g->goids.size && k < 32; k++)
-			hf(w, " %" PRIu64, g->goids.data[k]);
-		if (g->goids.size > 32)
-			hf(w, " &hellip;");
-		hf(w, "</summary>\n");
-		struct hc_strbuf tail;
-		hc_strbuf_init(&tail);
-		if (g->created_by)
-			w->ok = w->ok && hc_strbuf_appends(&tail, "created by ") &&
-				hc_strbuf_appends(&tail, g->created_by);
-		if (g->stack_error)
-			w->ok = w->ok && hc_strbuf_appendf(&tail, "%s(stack incomplete: %s)",
-							   tail.len ? "\n" : "", g->stack_error);
-		frames_pre(w, NULL, &g->frames, tail.len ? tail.str : NULL);
-		hc_strbuf_deinit(&tail);
-		hf(w, "</details>\n");
-	}
-	hf(w, "</section>\n");
-
-	hf(w, "<section id=\"maps\">\n<h2>Maps</h2>\n<p>%zu maps, ", r->maps_total);
-	hsize(w, r->maps_bytes);
-	hf(w, " in their tables. Listed: the suspect ones, then the largest.</p>\n<table>\n"
-	      "<tr><th>map</th><th>type</th><th>impl</th><th>count</th><th>size</th><th>load</th>"
-	      "<th>growth</th><th>why</th><th>sample keys</th></tr>\n");
-	for (size_t i = 0; i < r->maps.size; i++) {
-		const struct hc_report_map *m = &r->maps.data[i];
-		hf(w, "<tr><td><code>%s", m->suspect ? "<strong>" : "");
-		he(w, m->path);
-		hf(w, "%s</code></td><td><code>", m->suspect ? "</strong>" : "");
-		he(w, m->type);
-		hf(w, "</code></td><td>%s</td><td>", m->impl);
-		if (m->has_count)
-			hf(w, "%" PRIu64, m->count);
-		hf(w, "</td><td>");
-		if (m->has_stats) {
-			hsize(w, m->bytes);
-			hf(w, "</td><td>%.3f", m->load);
-		} else {
-			hf(w, "</td><td>");
-		}
-		hf(w, "</td><td>");
-		he(w, m->growth ? m->growth : "");
-		hf(w, "</td><td>");
-		for (size_t k = 0; k < m->reasons.size; k++) {
-			hf(w, "%s", k ? ", " : "");
-			he(w, m->reasons.data[k]);
-		}
-		for (size_t k = 0; k < m->findings.size; k++) {
-			hf(w, "%s", k ? ", " : ": ");
-			he(w, m->findings.data[k]);
-		}
-		if (m->error) {
-			hf(w, "; error ");
-			he(w, m->error);
-		}
-		hf(w, "</td><td>");
-		for (size_t k = 0; k < m->keys.size; k++) {
-			hf(w, "%s<code>", k ? ", " : "");
-			he(w, m->keys.data[k]);
-			hf(w, "</code>");
-		}
-		hf(w, "</td></tr>\n");
-	}
-	hf(w, "</table>\n");
-	size_t drawn = 0;
-	for (size_t i = 0; i < r->maps.size; i++) {
-		const struct hc_report_map *m = &r->maps.data[i];
-		if (!m->suspect || !m->units.size)
-			continue;
-		if (!drawn++)
-			hf(w, "<h3>Occupancy of the suspect maps</h3>\n");
-		occupancy_svg(w, m, i);
-	}
-	hf(w, "</section>\n");
-
-	hf(w, "<section id=\"threads\">\n<h2>Threads</h2>\n<table>\n<tr><th>tid</th><th>pc</th>"
-	      "<th>function</th><th>M</th><th>goroutine</th></tr>\n");
-	for (size_t i = 0; i < r->threads.size; i++) {
-		const struct hc_report_thread *t = &r->threads.data[i];
-		hf(w, "<tr><td>%d</td><td><code>0x%" PRIx64 "</code></td><td>", t->tid, t->pc);
-		he(w, t->func);
-		hf(w, "</td><td>");
-		if (t->has_m)
-			hf(w, "%" PRId64, t->m);
-		hf(w, "</td><td>");
-		if (t->goid)
-			hf(w, "%" PRIu64, t->goid);
-		if (t->sysg)
-			hf(w, " (on %s)", t->sysg);
-		hf(w, "</td></tr>\n");
-	}
-	hf(w, "</table>\n</section>\n");
-	if (r->notes.size) {
-		hf(w, "<section id=\"notes\">\n<h2>Notes</h2>\n<ul>\n");
-		for (size_t i = 0; i < r->notes.size; i++) {
-			hf(w, "<li>");
-			he(w, r->notes.data[i]);
-			hf(w, "</li>\n");
-		}
-		hf(w, "</ul>\n</section>\n");
-	}
-	hf(w, "<footer><p>");
-	he(w, r->tool);
-	hf(w, ", report schema %s</p></footer>\n</body>\n</html>\n", HC_REPORT_SCHEMA);
-	return w->ok;
+	return rp_write_document(r, &html_ops, out);
 }
