@@ -238,6 +238,8 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 	c->goid = rt->crash.goid;
 
 	bool nomem = false;
+	struct hc_stack s;
+	hc_stack_init(&s);
 	/* The crashing goroutine first, then the others in allgs order. */
 	for (int pass = 0; pass < 2 && !nomem; pass++) {
 		for (size_t i = 0; i < rt->goroutines.size && !nomem; i++) {
@@ -247,8 +249,7 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 			bool crashed = c->goid && g->goid == c->goid;
 			if ((pass == 0) != crashed)
 				continue;
-			struct hc_stack s;
-			hc_stack_init(&s);
+			hc_stack_reset(&s);
 			struct hc_error *err = hc_unwind_goroutine(u, g, &s);
 			if (err) {
 				hc_stack_deinit(&s);
@@ -256,9 +257,9 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 				return err;
 			}
 			scan_stack(u, &s, g->goid, crashed, &c->accesses, &nomem);
-			hc_stack_deinit(&s);
 		}
 	}
+	hc_stack_deinit(&s);
 	if (nomem) {
 		hc_crash_analysis_destroy(c);
 		return &hc_error_nomem;

@@ -626,16 +626,18 @@ static void drain(struct walker *w)
 static void stack_roots(struct walker *w)
 {
 	const struct hc_runtime *rt = w->t->runtime;
+	struct hc_stack st;
+	hc_stack_init(&st);
+	struct hc_frame_var_vec vars;
+	hc_frame_var_vec_init(&vars);
 	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
 		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
 			continue;
-		struct hc_stack st;
-		hc_stack_init(&st);
+		hc_stack_reset(&st);
 		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);
 		if (err) {
 			hc_error_destroy(err);
-			hc_stack_deinit(&st);
 			continue;
 		}
 		for (size_t k = 0; k < st.frames.size && !w->nomem; k++) {
@@ -643,8 +645,7 @@ static void stack_roots(struct walker *w)
 			if (f->inlined || !f->func || skip_root(f->func) ||
 			    strncmp(f->func, "sync.", 5) == 0)
 				continue;
-			struct hc_frame_var_vec vars;
-			hc_frame_var_vec_init(&vars);
+			vars.size = 0;
 			err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, &vars);
 			hc_error_destroy(err);
 			for (size_t v = 0; v < vars.size; v++) {
@@ -662,11 +663,11 @@ static void stack_roots(struct walker *w)
 				if (w->queue.size)
 					w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
 			}
-			hc_frame_var_vec_deinit(&vars);
 			drain(w);
 		}
-		hc_stack_deinit(&st);
 	}
+	hc_frame_var_vec_deinit(&vars);
+	hc_stack_deinit(&st);
 }
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,

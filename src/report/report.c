@@ -4,9 +4,11 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/hash_table.h"
 #include "hmapcore/report.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
@@ -481,20 +483,69 @@ static void build_findings(struct builder *b)
 
 /* ------------------------------------------------------------ goroutines */
 
-struct gkey {
-	const struct hc_goroutine *g;
-	struct hc_stack st;
-	char *key;
-	char *state;
+/*
+ * Goroutines are unwound one at a time into one reused stack; a group of
+ * identical stacks (same state, same frames: function, file, line,
+ * inlined) is found by a hash of them and confirmed frame by frame
+ * against the group's first goroutine, so memory grows with the groups,
+ * not with the goroutines.
+ */
+struct sig_frame {
+	const char *func, *file;
+	int32_t line;
+	bool inlined;
 };
 
-static int cmp_gkey(const void *pa, const void *pb)
+struct grp {
+	uint64_t hash;
+	char *state;
+	struct sig_frame *sig;
+	size_t nsig;
+	struct hc_report_group out;
+	/* Next group with the same hash, or SIZE_MAX. */
+	size_t next;
+};
+
+HC_DEFINE_VECTOR(grp_vec, struct grp)
+HC_DEFINE_HASH_MAP(grp_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
+
+static uint64_t hash_str(uint64_t h, const char *s)
 {
-	const struct gkey *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
-	return a->g->goid < b->g->goid ? -1 : a->g->goid > b->g->goid;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h * 0x100000001b3ull;
+}
+
+static uint64_t stack_hash(const char *state, const struct hc_stack *st)
+{
+	uint64_t h = hash_str(0xcbf29ce484222325ull, state);
+	for (size_t i = 0; i < st->frames.size; i++) {
+		const struct hc_frame *f = &st->frames.data[i];
+		h = hash_str(h, f->func);
+		h = hash_str(h, f->file);
+		h = (h ^ (uint64_t)(uint32_t)f->line ^ ((uint64_t)f->inlined << 32)) *
+		    0x100000001b3ull;
+	}
+	return h;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_stack(const struct grp *g, const char *state, const struct hc_stack *st)
+{
+	if (g->nsig != st->frames.size || strcmp(g->state, state) != 0)
+		return false;
+	for (size_t i = 0; i < g->nsig; i++) {
+		const struct hc_frame *f = &st->frames.data[i];
+		const struct sig_frame *x = &g->sig[i];
+		if (x->line != f->line || x->inlined != f->inlined || !same_str(x->func, f->func) ||
+		    !same_str(x->file, f->file))
+			return false;
+	}
+	return true;
 }
 
 static int cmp_group(const void *pa, const void *pb)
@@ -515,9 +566,69 @@ static int cmp_state(const void *pa, const void *pb)
 	return strcmp(a->state, b->state);
 }
 
-static int cmp_str(const void *pa, const void *pb)
+static int cmp_u64(const void *pa, const void *pb)
 {
-	return strcmp(*(char *const *)pa, *(char *const *)pb);
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Count one goroutine in its state (states are few: a linear search). */
+static void count_state(struct builder *b, const char *state)
+{
+	struct hc_report_state_vec *v = &b->r->states;
+	for (size_t i = 0; i < v->size; i++) {
+		if (strcmp(v->data[i].state, state) == 0) {
+			v->data[i].count++;
+			return;
+		}
+	}
+	struct hc_report_state s = {.state = clean(b, state), .count = 1};
+	if (!s.state || !hc_report_state_vec_append(v, &s))
+		b->nomem = true;
+}
+
+/* The group of a goroutine's stack, made when new; NULL on out of memory. */
+static struct grp *group_of(struct builder *b, struct grp_vec *groups,
+			    struct grp_index *index, const struct hc_goroutine *g,
+			    const char *state, const struct hc_stack *st)
+{
+	uint64_t h = stack_hash(state, st);
+	size_t *first = grp_index_search(index, h);
+	size_t last = SIZE_MAX;
+	for (size_t i = first ? *first : SIZE_MAX; i != SIZE_MAX; i = groups->data[i].next) {
+		if (same_stack(&groups->data[i], state, st))
+			return &groups->data[i];
+		last = i;
+	}
+	struct grp n = {.hash = h, .next = SIZE_MAX, .nsig = st->frames.size};
+	n.state = strdup(state);
+	n.sig = calloc(n.nsig ? n.nsig : 1, sizeof(*n.sig));
+	if (!n.state || !n.sig) {
+		free(n.state);
+		free(n.sig);
+		b->nomem = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n.nsig; i++) {
+		const struct hc_frame *f = &st->frames.data[i];
+		n.sig[i] = (struct sig_frame){f->func, f->file, f->line, f->inlined};
+	}
+	n.out.state = clean(b, state);
+	n.out.created_by = created_by(b, g);
+	n.out.stack_error = st->error ? clean(b, st->error) : NULL;
+	frames_of(b, st, 0, &n.out.frames);
+	bool existed;
+	if (b->nomem || !grp_vec_append(groups, &n) ||
+	    (!first && !grp_index_insert(index, h, groups->size - 1, &existed))) {
+		free(n.state);
+		free(n.sig);
+		hc_report_frame_vec_deinit(&n.out.frames);
+		b->nomem = true;
+		return NULL;
+	}
+	if (first)
+		groups->data[last].next = groups->size - 1;
+	return &groups->data[groups->size - 1];
 }
 
 static void build_goroutines(struct builder *b)
@@ -526,104 +637,67 @@ static void build_goroutines(struct builder *b)
 	const struct hc_runtime *rt = b->t->runtime;
 	if (!rt || !b->a->unwinder)
 		return;
-	size_t n = 0;
-	for (size_t i = 0; i < rt->goroutines.size; i++)
-		n += rt->goroutines.data[i].status != HC_G_DEAD;
-	struct gkey *ks = calloc(n ? n : 1, sizeof(*ks));
-	if (!ks) {
-		b->nomem = true;
-		return;
-	}
-	size_t k = 0;
+	struct grp_vec groups;
+	grp_vec_init(&groups);
+	struct grp_index index;
+	grp_index_init(&index);
+	struct hc_stack st;
+	hc_stack_init(&st);
+	struct hc_strbuf state;
+	hc_strbuf_init(&state);
 	for (size_t i = 0; i < rt->goroutines.size && !b->nomem; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
 		if (g->status == HC_G_DEAD)
 			continue;
-		struct gkey *x = &ks[k++];
-		x->g = g;
-		hc_stack_init(&x->st);
-		struct hc_error *err = hc_unwind_goroutine(b->a->unwinder, g, &x->st);
+		hc_stack_reset(&st);
+		struct hc_error *err = hc_unwind_goroutine(b->a->unwinder, g, &st);
 		if (err) {
 			hc_error_destroy(err);
 			b->nomem = true;
 			break;
 		}
-		struct hc_strbuf sb;
-		hc_strbuf_init(&sb);
-		bool ok = hc_traceback_state(b->t, g, &sb);
-		x->state = ok ? hc_strbuf_steal(&sb) : NULL;
-		ok = ok && x->state && hc_strbuf_appends(&sb, x->state) && hc_strbuf_appendc(&sb, '\n');
-		for (size_t j = 0; ok && j < x->st.frames.size; j++) {
-			const struct hc_frame *fr = &x->st.frames.data[j];
-			ok = hc_strbuf_appendf(&sb, "%s %s %d %d\n", fr->func, fr->file, fr->line,
-					       fr->inlined);
+		hc_strbuf_reset(&state);
+		if (!hc_traceback_state(b->t, g, &state) || !state.str) {
+			b->nomem = true;
+			break;
 		}
-		x->key = ok ? hc_strbuf_steal(&sb) : NULL;
-		hc_strbuf_deinit(&sb);
-		if (!x->key)
+		r->goroutines_total++;
+		count_state(b, state.str);
+		struct grp *grp = group_of(b, &groups, &index, g, state.str, &st);
+		if (!grp)
+			break;
+		grp->out.count++;
+		if (!hc_report_u64_vec_append(&grp->out.goids, &g->goid))
 			b->nomem = true;
 	}
-	if (!b->nomem) {
-		r->goroutines_total = k;
-		qsort(ks, k, sizeof(*ks), cmp_gkey);
-		/* States. */
-		char **states = calloc(k ? k : 1, sizeof(*states));
-		if (!states)
+	hc_strbuf_deinit(&state);
+	hc_stack_deinit(&st);
+	grp_index_deinit(&index);
+	/* Hand the groups to the report, largest first. */
+	for (size_t i = 0; i < groups.size; i++) {
+		struct grp *g = &groups.data[i];
+		free(g->state);
+		free(g->sig);
+		if (g->out.goids.size)
+			qsort(g->out.goids.data, g->out.goids.size, sizeof(uint64_t), cmp_u64);
+		if (b->nomem || !hc_report_group_vec_append(&r->groups, &g->out)) {
+			hc_report_u64_vec_deinit(&g->out.goids);
+			hc_report_frame_vec_deinit(&g->out.frames);
 			b->nomem = true;
-		for (size_t i = 0; states && i < k; i++)
-			states[i] = ks[i].state;
-		if (states)
-			qsort(states, k, sizeof(*states), cmp_str);
-		for (size_t i = 0; states && i < k && !b->nomem;) {
-			size_t j = i;
-			while (j < k && strcmp(states[j], states[i]) == 0)
-				j++;
-			struct hc_report_state s = {.state = clean(b, states[i]), .count = j - i};
-			if (!hc_report_state_vec_append(&r->states, &s))
-				b->nomem = true;
-			i = j;
-		}
-		free(states);
-		if (r->states.size)
-			qsort(r->states.data, r->states.size, sizeof(*r->states.data), cmp_state);
-		/* Groups of identical stacks. */
-		for (size_t i = 0; i < k && !b->nomem;) {
-			size_t j = i;
-			while (j < k && strcmp(ks[j].key, ks[i].key) == 0)
-				j++;
-			struct hc_report_group grp = {
-				.state = clean(b, ks[i].state),
-				.count = j - i,
-				.created_by = created_by(b, ks[i].g),
-				.stack_error = ks[i].st.error ? clean(b, ks[i].st.error) : NULL,
-			};
-			for (size_t m = i; m < j; m++)
-				if (!hc_report_u64_vec_append(&grp.goids, &ks[m].g->goid))
-					b->nomem = true;
-			frames_of(b, &ks[i].st, 0, &grp.frames);
-			if (!hc_report_group_vec_append(&r->groups, &grp)) {
-				hc_report_u64_vec_deinit(&grp.goids);
-				hc_report_frame_vec_deinit(&grp.frames);
-				b->nomem = true;
-			}
-			i = j;
-		}
-		if (r->groups.size)
-			qsort(r->groups.data, r->groups.size, sizeof(*r->groups.data), cmp_group);
-		r->groups_total = r->groups.size;
-		size_t max = b->o->max_groups ? b->o->max_groups : 50;
-		while (r->groups.size > max) {
-			struct hc_report_group *grp = hc_report_group_vec_pop(&r->groups);
-			hc_report_u64_vec_deinit(&grp->goids);
-			hc_report_frame_vec_deinit(&grp->frames);
 		}
 	}
-	for (size_t i = 0; i < k; i++) {
-		hc_stack_deinit(&ks[i].st);
-		free(ks[i].key);
-		free(ks[i].state);
+	grp_vec_deinit(&groups);
+	if (r->states.size)
+		qsort(r->states.data, r->states.size, sizeof(*r->states.data), cmp_state);
+	if (r->groups.size)
+		qsort(r->groups.data, r->groups.size, sizeof(*r->groups.data), cmp_group);
+	r->groups_total = r->groups.size;
+	size_t max = b->o->max_groups ? b->o->max_groups : 50;
+	while (r->groups.size > max) {
+		struct hc_report_group *grp = hc_report_group_vec_pop(&r->groups);
+		hc_report_u64_vec_deinit(&grp->goids);
+		hc_report_frame_vec_deinit(&grp->frames);
 	}
-	free(ks);
 }
 
 /* ------------------------------------------------------------ maps */
