@@ -46,6 +46,7 @@ var (
 	gSmall   []map[string]int
 	gSmallI  []map[int]int
 	gBig     []map[int64][2]int64
+	gFirst   map[int64][2]int64 // gBig[0], a plain global for the peers' "print"
 	gSync    []*sync.Map
 	gMu      sync.Mutex
 	gWG      sync.WaitGroup
@@ -132,6 +133,9 @@ func main() {
 			m[int64(k)*7919] = [2]int64{int64(k), int64(b)}
 		}
 		gBig[b] = m
+	}
+	if len(gBig) > 0 {
+		gFirst = gBig[0]
 	}
 	gSync = make([]*sync.Map, *nsync)
 	for s := range gSync {
