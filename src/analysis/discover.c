@@ -630,16 +630,31 @@ static void stack_roots(struct walker *w)
 	hc_stack_init(&st);
 	struct hc_frame_var_vec vars;
 	hc_frame_var_vec_init(&vars);
+	bool all = true;
 	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+		if (g->status == HC_G_DEAD)
 			continue;
 		hc_stack_reset(&st);
 		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);
 		if (err) {
+			/* NOMEM only: the walk itself never fails. */
 			hc_error_destroy(err);
-			continue;
+			w->nomem = true;
+			all = false;
+			break;
 		}
+		if (w->opts.visit_stack) {
+			err = w->opts.visit_stack(w->opts.visit_arg, g, &st);
+			if (err) {
+				hc_error_destroy(err);
+				w->nomem = true;
+				all = false;
+				break;
+			}
+		}
+		if (g->status == HC_G_IDLE)
+			continue;
 		for (size_t k = 0; k < st.frames.size && !w->nomem; k++) {
 			const struct hc_frame *f = &st.frames.data[k];
 			if (f->inlined || !f->func || skip_root(f->func) ||
@@ -668,6 +683,8 @@ static void stack_roots(struct walker *w)
 	}
 	hc_frame_var_vec_deinit(&vars);
 	hc_stack_deinit(&st);
+	if (all && !w->nomem && w->opts.visited_stacks)
+		*w->opts.visited_stacks = true;
 }
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,

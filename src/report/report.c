@@ -483,70 +483,8 @@ static void build_findings(struct builder *b)
 
 /* ------------------------------------------------------------ goroutines */
 
-/*
- * Goroutines are unwound one at a time into one reused stack; a group of
- * identical stacks (same state, same frames: function, file, line,
- * inlined) is found by a hash of them and confirmed frame by frame
- * against the group's first goroutine, so memory grows with the groups,
- * not with the goroutines.
- */
-struct sig_frame {
-	const char *func, *file;
-	int32_t line;
-	bool inlined;
-};
-
-struct grp {
-	uint64_t hash;
-	char *state;
-	struct sig_frame *sig;
-	size_t nsig;
-	struct hc_report_group out;
-	/* Next group with the same hash, or SIZE_MAX. */
-	size_t next;
-};
-
-HC_DEFINE_VECTOR(grp_vec, struct grp)
-HC_DEFINE_HASH_MAP(grp_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
-
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h * 0x100000001b3ull;
-}
-
-static uint64_t stack_hash(const char *state, const struct hc_stack *st)
-{
-	uint64_t h = hash_str(0xcbf29ce484222325ull, state);
-	for (size_t i = 0; i < st->frames.size; i++) {
-		const struct hc_frame *f = &st->frames.data[i];
-		h = hash_str(h, f->func);
-		h = hash_str(h, f->file);
-		h = (h ^ (uint64_t)(uint32_t)f->line ^ ((uint64_t)f->inlined << 32)) *
-		    0x100000001b3ull;
-	}
-	return h;
-}
-
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static bool same_stack(const struct grp *g, const char *state, const struct hc_stack *st)
-{
-	if (g->nsig != st->frames.size || strcmp(g->state, state) != 0)
-		return false;
-	for (size_t i = 0; i < g->nsig; i++) {
-		const struct hc_frame *f = &st->frames.data[i];
-		const struct sig_frame *x = &g->sig[i];
-		if (x->line != f->line || x->inlined != f->inlined || !same_str(x->func, f->func) ||
-		    !same_str(x->file, f->file))
-			return false;
-	}
-	return true;
-}
+/* Goroutines by state and the groups of identical stacks, from the
+ * analysis's one pass over every goroutine (check.h). */
 
 static int cmp_group(const void *pa, const void *pb)
 {
@@ -572,121 +510,59 @@ static int cmp_u64(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* Count one goroutine in its state (states are few: a linear search). */
-static void count_state(struct builder *b, const char *state)
+/* Count @p n goroutines in @p state (states are few: a linear search). */
+static void count_state(struct builder *b, const char *state, size_t n)
 {
 	struct hc_report_state_vec *v = &b->r->states;
 	for (size_t i = 0; i < v->size; i++) {
 		if (strcmp(v->data[i].state, state) == 0) {
-			v->data[i].count++;
+			v->data[i].count += n;
 			return;
 		}
 	}
-	struct hc_report_state s = {.state = clean(b, state), .count = 1};
+	struct hc_report_state s = {.state = clean(b, state), .count = n};
 	if (!s.state || !hc_report_state_vec_append(v, &s))
 		b->nomem = true;
-}
-
-/* The group of a goroutine's stack, made when new; NULL on out of memory. */
-static struct grp *group_of(struct builder *b, struct grp_vec *groups,
-			    struct grp_index *index, const struct hc_goroutine *g,
-			    const char *state, const struct hc_stack *st)
-{
-	uint64_t h = stack_hash(state, st);
-	size_t *first = grp_index_search(index, h);
-	size_t last = SIZE_MAX;
-	for (size_t i = first ? *first : SIZE_MAX; i != SIZE_MAX; i = groups->data[i].next) {
-		if (same_stack(&groups->data[i], state, st))
-			return &groups->data[i];
-		last = i;
-	}
-	struct grp n = {.hash = h, .next = SIZE_MAX, .nsig = st->frames.size};
-	n.state = strdup(state);
-	n.sig = calloc(n.nsig ? n.nsig : 1, sizeof(*n.sig));
-	if (!n.state || !n.sig) {
-		free(n.state);
-		free(n.sig);
-		b->nomem = true;
-		return NULL;
-	}
-	for (size_t i = 0; i < n.nsig; i++) {
-		const struct hc_frame *f = &st->frames.data[i];
-		n.sig[i] = (struct sig_frame){f->func, f->file, f->line, f->inlined};
-	}
-	n.out.state = clean(b, state);
-	n.out.created_by = created_by(b, g);
-	n.out.stack_error = st->error ? clean(b, st->error) : NULL;
-	frames_of(b, st, 0, &n.out.frames);
-	bool existed;
-	if (b->nomem || !grp_vec_append(groups, &n) ||
-	    (!first && !grp_index_insert(index, h, groups->size - 1, &existed))) {
-		free(n.state);
-		free(n.sig);
-		hc_report_frame_vec_deinit(&n.out.frames);
-		b->nomem = true;
-		return NULL;
-	}
-	if (first)
-		groups->data[last].next = groups->size - 1;
-	return &groups->data[groups->size - 1];
 }
 
 static void build_goroutines(struct builder *b)
 {
 	struct hc_report *r = b->r;
-	const struct hc_runtime *rt = b->t->runtime;
-	if (!rt || !b->a->unwinder)
-		return;
-	struct grp_vec groups;
-	grp_vec_init(&groups);
-	struct grp_index index;
-	grp_index_init(&index);
-	struct hc_stack st;
-	hc_stack_init(&st);
+	const struct hc_analysis *a = b->a;
+	r->goroutines_total = a->goroutines;
 	struct hc_strbuf state;
 	hc_strbuf_init(&state);
-	for (size_t i = 0; i < rt->goroutines.size && !b->nomem; i++) {
-		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
-			continue;
-		hc_stack_reset(&st);
-		struct hc_error *err = hc_unwind_goroutine(b->a->unwinder, g, &st);
-		if (err) {
-			hc_error_destroy(err);
-			b->nomem = true;
-			break;
-		}
+	for (size_t i = 0; i < a->groups.size && !b->nomem; i++) {
+		const struct hc_goroutine_group *g = &a->groups.data[i];
+		const struct hc_goroutine *first = g->members.data[0];
 		hc_strbuf_reset(&state);
-		if (!hc_traceback_state(b->t, g, &state) || !state.str) {
+		if (!hc_traceback_state(b->t, first, &state) || !state.str) {
 			b->nomem = true;
 			break;
 		}
-		r->goroutines_total++;
-		count_state(b, state.str);
-		struct grp *grp = group_of(b, &groups, &index, g, state.str, &st);
-		if (!grp)
-			break;
-		grp->out.count++;
-		if (!hc_report_u64_vec_append(&grp->out.goids, &g->goid))
+		count_state(b, state.str, g->members.size);
+		struct hc_report_group out = {
+			.state = clean(b, state.str),
+			.count = g->members.size,
+			.created_by = created_by(b, first),
+			.stack_error = g->stack.error ? clean(b, g->stack.error) : NULL,
+		};
+		if (hc_report_u64_vec_reserve(&out.goids, g->members.size)) {
+			for (size_t k = 0; k < g->members.size; k++)
+				out.goids.data[k] = g->members.data[k]->goid;
+			out.goids.size = g->members.size;
+			qsort(out.goids.data, out.goids.size, sizeof(uint64_t), cmp_u64);
+		} else {
 			b->nomem = true;
+		}
+		frames_of(b, &g->stack, 0, &out.frames);
+		if (b->nomem || !hc_report_group_vec_append(&r->groups, &out)) {
+			hc_report_u64_vec_deinit(&out.goids);
+			hc_report_frame_vec_deinit(&out.frames);
+			b->nomem = true;
+		}
 	}
 	hc_strbuf_deinit(&state);
-	hc_stack_deinit(&st);
-	grp_index_deinit(&index);
-	/* Hand the groups to the report, largest first. */
-	for (size_t i = 0; i < groups.size; i++) {
-		struct grp *g = &groups.data[i];
-		free(g->state);
-		free(g->sig);
-		if (g->out.goids.size)
-			qsort(g->out.goids.data, g->out.goids.size, sizeof(uint64_t), cmp_u64);
-		if (b->nomem || !hc_report_group_vec_append(&r->groups, &g->out)) {
-			hc_report_u64_vec_deinit(&g->out.goids);
-			hc_report_frame_vec_deinit(&g->out.frames);
-			b->nomem = true;
-		}
-	}
-	grp_vec_deinit(&groups);
 	if (r->states.size)
 		qsort(r->states.data, r->states.size, sizeof(*r->states.data), cmp_state);
 	if (r->groups.size)
