@@ -540,6 +540,9 @@ static bool skip_root(const char *name)
 	static const char *const prefixes[] = {
 		"runtime.", "internal/", "runtime/", "type:", "go:", "go.",
 	};
+	/* Every prefix starts with 'r', 'i', 't' or 'g'. */
+	if (!strchr("ritg", name[0]) || !name[0])
+		return false;
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
