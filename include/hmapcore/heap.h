@@ -153,6 +153,19 @@ struct hc_error *hc_heap_create_layout(const struct hc_aspace *as,
 				       struct hc_heap **ret);
 void hc_heap_destroy(struct hc_heap *heap);
 
+/**
+ * A copy of @p heap for another thread: lookup caches of its own, the
+ * regions and the goroutine-stack index of @p heap (built now for @p rt,
+ * so that no thread writes shared state). @p heap must outlive the clone
+ * and get no new regions meanwhile. The one heap a thread uses is not
+ * shared: each thread takes a clone.
+ * @return NULL; NOMEM.
+ */
+struct hc_error *hc_heap_clone(struct hc_heap *heap, const struct hc_runtime *rt,
+			       struct hc_heap **ret);
+/** Free a clone (not what it shares). */
+void hc_heap_destroy_clone(struct hc_heap *clone);
+
 /** The layout in use (borrowed). */
 const struct hc_heap_layout *hc_heap_layout(const struct hc_heap *heap);
 

@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hmapcore/check.h"
 #include "hmapcore/hash_table.h"
@@ -101,6 +104,149 @@ static void slice_findings(struct hc_analysis *a)
 }
 
 HC_DEFINE_HASH_MAP(row_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
+
+/* ------------------------------------------------ the maps, in threads */
+
+/*
+ * One map to walk (hc_map_stats) and validate. The jobs only read the
+ * address space (stateless but for a per-thread cache), the resolved map
+ * layouts and a clone of the heap index of their own; each keeps its
+ * findings, merged afterwards in row order, so the result is the same as
+ * a serial run whatever the threads did first.
+ */
+struct map_job {
+	size_t row;
+	bool validate;
+	bool write_in_flight;
+	uint64_t weight;
+	struct hc_findings findings;
+	/* Why the walk failed (owned), or NULL. */
+	char *stats_error;
+};
+
+struct job_queue {
+	struct hc_analysis *a;
+	struct map_job *jobs;
+	/* Job indices, largest map first. */
+	size_t *order;
+	size_t njobs;
+	atomic_size_t next;
+	struct hc_heap *heap; /* the thread's own (workers get a clone) */
+};
+
+static void run_job(struct job_queue *q, struct hc_heap *heap, struct map_job *j)
+{
+	const struct hc_target *t = q->a->target;
+	struct hc_map_row *row = &q->a->rows.data[j->row];
+	struct hc_error *err = hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
+	if (!err) {
+		row->has_stats = true;
+	} else {
+		j->stats_error = strdup(err->message);
+		hc_error_destroy(err);
+	}
+	if (!j->validate)
+		return;
+	struct hc_validate_env env = {
+		.as = t->as,
+		.heap = heap,
+		.rt = t->runtime,
+		.write_in_flight = j->write_in_flight,
+	};
+	hc_validate_map(&env, &row->info, row->found->addr, row->found->path, &j->findings);
+}
+
+static void *worker(void *arg)
+{
+	struct job_queue *q = arg;
+	struct hc_heap *heap = NULL;
+	if (q->a->heap && hc_heap_clone(q->a->heap, q->a->target->runtime, &heap))
+		return NULL; /* out of memory: the main thread does the rest */
+	for (;;) {
+		size_t k = atomic_fetch_add(&q->next, 1);
+		if (k >= q->njobs)
+			break;
+		run_job(q, heap, &q->jobs[q->order[k]]);
+	}
+	hc_heap_destroy_clone(heap);
+	return NULL;
+}
+
+static int cmp_job_weight(const void *pa, const void *pb, void *arg)
+{
+	const struct map_job *jobs = arg;
+	const struct map_job *x = &jobs[*(const size_t *)pa], *y = &jobs[*(const size_t *)pb];
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Threads: HMAPCORE_THREADS, else one per CPU (at most 8); one when the
+ * maps are small (threads would cost more than they save). */
+static unsigned thread_count(const struct map_job *jobs, size_t njobs)
+{
+	uint64_t entries = 0;
+	for (size_t i = 0; i < njobs; i++)
+		entries += jobs[i].weight;
+	const char *env = getenv("HMAPCORE_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (!env && entries < 200000)
+		n = 1;
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	return (unsigned)n;
+}
+
+static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs, size_t njobs)
+{
+	struct job_queue q = {.a = a, .jobs = jobs, .njobs = njobs};
+	q.order = malloc((njobs ? njobs : 1) * sizeof(*q.order));
+	if (!q.order)
+		return &hc_error_nomem;
+	for (size_t i = 0; i < njobs; i++)
+		q.order[i] = i;
+	qsort_r(q.order, njobs, sizeof(*q.order), cmp_job_weight, jobs);
+	atomic_init(&q.next, 0);
+	unsigned n = thread_count(jobs, njobs);
+	pthread_t th[8];
+	unsigned started = 0;
+	for (unsigned i = 1; i < n; i++) {
+		if (pthread_create(&th[started], NULL, worker, &q) != 0)
+			break;
+		started++;
+	}
+	/* The main thread works too, with the heap itself. */
+	for (;;) {
+		size_t k = atomic_fetch_add(&q.next, 1);
+		if (k >= q.njobs)
+			break;
+		run_job(&q, a->heap, &jobs[q.order[k]]);
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(q.order);
+	return NULL;
+}
+
+/* Move the findings of @p src to the end of @p dst, in order. */
+static void take_findings(struct hc_findings *dst, struct hc_findings *src)
+{
+	for (size_t i = 0; i < src->v.size; i++) {
+		struct hc_finding f = src->v.data[i];
+		f.seq = dst->v.size;
+		if (!hc_finding_vec_append(&dst->v, &f)) {
+			dst->nomem = true;
+			free(f.message);
+			free(f.path);
+		}
+	}
+	if (src->nomem)
+		dst->nomem = true;
+	src->v.size = 0;
+	hc_findings_deinit(src);
+}
 HC_DEFINE_HASH_MAP(group_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
 
 /* ------------------------------------------------ the one goroutine pass */
@@ -345,9 +491,21 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	 * stats instead of walking the same map again. */
 	struct row_index first;
 	row_index_init(&first);
+	struct map_job *jobs = calloc(d->maps.size ? d->maps.size : 1, sizeof(*jobs));
+	size_t *alias_of = calloc(d->maps.size ? d->maps.size : 1, sizeof(*alias_of));
+	if (!jobs || !alias_of) {
+		free(jobs);
+		free(alias_of);
+		row_index_deinit(&first);
+		hc_analysis_destroy(a);
+		return &hc_error_nomem;
+	}
+	size_t njobs = 0;
+	/* 1. Layouts and headers, here: they resolve DWARF types lazily. */
 	for (size_t i = 0; i < d->maps.size; i++) {
 		struct hc_map_row *row = hc_map_row_vec_append_entry(&a->rows);
 		row->found = &d->maps.data[i];
+		alias_of[i] = SIZE_MAX;
 		const struct hc_found_map *m = row->found;
 		if (!m->addr || m->sync_map)
 			continue;
@@ -360,46 +518,65 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		row->has_info = true;
 		size_t *orig = m->alias ? row_index_search(&first, m->addr) : NULL;
 		if (orig) {
-			const struct hc_map_row *o = &a->rows.data[*orig];
-			row->has_header = o->has_header;
-			row->header = o->header;
-			row->has_stats = o->has_stats;
-			row->stats = o->stats;
-			row->error = o->error ? strdup(o->error) : NULL;
+			alias_of[i] = *orig;
 			continue;
 		}
 		bool existed;
-		if (!m->alias && !row_index_insert(&first, m->addr, a->rows.size - 1, &existed)) {
-			row_index_deinit(&first);
-			hc_analysis_destroy(a);
-			return &hc_error_nomem;
+		if (!m->alias && !row_index_insert(&first, m->addr, i, &existed)) {
+			err = &hc_error_nomem;
+			break;
 		}
 		err = hc_map_read_header(t->as, &row->info, m->addr, &row->header);
-		if (!err) {
-			row->has_header = true;
-			err = hc_map_stats(t->as, &row->info, m->addr, &row->stats);
-			if (!err)
-				row->has_stats = true;
-		}
 		if (err) {
 			row->error = strdup(err->message);
 			hc_error_destroy(err);
-		}
-		if (m->alias)
+			err = NULL;
 			continue;
-		struct hc_validate_env env = {
-			.as = t->as,
-			.heap = a->heap,
-			.rt = t->runtime,
-			.write_in_flight = write_in_flight(a, m->addr),
-		};
-		size_t before = a->findings.v.size;
-		hc_validate_map(&env, &row->info, m->addr, m->path, &a->findings);
-		row->nfindings = a->findings.v.size - before;
-		for (size_t k = before; k < a->findings.v.size; k++) {
-			if (k == before || a->findings.v.data[k].severity > row->worst)
-				row->worst = a->findings.v.data[k].severity;
 		}
+		row->has_header = true;
+		struct map_job *j = &jobs[njobs++];
+		j->row = i;
+		j->validate = !m->alias;
+		j->write_in_flight = write_in_flight(a, m->addr);
+		j->weight = row->header.count;
+		hc_findings_init(&j->findings);
+	}
+	/* 2. Walk and validate every map: the bulk of the work, in threads. */
+	if (!err)
+		err = run_map_jobs(a, jobs, njobs);
+	/* 3. In row order: aliases, findings. */
+	for (size_t k = 0; k < njobs; k++) {
+		struct map_job *j = &jobs[k];
+		struct hc_map_row *row = &a->rows.data[j->row];
+		if (j->stats_error) {
+			row->error = j->stats_error;
+			j->stats_error = NULL;
+		}
+		size_t before = a->findings.v.size;
+		take_findings(&a->findings, &j->findings);
+		row->nfindings = a->findings.v.size - before;
+		for (size_t f = before; f < a->findings.v.size; f++) {
+			if (f == before || a->findings.v.data[f].severity > row->worst)
+				row->worst = a->findings.v.data[f].severity;
+		}
+	}
+	for (size_t i = 0; i < a->rows.size; i++) {
+		if (alias_of[i] == SIZE_MAX)
+			continue;
+		struct hc_map_row *row = &a->rows.data[i];
+		const struct hc_map_row *o = &a->rows.data[alias_of[i]];
+		row->has_header = o->has_header;
+		row->header = o->header;
+		row->has_stats = o->has_stats;
+		row->stats = o->stats;
+		row->error = o->error ? strdup(o->error) : NULL;
+	}
+	free(jobs);
+	free(alias_of);
+	if (err) {
+		row_index_deinit(&first);
+		hc_analysis_destroy(a);
+		return err;
 	}
 	row_index_deinit(&first);
 	slice_findings(a);

@@ -107,6 +107,32 @@ void hc_heap_destroy(struct hc_heap *heap)
 	free(heap);
 }
 
+static void index_stacks(struct hc_heap *h, const struct hc_runtime *rt);
+
+struct hc_error *hc_heap_clone(struct hc_heap *heap, const struct hc_runtime *rt,
+			       struct hc_heap **ret)
+{
+	if (rt) {
+		index_stacks(heap, rt);
+		if (heap->stacks_of != rt)
+			return &hc_error_nomem;
+	}
+	struct hc_heap *c = malloc(sizeof(*c));
+	if (!c)
+		return &hc_error_nomem;
+	*c = *heap;
+	c->l1_valid = false;
+	c->arena_valid = false;
+	c->span.valid = false;
+	*ret = c;
+	return NULL;
+}
+
+void hc_heap_destroy_clone(struct hc_heap *clone)
+{
+	free(clone);
+}
+
 const struct hc_heap_layout *hc_heap_layout(const struct hc_heap *heap)
 {
 	return &heap->l;
