@@ -256,7 +256,13 @@ static struct hc_error *open_go(struct hc_target *t)
 		t->dwarf = NULL;
 	}
 
+	// PIE builds before go1.26 keep the pclntab in the relro segment
+	// (cmd/link/internal/ld data.go; debug/gosym looks for both names).
 	err = hc_elffile_section(t->exe, ".gopclntab", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		err = hc_elffile_section(t->exe, ".data.rel.ro.gopclntab", &sec);
+	}
 	if (!err) {
 		uint64_t text = symbol_or_zero(t, "runtime.text");
 		if (!text) {
