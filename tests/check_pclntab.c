@@ -587,8 +587,11 @@ START_TEST(test_pclntab_name_not_terminated)
 	struct hc_func f;
 	ck_assert_code(hc_pclntab_find_func(t, TEXT + 0x80, &f), BAD_DATA);
 	ck_assert_ok(hc_pclntab_find_func(t, TEXT, &f));
-	// Name offset beyond the name table.
+	// Name offset beyond the name table (a table is immutable once open:
+	// its lookups are cached, so open it again).
+	hc_pclntab_destroy(t);
 	set_le(b.data + b.rec_off[0] + 4, 0x10000, 4);
+	t = open_built(&b, 0);
 	ck_assert_code(hc_pclntab_find_func(t, TEXT, &f), BAD_DATA);
 	hc_pclntab_destroy(t);
 	free(b.data);

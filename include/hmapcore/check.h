@@ -45,6 +45,25 @@ struct hc_map_row {
 
 HC_DEFINE_VECTOR(hc_map_row_vec, struct hc_map_row)
 
+HC_DEFINE_VECTOR(hc_goroutine_ptr_vec, const struct hc_goroutine *)
+
+/**
+ * Goroutines with identical stacks: the same status, wait reason, scan bit
+ * and thread lock (what their state prints from) and the same frames
+ * (function, file, line, inlined), what panicparse groups by.
+ */
+struct hc_goroutine_group {
+	/** The first member's stack (frames borrow the pclntab's names). */
+	struct hc_stack stack;
+	/** The members in allgs order (borrowed from the runtime model). */
+	struct hc_goroutine_ptr_vec members;
+	uint64_t hash;
+	/** Private: the next group with the same hash. */
+	size_t next;
+};
+
+HC_DEFINE_VECTOR(hc_goroutine_group_vec, struct hc_goroutine_group)
+
 struct hc_analysis {
 	struct hc_target *target;
 	struct hc_heap *heap;
@@ -56,6 +75,12 @@ struct hc_analysis {
 	struct hc_findings findings;
 	/** What could not be done (owned lines). */
 	struct hc_note_vec notes;
+	/** Every goroutine that is not dead, grouped by identical stacks (in
+	 * the order of their first member); empty without an unwinder. All
+	 * goroutines are unwound once, in one pass that feeds the crash
+	 * analysis, the discovery's frame roots and these groups. */
+	struct hc_goroutine_group_vec groups;
+	size_t goroutines;
 };
 
 /**

@@ -100,6 +100,21 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 				  struct hc_crash_analysis **ret);
 void hc_crash_analysis_destroy(struct hc_crash_analysis *c);
 
+/*
+ * The same in steps, for a caller that unwinds every goroutine anyway
+ * (check.c: one pass feeds the crash analysis, the discovery's frame roots
+ * and the goroutine groups): begin, scan each goroutine's stack (in allgs
+ * order), end. hc_crash_analyze() is these three over its own unwinding.
+ */
+struct hc_error *hc_crash_analysis_begin(const struct hc_target *t,
+					struct hc_crash_analysis **ret);
+/** @return NULL; NOMEM. Dead and idle goroutines are skipped. */
+struct hc_error *hc_crash_analysis_scan(struct hc_crash_analysis *c, struct hc_unwinder *u,
+					const struct hc_goroutine *g,
+					const struct hc_stack *s);
+/** Order the accesses (the crashing goroutine first) and name the victim. */
+void hc_crash_analysis_end(struct hc_crash_analysis *c);
+
 /** Whether @p kind is one of the concurrent-map fatal errors. */
 bool hc_crash_is_concurrent(enum hc_crash_kind kind);
 

@@ -99,6 +99,16 @@ struct hc_discover_options {
 	/** When set, goroutines' frames are roots too: the variables DWARF
 	 * places in frame memory at each frame's PC (borrowed). */
 	struct hc_unwinder *unwinder;
+	/** With the unwinder: called with every goroutine that is not dead
+	 * (allgs order) and its stack, once unwound, so that other analyses
+	 * share the one walk. An error (NOMEM) is kept and returned by
+	 * hc_discover(). */
+	struct hc_error *(*visit_stack)(void *arg, const struct hc_goroutine *g,
+					const struct hc_stack *stack);
+	void *visit_arg;
+	/** Set by hc_discover() when it called visit_stack for every
+	 * goroutine. */
+	bool *visited_stacks;
 };
 
 struct hc_discovery {

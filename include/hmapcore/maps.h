@@ -107,6 +107,11 @@ struct hc_map_info {
  * 21, e.g. from hc_dwarf_find_type(d, "map[string]int")).
  * @return NULL; NOT_FOUND when DWARF lacks the synthesised types; BAD_DATA.
  */
+/** The memo of hc_map_info_from_type() a target keeps (NULL on OOM: then
+ * nothing is memoised). */
+struct hc_map_info_memo *hc_map_info_memo_create(void);
+void hc_map_info_memo_destroy(struct hc_map_info_memo *m);
+
 struct hc_error *hc_map_info_from_type(const struct hc_target *t,
 				       const struct hc_type *maptype,
 				       struct hc_map_info *ret);

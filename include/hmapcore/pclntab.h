@@ -10,7 +10,8 @@
  * funcdata. All offsets and lengths read from the table are checked against
  * its size; corrupt tables are BAD_DATA, never a crash.
  *
- * The table is borrowed: it must outlive the hc_pclntab. Returned names are
+ * The table is borrowed: it must outlive the hc_pclntab, and its bytes must
+ * not change while it is open (lookups are cached). Returned names are
  * borrowed pointers into it (validated NUL-terminated).
  */
 #ifndef HMAPCORE_PCLNTAB_H

@@ -102,6 +102,9 @@ struct hc_stack {
 
 void hc_stack_init(struct hc_stack *s);
 void hc_stack_deinit(struct hc_stack *s);
+/** Empty @p s for the next walk, keeping its memory (a loop over every
+ * goroutine reuses one stack). */
+void hc_stack_reset(struct hc_stack *s);
 
 /** Walk options (bit set). */
 enum {

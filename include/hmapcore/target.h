@@ -40,6 +40,8 @@ enum hc_map_flavour {
 
 const char *hc_map_flavour_name(enum hc_map_flavour f);
 
+struct hc_map_info_memo;
+
 struct hc_target_options {
 	/** The executable; NULL to find it. */
 	const char *exe_path;
@@ -76,6 +78,8 @@ struct hc_target {
 	uint64_t types_addr;
 	/** What is degraded or missing, one line each. */
 	struct hc_note_vec notes;
+	/** Map layouts by map type, memoised (maps.c; may be NULL). */
+	struct hc_map_info_memo *map_infos;
 };
 
 /**

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hmapcore/check.h"
+#include "hmapcore/hash_table.h"
 #include "hmapcore/validate.h"
 
 static void note(struct hc_analysis *a, const char *what, struct hc_error *err)
@@ -99,6 +100,167 @@ static void slice_findings(struct hc_analysis *a)
 	}
 }
 
+HC_DEFINE_HASH_MAP(row_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
+HC_DEFINE_HASH_MAP(group_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
+
+/* ------------------------------------------------ the one goroutine pass */
+
+enum { NAME_HASH_BITS = 12 };
+
+struct pass {
+	struct hc_analysis *a;
+	struct group_index index;
+	/* Hashes of names by address: frames borrow names from the pclntab,
+	 * so the same few strings come back again and again. */
+	struct {
+		const char *s;
+		uint64_t h;
+	} names[1 << NAME_HASH_BITS];
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ull;
+}
+
+static uint64_t name_hash(struct pass *p, const char *s)
+{
+	if (!s)
+		return 0;
+	size_t i = (size_t)(((uintptr_t)s * 0x9e3779b97f4a7c15ull) >> (64 - NAME_HASH_BITS));
+	if (p->names[i].s == s)
+		return p->names[i].h;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const char *c = s; *c; c++)
+		h = mix(h, (unsigned char)*c);
+	p->names[i].s = s;
+	p->names[i].h = h;
+	return h;
+}
+
+/* The fields goroutineheader prints the state from. */
+static bool same_state(const struct hc_goroutine *x, const struct hc_goroutine *y)
+{
+	return x->status == y->status && x->waitreason == y->waitreason &&
+	       (x->raw_status & HC_G_SCAN) == (y->raw_status & HC_G_SCAN) &&
+	       !x->lockedm == !y->lockedm;
+}
+
+static uint64_t group_hash(struct pass *p, const struct hc_goroutine *g,
+			   const struct hc_stack *st)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	h = mix(h, g->status);
+	h = mix(h, g->waitreason);
+	h = mix(h, (g->raw_status & HC_G_SCAN) != 0);
+	h = mix(h, g->lockedm != 0);
+	for (size_t i = 0; i < st->frames.size; i++) {
+		const struct hc_frame *f = &st->frames.data[i];
+		h = mix(h, name_hash(p, f->func));
+		h = mix(h, name_hash(p, f->file));
+		h = mix(h, (uint32_t)f->line | (uint64_t)f->inlined << 32);
+	}
+	return h;
+}
+
+static bool str_eq(const char *x, const char *y)
+{
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+static bool same_frames(const struct hc_stack *x, const struct hc_stack *y)
+{
+	if (x->frames.size != y->frames.size)
+		return false;
+	for (size_t i = 0; i < x->frames.size; i++) {
+		const struct hc_frame *f = &x->frames.data[i], *e = &y->frames.data[i];
+		if (f->line != e->line || f->inlined != e->inlined || !str_eq(f->func, e->func) ||
+		    !str_eq(f->file, e->file))
+			return false;
+	}
+	return true;
+}
+
+static struct hc_error *add_to_group(struct pass *p, const struct hc_goroutine *g,
+				     const struct hc_stack *st)
+{
+	struct hc_goroutine_group_vec *v = &p->a->groups;
+	uint64_t h = group_hash(p, g, st);
+	size_t *first = group_index_search(&p->index, h);
+	size_t last = SIZE_MAX;
+	for (size_t i = first ? *first : SIZE_MAX; i != SIZE_MAX; i = v->data[i].next) {
+		struct hc_goroutine_group *grp = &v->data[i];
+		if (same_state(grp->members.data[0], g) && same_frames(&grp->stack, st))
+			return hc_goroutine_ptr_vec_append(&grp->members, &g) ? NULL : &hc_error_nomem;
+		last = i;
+	}
+	struct hc_goroutine_group n = {.hash = h, .next = SIZE_MAX};
+	hc_stack_init(&n.stack);
+	hc_goroutine_ptr_vec_init(&n.members);
+	bool ok = hc_goroutine_ptr_vec_append(&n.members, &g) &&
+		  hc_frame_vec_reserve(&n.stack.frames, st->frames.size);
+	if (ok) {
+		memcpy(n.stack.frames.data, st->frames.data, st->frames.size * sizeof(*st->frames.data));
+		n.stack.frames.size = st->frames.size;
+		n.stack.error = st->error ? strdup(st->error) : NULL;
+		ok = !st->error || n.stack.error;
+	}
+	bool existed;
+	if (!ok || !hc_goroutine_group_vec_append(v, &n) ||
+	    (!first && !group_index_insert(&p->index, h, v->size - 1, &existed))) {
+		if (v->size && v->data[v->size - 1].members.data == n.members.data)
+			v->size--;
+		hc_stack_deinit(&n.stack);
+		hc_goroutine_ptr_vec_deinit(&n.members);
+		return &hc_error_nomem;
+	}
+	if (first)
+		v->data[last].next = v->size - 1;
+	return NULL;
+}
+
+static struct hc_error *visit_stack(void *arg, const struct hc_goroutine *g,
+				    const struct hc_stack *st)
+{
+	struct pass *p = arg;
+	p->a->goroutines++;
+	struct hc_error *err = NULL;
+	if (p->a->crash)
+		err = hc_crash_analysis_scan(p->a->crash, p->a->unwinder, g, st);
+	return err ? err : add_to_group(p, g, st);
+}
+
+/* The pass without discovery (it could not run, or stopped early). */
+static struct hc_error *visit_all(struct pass *p, const struct hc_target *t)
+{
+	struct hc_stack st;
+	hc_stack_init(&st);
+	struct hc_error *err = NULL;
+	for (size_t i = 0; i < t->runtime->goroutines.size && !err; i++) {
+		const struct hc_goroutine *g = &t->runtime->goroutines.data[i];
+		if (g->status == HC_G_DEAD)
+			continue;
+		hc_stack_reset(&st);
+		err = hc_unwind_goroutine(p->a->unwinder, g, &st);
+		if (!err)
+			err = visit_stack(p, g, &st);
+	}
+	hc_stack_deinit(&st);
+	return err;
+}
+
+static void clear_pass(struct hc_analysis *a)
+{
+	for (size_t i = 0; i < a->groups.size; i++) {
+		hc_stack_deinit(&a->groups.data[i].stack);
+		hc_goroutine_ptr_vec_deinit(&a->groups.data[i].members);
+	}
+	a->groups.size = 0;
+	a->goroutines = 0;
+	if (a->crash)
+		a->crash->accesses.size = 0;
+}
+
 struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 {
 	struct hc_analysis *a = calloc(1, sizeof(*a));
@@ -125,14 +287,46 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		note(a, "no stacks", err);
 		a->unwinder = NULL;
 	} else if (t->runtime) {
-		err = hc_crash_analyze(t, a->unwinder, &a->crash);
+		err = hc_crash_analysis_begin(t, &a->crash);
 		if (err) {
 			note(a, "no crash analysis", err);
 			a->crash = NULL;
 		}
 	}
+	/* One pass over the goroutines: discovery unwinds each for its frame
+	 * roots and hands the stack to the crash analysis and the groups. */
+	err = NULL;
+	struct pass *p = calloc(1, sizeof(*p));
+	if (!p) {
+		hc_analysis_destroy(a);
+		return &hc_error_nomem;
+	}
+	p->a = a;
+	group_index_init(&p->index);
+	bool visited = false;
 	struct hc_discover_options dopts = {.unwinder = a->unwinder};
-	err = hc_discover(t, a->heap, &dopts, &a->discovery);
+	if (a->unwinder && t->runtime) {
+		dopts.visit_stack = visit_stack;
+		dopts.visit_arg = p;
+		dopts.visited_stacks = &visited;
+	}
+	struct hc_error *derr = hc_discover(t, a->heap, &dopts, &a->discovery);
+	if (a->unwinder && t->runtime && !visited) {
+		clear_pass(a);
+		group_index_deinit(&p->index);
+		group_index_init(&p->index);
+		err = visit_all(p, t);
+	}
+	group_index_deinit(&p->index);
+	free(p);
+	if (err) {
+		hc_error_destroy(derr);
+		hc_analysis_destroy(a);
+		return err;
+	}
+	if (a->crash)
+		hc_crash_analysis_end(a->crash);
+	err = derr;
 	if (err) {
 		note(a, "no map discovery", err);
 		a->discovery = NULL;
@@ -147,6 +341,10 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		hc_analysis_destroy(a);
 		return &hc_error_nomem;
 	}
+	/* Map address -> its first row: an alias takes that row's header and
+	 * stats instead of walking the same map again. */
+	struct row_index first;
+	row_index_init(&first);
 	for (size_t i = 0; i < d->maps.size; i++) {
 		struct hc_map_row *row = hc_map_row_vec_append_entry(&a->rows);
 		row->found = &d->maps.data[i];
@@ -160,6 +358,22 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 			continue;
 		}
 		row->has_info = true;
+		size_t *orig = m->alias ? row_index_search(&first, m->addr) : NULL;
+		if (orig) {
+			const struct hc_map_row *o = &a->rows.data[*orig];
+			row->has_header = o->has_header;
+			row->header = o->header;
+			row->has_stats = o->has_stats;
+			row->stats = o->stats;
+			row->error = o->error ? strdup(o->error) : NULL;
+			continue;
+		}
+		bool existed;
+		if (!m->alias && !row_index_insert(&first, m->addr, a->rows.size - 1, &existed)) {
+			row_index_deinit(&first);
+			hc_analysis_destroy(a);
+			return &hc_error_nomem;
+		}
 		err = hc_map_read_header(t->as, &row->info, m->addr, &row->header);
 		if (!err) {
 			row->has_header = true;
@@ -187,6 +401,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 				row->worst = a->findings.v.data[k].severity;
 		}
 	}
+	row_index_deinit(&first);
 	slice_findings(a);
 	crash_findings(a);
 	hc_findings_sort(&a->findings);
@@ -209,6 +424,8 @@ void hc_analysis_destroy(struct hc_analysis *a)
 	for (size_t i = 0; i < a->notes.size; i++)
 		free(a->notes.data[i]);
 	hc_note_vec_deinit(&a->notes);
+	clear_pass(a);
+	hc_goroutine_group_vec_deinit(&a->groups);
 	hc_crash_analysis_destroy(a->crash);
 	hc_discovery_destroy(a->discovery);
 	hc_unwinder_destroy(a->unwinder);

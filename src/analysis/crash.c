@@ -59,6 +59,10 @@ static bool starts(const char *s, const char *prefix)
 static bool map_function(const char *name, enum hc_map_op *op_ret,
 			 int *arg_ret)
 {
+	/* Every name below starts "runtime.map" or "internal/runtime/maps.":
+	 * most frames are rejected on their first bytes. */
+	if (!starts(name, "runtime.map") && !starts(name, "internal/runtime/maps."))
+		return false;
 	static const struct {
 		const char *prefix;
 		enum hc_map_op op;
@@ -222,9 +226,8 @@ static enum hc_crash_kind classify(const struct hc_crash *c)
 	return HC_CRASH_NONE;
 }
 
-struct hc_error *hc_crash_analyze(const struct hc_target *t,
-				  struct hc_unwinder *u,
-				  struct hc_crash_analysis **ret)
+struct hc_error *hc_crash_analysis_begin(const struct hc_target *t,
+					struct hc_crash_analysis **ret)
 {
 	const struct hc_runtime *rt = t->runtime;
 	if (!rt)
@@ -236,36 +239,64 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 	hc_map_access_vec_init(&c->accesses);
 	c->kind = classify(&rt->crash);
 	c->goid = rt->crash.goid;
+	*ret = c;
+	return NULL;
+}
 
+struct hc_error *hc_crash_analysis_scan(struct hc_crash_analysis *c, struct hc_unwinder *u,
+					const struct hc_goroutine *g,
+					const struct hc_stack *s)
+{
+	if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+		return NULL;
 	bool nomem = false;
-	/* The crashing goroutine first, then the others in allgs order. */
-	for (int pass = 0; pass < 2 && !nomem; pass++) {
-		for (size_t i = 0; i < rt->goroutines.size && !nomem; i++) {
-			const struct hc_goroutine *g = &rt->goroutines.data[i];
-			if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
-				continue;
-			bool crashed = c->goid && g->goid == c->goid;
-			if ((pass == 0) != crashed)
-				continue;
-			struct hc_stack s;
-			hc_stack_init(&s);
-			struct hc_error *err = hc_unwind_goroutine(u, g, &s);
-			if (err) {
-				hc_stack_deinit(&s);
-				hc_crash_analysis_destroy(c);
-				return err;
-			}
-			scan_stack(u, &s, g->goid, crashed, &c->accesses, &nomem);
-			hc_stack_deinit(&s);
-		}
-	}
-	if (nomem) {
-		hc_crash_analysis_destroy(c);
-		return &hc_error_nomem;
+	scan_stack(u, s, g->goid, c->goid && g->goid == c->goid, &c->accesses, &nomem);
+	return nomem ? &hc_error_nomem : NULL;
+}
+
+void hc_crash_analysis_end(struct hc_crash_analysis *c)
+{
+	/* The crashing goroutine's access first, the others in the order
+	 * they were scanned (allgs order). */
+	for (size_t i = 1; i < c->accesses.size; i++) {
+		if (!c->accesses.data[i].crashed)
+			continue;
+		struct hc_map_access x = c->accesses.data[i];
+		memmove(&c->accesses.data[1], &c->accesses.data[0], i * sizeof(x));
+		c->accesses.data[0] = x;
+		break;
 	}
 	if (hc_crash_is_concurrent(c->kind) && c->accesses.size &&
 	    c->accesses.data[0].crashed && c->accesses.data[0].map_addr_live)
 		c->victim = c->accesses.data[0].map_addr;
+}
+
+struct hc_error *hc_crash_analyze(const struct hc_target *t,
+				  struct hc_unwinder *u,
+				  struct hc_crash_analysis **ret)
+{
+	struct hc_crash_analysis *c;
+	struct hc_error *err = hc_crash_analysis_begin(t, &c);
+	if (err)
+		return err;
+	const struct hc_runtime *rt = t->runtime;
+	struct hc_stack s;
+	hc_stack_init(&s);
+	for (size_t i = 0; i < rt->goroutines.size && !err; i++) {
+		const struct hc_goroutine *g = &rt->goroutines.data[i];
+		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+			continue;
+		hc_stack_reset(&s);
+		err = hc_unwind_goroutine(u, g, &s);
+		if (!err)
+			err = hc_crash_analysis_scan(c, u, g, &s);
+	}
+	hc_stack_deinit(&s);
+	if (err) {
+		hc_crash_analysis_destroy(c);
+		return err;
+	}
+	hc_crash_analysis_end(c);
 	*ret = c;
 	return NULL;
 }

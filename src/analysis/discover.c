@@ -540,6 +540,9 @@ static bool skip_root(const char *name)
 	static const char *const prefixes[] = {
 		"runtime.", "internal/", "runtime/", "type:", "go:", "go.",
 	};
+	/* Every prefix starts with 'r', 'i', 't' or 'g'. */
+	if (!strchr("ritg", name[0]) || !name[0])
+		return false;
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
@@ -626,25 +629,41 @@ static void drain(struct walker *w)
 static void stack_roots(struct walker *w)
 {
 	const struct hc_runtime *rt = w->t->runtime;
+	struct hc_stack st;
+	hc_stack_init(&st);
+	struct hc_frame_var_vec vars;
+	hc_frame_var_vec_init(&vars);
+	bool all = true;
 	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+		if (g->status == HC_G_DEAD)
 			continue;
-		struct hc_stack st;
-		hc_stack_init(&st);
+		hc_stack_reset(&st);
 		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);
 		if (err) {
+			/* NOMEM only: the walk itself never fails. */
 			hc_error_destroy(err);
-			hc_stack_deinit(&st);
-			continue;
+			w->nomem = true;
+			all = false;
+			break;
 		}
+		if (w->opts.visit_stack) {
+			err = w->opts.visit_stack(w->opts.visit_arg, g, &st);
+			if (err) {
+				hc_error_destroy(err);
+				w->nomem = true;
+				all = false;
+				break;
+			}
+		}
+		if (g->status == HC_G_IDLE)
+			continue;
 		for (size_t k = 0; k < st.frames.size && !w->nomem; k++) {
 			const struct hc_frame *f = &st.frames.data[k];
 			if (f->inlined || !f->func || skip_root(f->func) ||
 			    strncmp(f->func, "sync.", 5) == 0)
 				continue;
-			struct hc_frame_var_vec vars;
-			hc_frame_var_vec_init(&vars);
+			vars.size = 0;
 			err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, &vars);
 			hc_error_destroy(err);
 			for (size_t v = 0; v < vars.size; v++) {
@@ -662,11 +681,13 @@ static void stack_roots(struct walker *w)
 				if (w->queue.size)
 					w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
 			}
-			hc_frame_var_vec_deinit(&vars);
 			drain(w);
 		}
-		hc_stack_deinit(&st);
 	}
+	hc_frame_var_vec_deinit(&vars);
+	hc_stack_deinit(&st);
+	if (all && !w->nomem && w->opts.visited_stacks)
+		*w->opts.visited_stacks = true;
 }
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,

@@ -62,6 +62,15 @@ struct hc_analysis;
  * analysis borrows *t_ret: destroy the analysis first. */
 struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret);
 
+/**
+ * With HMAPCORE_STATS set in the environment, print the process's memory
+ * to stderr ("hmapcore-stats: report rss_kb=... hwm_kb=... anon_kb=...
+ * file_kb=..." from /proc/self/status): called while everything a command
+ * built is still alive, so anon_kb is its own memory and file_kb the pages
+ * of the mapped core and executable (tests/bench).
+ */
+void hc_cli_stats(const char *what);
+
 /** Write @p s to stdout; false (and a message) on a write error. */
 bool hc_cli_write(const char *s, size_t n);
 

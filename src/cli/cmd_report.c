@@ -69,6 +69,7 @@ int hc_cmd_report(const struct hc_cli *cli)
 		status = r->nover ? HC_EXIT_FINDINGS : HC_EXIT_OK;
 	}
 	hc_strbuf_deinit(&sb);
+	hc_cli_stats("report");
 	hc_report_destroy(r);
 out:
 	hc_analysis_destroy(a);

@@ -127,6 +127,26 @@ static int usage(const char *msg)
 	return HC_EXIT_USAGE;
 }
 
+void hc_cli_stats(const char *what)
+{
+	if (!getenv("HMAPCORE_STATS"))
+		return;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return;
+	char line[256];
+	long rss = -1, hwm = -1, anon = -1, file = -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %ld", &rss);
+		sscanf(line, "VmHWM: %ld", &hwm);
+		sscanf(line, "RssAnon: %ld", &anon);
+		sscanf(line, "RssFile: %ld", &file);
+	}
+	fclose(f);
+	fprintf(stderr, "hmapcore-stats: %s rss_kb=%ld hwm_kb=%ld anon_kb=%ld file_kb=%ld\n", what,
+		rss, hwm, anon, file);
+}
+
 bool hc_cli_write(const char *s, size_t n)
 {
 	if (n && fwrite(s, 1, n, stdout) != n) {

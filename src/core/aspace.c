@@ -43,8 +43,16 @@ struct hc_error *hc_aspace_create(const struct hc_core *core,
 	return NULL;
 }
 
+static _Thread_local const struct hc_aspace *last_as;
+static _Thread_local const struct hc_core_segment *last_seg;
+
 void hc_aspace_destroy(struct hc_aspace *as)
 {
+	/* A later address space may get the same address. */
+	if (last_as == as) {
+		last_as = NULL;
+		last_seg = NULL;
+	}
 	free(as);
 }
 
@@ -68,10 +76,23 @@ static uint64_t gap_size(const struct hc_core *core, uint64_t addr)
  * Where the byte at @p addr lives: a pointer and how many bytes follow
  * contiguously in that buffer, or NULL. Allocates nothing.
  */
+/* last_as / last_seg (above): the core segment of the last read, per
+ * thread: walks over a map or a stack read one segment many times in a
+ * row. */
 static const uint8_t *locate(const struct hc_aspace *as, uint64_t addr,
 			     uint64_t *n_ret)
 {
-	const struct hc_core_segment *s = hc_core_segment_for(as->core, addr);
+	const struct hc_core_segment *s = last_seg;
+	if (last_as == as && s && addr - s->vaddr < s->avail) {
+		uint64_t k = addr - s->vaddr;
+		*n_ret = s->avail - k;
+		return as->core_data + s->offset + k;
+	}
+	s = hc_core_segment_for(as->core, addr);
+	if (s && addr - s->vaddr < s->avail) {
+		last_as = as;
+		last_seg = s;
+	}
 	uint64_t limit = UINT64_MAX; // bytes until the core segment ends
 	if (s) {
 		uint64_t k = addr - s->vaddr;
@@ -106,6 +127,10 @@ struct hc_error *hc_aspace_read(const struct hc_aspace *as, uint64_t addr,
 	while (len) {
 		uint64_t n;
 		const uint8_t *p = locate(as, addr, &n);
+		if (p && n >= len && len == 8) {
+			memcpy(out, p, 8);
+			return NULL;
+		}
 		if (!p) {
 			const struct hc_core_segment *s =
 				hc_core_segment_for(as->core, addr);

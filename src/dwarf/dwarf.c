@@ -74,6 +74,33 @@ HC_DEFINE_VECTOR(member_vector, struct hc_member)
 HC_DEFINE_HASH_MAP(rtype_map, uint64_t, struct type_ref, hc_hash_u64,
 		   hc_eq_u64)
 
+/* Frame variables memoised by (subprogram DIE, pc): every goroutine parked
+ * at the same return address has the same ones. */
+struct fv_key {
+	uint64_t die;
+	uint64_t pc;
+};
+
+struct fv_list {
+	struct hc_frame_var *vars;
+	size_t n;
+};
+
+static inline uint64_t fv_hash(struct fv_key k)
+{
+	return hc_hash_u64(k.die * 0x9e3779b97f4a7c15ull ^ k.pc);
+}
+
+static inline bool fv_eq(struct fv_key a, struct fv_key b)
+{
+	return a.die == b.die && a.pc == b.pc;
+}
+
+HC_DEFINE_HASH_MAP(fv_memo, struct fv_key, struct fv_list, fv_hash, fv_eq)
+
+/* Distinct (function, pc) pairs memoised at most; past it, no caching. */
+enum { FV_MEMO_MAX = 1 << 16 };
+
 struct hc_dwarf {
 	Dwarf *dw;
 	struct type_name_map types;
@@ -83,6 +110,7 @@ struct hc_dwarf {
 	struct u64_name_map functions;
 	/* Subprogram name -> DIE offset, for frame variables. */
 	struct u64_name_map function_dies;
+	struct fv_memo frame_vars;
 	struct type_memo memo;
 	const char *producer;
 	bool big_endian;
@@ -284,6 +312,7 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 	u64_name_map_init(&d->constants);
 	u64_name_map_init(&d->functions);
 	u64_name_map_init(&d->function_dies);
+	fv_memo_init(&d->frame_vars);
 	type_memo_init(&d->memo);
 	rtype_map_init(&d->rtypes);
 
@@ -358,6 +387,10 @@ void hc_dwarf_destroy(struct hc_dwarf *d)
 	rtype_map_deinit(&d->rtypes);
 	u64_name_map_deinit(&d->functions);
 	u64_name_map_deinit(&d->function_dies);
+	for (size_t i = 0; i < d->frame_vars.cap; i++)
+		if (d->frame_vars.used[i])
+			free(d->frame_vars.entries[i].value.vars);
+	fv_memo_deinit(&d->frame_vars);
 	u64_name_map_deinit(&d->constants);
 	index_name_map_deinit(&d->variables_by_name);
 	variable_vector_deinit(&d->variables);
@@ -1179,8 +1212,30 @@ struct hc_error *hc_dwarf_frame_vars(struct hc_dwarf *d, const char *func,
 	uint64_t *off = u64_name_map_search(&d->function_dies, func);
 	if (!off)
 		return hc_error_create(HC_ERROR_NOT_FOUND, "function %s not in DWARF", func);
+	struct fv_key key = {.die = *off, .pc = pc};
+	const struct fv_list *hit = fv_memo_search(&d->frame_vars, key);
+	if (hit) {
+		for (size_t i = 0; i < hit->n; i++)
+			if (!hc_frame_var_vec_append(out, &hit->vars[i]))
+				return &hc_error_nomem;
+		return NULL;
+	}
 	Dwarf_Die die;
 	if (!dwarf_offdie(d->dw, *off, &die))
 		return hc_error_dwarf("DIE 0x%" PRIx64, *off);
-	return frame_vars_of(d, &die, pc, 0, out);
+	size_t before = out->size;
+	struct hc_error *err = frame_vars_of(d, &die, pc, 0, out);
+	if (err || fv_memo_size(&d->frame_vars) >= FV_MEMO_MAX)
+		return err;
+	struct fv_list l = {.n = out->size - before};
+	if (l.n) {
+		l.vars = malloc(l.n * sizeof(*l.vars));
+		if (!l.vars)
+			return NULL; /* not cached; the answer stands */
+		memcpy(l.vars, out->data + before, l.n * sizeof(*l.vars));
+	}
+	bool existed;
+	if (!fv_memo_insert(&d->frame_vars, key, l, &existed) || existed)
+		free(l.vars);
+	return NULL;
 }

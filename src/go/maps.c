@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hmapcore/hash_table.h"
 #include "hmapcore/maps.h"
 
 /* DW_AT_go_kind of a map. */
@@ -176,9 +177,63 @@ static struct hc_error *resolve_swiss(struct hc_map_info *mi,
 	return NULL;
 }
 
+/* Map type -> its layout: a core has a few map types and up to millions
+ * of maps. Only successful resolutions are kept. */
+static inline uint64_t type_ptr_hash(const struct hc_type *p)
+{
+	return hc_hash_u64((uint64_t)(uintptr_t)p);
+}
+
+static inline bool type_ptr_eq(const struct hc_type *a, const struct hc_type *b)
+{
+	return a == b;
+}
+
+HC_DEFINE_HASH_MAP(info_map, const struct hc_type *, struct hc_map_info, type_ptr_hash,
+		   type_ptr_eq)
+
+struct hc_map_info_memo {
+	struct info_map m;
+};
+
+struct hc_map_info_memo *hc_map_info_memo_create(void)
+{
+	struct hc_map_info_memo *m = calloc(1, sizeof(*m));
+	if (m)
+		info_map_init(&m->m);
+	return m;
+}
+
+void hc_map_info_memo_destroy(struct hc_map_info_memo *m)
+{
+	if (!m)
+		return;
+	info_map_deinit(&m->m);
+	free(m);
+}
+
+static struct hc_error *map_info_resolve(const struct hc_type *maptype,
+					 struct hc_map_info *ret);
+
 struct hc_error *hc_map_info_from_type(const struct hc_target *t,
 				       const struct hc_type *maptype,
 				       struct hc_map_info *ret)
+{
+	struct hc_map_info_memo *memo = t ? t->map_infos : NULL;
+	const struct hc_map_info *hit = memo ? info_map_search(&memo->m, maptype) : NULL;
+	if (hit) {
+		*ret = *hit;
+		return NULL;
+	}
+	struct hc_error *err = map_info_resolve(maptype, ret);
+	bool existed;
+	if (!err && memo && info_map_size(&memo->m) < 65536)
+		info_map_insert(&memo->m, maptype, *ret, &existed); /* OOM: not kept */
+	return err;
+}
+
+static struct hc_error *map_info_resolve(const struct hc_type *maptype,
+					 struct hc_map_info *ret)
 {
 	if (!maptype || maptype->go_kind != GOKIND_MAP)
 		return hc_error_create(HC_ERROR_INVALID_ARG, "not a map type");
@@ -207,7 +262,6 @@ struct hc_error *hc_map_info_from_type(const struct hc_target *t,
 		err = hc_error_create(HC_ERROR_NOT_FOUND, "unknown map header %s",
 				      hdr->name ? hdr->name : "?");
 	}
-	(void)t;
 	if (err)
 		return err;
 	*ret = mi;

@@ -50,6 +50,45 @@ struct func_layout {
 	bool has_start_line;
 };
 
+/*
+ * Lookup caches (what the runtime's pcvalueCache does for tracebacks): an
+ * unwinder asks for the same functions and pc-value pairs again and again
+ * (every goroutine parked in chanrecv shares its return addresses), and
+ * each pc-value lookup decodes its table from the function's entry. Both
+ * are direct-mapped on a hash of the key; a slot holds only successful
+ * lookups, so corrupt tables still fail every time. The tables themselves
+ * are immutable, so the caches never go stale. Not thread-safe: one
+ * pclntab is used from one thread.
+ */
+enum { PCV_CACHE_BITS = 13, FUNC_CACHE_BITS = 11 };
+enum { PCV_CACHE_SLOTS = 1 << PCV_CACHE_BITS, FUNC_CACHE_SLOTS = 1 << FUNC_CACHE_BITS };
+
+/* The linker shares identical pc-value tables between functions, so the
+ * function's entry is part of the key. */
+struct pcv_slot {
+	uint64_t pc;
+	uint64_t entry;
+	uint32_t off;
+	int32_t val;
+};
+
+struct func_slot {
+	uint64_t pc;
+	bool valid;
+	struct hc_func f;
+};
+
+struct lookup_cache {
+	struct pcv_slot pcv[PCV_CACHE_SLOTS];
+	struct func_slot fn[FUNC_CACHE_SLOTS];
+};
+
+static size_t slot_of(uint64_t pc, uint32_t off, unsigned bits)
+{
+	uint64_t h = (pc ^ ((uint64_t)off << 32 | off)) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> (64 - bits));
+}
+
 struct hc_pclntab {
 	const uint8_t *data;
 	size_t size;
@@ -65,6 +104,8 @@ struct hc_pclntab {
 	struct func_layout layout;
 	bool names_built;
 	struct name_index names;
+	/* NULL when it could not be allocated (then nothing is cached). */
+	struct lookup_cache *cache;
 };
 
 static uint32_t rd32(const struct hc_pclntab *t, size_t off)
@@ -266,6 +307,7 @@ struct hc_error *hc_pclntab_create(const uint8_t *data, size_t size,
 		return &hc_error_nomem;
 	*t = tmp;
 	name_index_init(&t->names);
+	t->cache = calloc(1, sizeof(*t->cache));
 	*ret = t;
 	return NULL;
 }
@@ -275,6 +317,7 @@ void hc_pclntab_destroy(struct hc_pclntab *t)
 	if (!t)
 		return;
 	name_index_deinit(&t->names);
+	free(t->cache);
 	free(t);
 }
 
@@ -397,6 +440,11 @@ struct hc_error *hc_pclntab_find_func(const struct hc_pclntab *t, uint64_t pc,
 	    pc >= ftab_entry(t, t->nfunc))
 		return hc_error_create(HC_ERROR_NOT_FOUND,
 				       "no function at 0x%" PRIx64, pc);
+	struct func_slot *slot = t->cache ? &t->cache->fn[slot_of(pc, 0, FUNC_CACHE_BITS)] : NULL;
+	if (slot && slot->valid && slot->pc == pc) {
+		*ret = slot->f;
+		return NULL;
+	}
 	// The greatest i with entry(i) <= pc (the table is sorted).
 	size_t lo = 0, hi = t->nfunc;
 	while (hi - lo > 1) {
@@ -406,7 +454,17 @@ struct hc_error *hc_pclntab_find_func(const struct hc_pclntab *t, uint64_t pc,
 		else
 			hi = mid;
 	}
-	return hc_pclntab_func_at(t, lo, ret);
+	struct hc_func f;
+	struct hc_error *err = hc_pclntab_func_at(t, lo, &f);
+	if (err)
+		return err;
+	if (slot) {
+		slot->pc = pc;
+		slot->f = f;
+		slot->valid = true;
+	}
+	*ret = f;
+	return NULL;
 }
 
 static struct hc_error *build_names(struct hc_pclntab *t)
@@ -481,6 +539,12 @@ struct hc_error *hc_pclntab_pcvalue(const struct hc_pclntab *t,
 	if (pc < f->entry)
 		return hc_error_create(HC_ERROR_NOT_FOUND,
 				       "pc 0x%" PRIx64 " before %s", pc, f->name);
+	struct pcv_slot *slot =
+		t->cache ? &t->cache->pcv[slot_of(pc ^ f->entry, table_off, PCV_CACHE_BITS)] : NULL;
+	if (slot && slot->off == table_off && slot->pc == pc && slot->entry == f->entry) {
+		*ret = slot->val;
+		return NULL;
+	}
 	const uint8_t *p = t->data + t->pctab.off + table_off;
 	size_t avail = t->pctab.size - table_off;
 	uint64_t cur = f->entry;
@@ -505,6 +569,12 @@ struct hc_error *hc_pclntab_pcvalue(const struct hc_pclntab *t,
 		avail -= n;
 		cur += (uint64_t)pcdelta * t->quantum;
 		if (pc < cur) {
+			if (slot) {
+				slot->pc = pc;
+				slot->entry = f->entry;
+				slot->off = table_off;
+				slot->val = val;
+			}
 			*ret = val;
 			return NULL;
 		}

@@ -66,6 +66,13 @@ void hc_stack_init(struct hc_stack *s)
 	s->error = NULL;
 }
 
+void hc_stack_reset(struct hc_stack *s)
+{
+	s->frames.size = 0;
+	free(s->error);
+	s->error = NULL;
+}
+
 void hc_stack_deinit(struct hc_stack *s)
 {
 	hc_frame_vec_deinit(&s->frames);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/maps.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
 
@@ -381,6 +382,7 @@ struct hc_error *hc_target_open(const char *core_path,
 	if (!t)
 		return &hc_error_nomem;
 	hc_note_vec_init(&t->notes);
+	t->map_infos = hc_map_info_memo_create();
 	struct hc_error *err;
 	t->core_path = strdup(core_path);
 	if (!t->core_path) {
@@ -460,6 +462,7 @@ void hc_target_destroy(struct hc_target *t)
 	hc_core_destroy(t->core);
 	for (size_t i = 0; i < t->notes.size; i++)
 		free(t->notes.data[i]);
+	hc_map_info_memo_destroy(t->map_infos);
 	hc_note_vec_deinit(&t->notes);
 	free(t->gnu_build_id);
 	free(t->go_build_id);

@@ -4,9 +4,11 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/hash_table.h"
 #include "hmapcore/report.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
@@ -484,21 +486,8 @@ static void build_findings(struct builder *b)
 
 /* ------------------------------------------------------------ goroutines */
 
-struct gkey {
-	const struct hc_goroutine *g;
-	struct hc_stack st;
-	char *key;
-	char *state;
-};
-
-static int cmp_gkey(const void *pa, const void *pb)
-{
-	const struct gkey *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-	if (c)
-		return c;
-	return a->g->goid < b->g->goid ? -1 : a->g->goid > b->g->goid;
-}
+/* Goroutines by state and the groups of identical stacks, from the
+ * analysis's one pass over every goroutine (check.h). */
 
 static int cmp_group(const void *pa, const void *pb)
 {
@@ -518,115 +507,76 @@ static int cmp_state(const void *pa, const void *pb)
 	return strcmp(a->state, b->state);
 }
 
-static int cmp_str(const void *pa, const void *pb)
+static int cmp_u64(const void *pa, const void *pb)
 {
-	return strcmp(*(char *const *)pa, *(char *const *)pb);
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Count @p n goroutines in @p state (states are few: a linear search). */
+static void count_state(struct builder *b, const char *state, size_t n)
+{
+	struct hc_report_state_vec *v = &b->r->states;
+	for (size_t i = 0; i < v->size; i++) {
+		if (strcmp(v->data[i].state, state) == 0) {
+			v->data[i].count += n;
+			return;
+		}
+	}
+	struct hc_report_state s = {.state = clean(b, state), .count = n};
+	if (!s.state || !hc_report_state_vec_append(v, &s))
+		b->nomem = true;
 }
 
 static void build_goroutines(struct builder *b)
 {
 	struct hc_report *r = b->r;
-	const struct hc_runtime *rt = b->t->runtime;
-	if (!rt || !b->a->unwinder)
-		return;
-	size_t n = 0;
-	for (size_t i = 0; i < rt->goroutines.size; i++)
-		n += rt->goroutines.data[i].status != HC_G_DEAD;
-	struct gkey *ks = calloc(n ? n : 1, sizeof(*ks));
-	if (!ks) {
-		b->nomem = true;
-		return;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < rt->goroutines.size && !b->nomem; i++) {
-		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
-			continue;
-		struct gkey *x = &ks[k++];
-		x->g = g;
-		hc_stack_init(&x->st);
-		struct hc_error *err = hc_unwind_goroutine(b->a->unwinder, g, &x->st);
-		if (err) {
-			hc_error_destroy(err);
+	const struct hc_analysis *a = b->a;
+	r->goroutines_total = a->goroutines;
+	struct hc_strbuf state;
+	hc_strbuf_init(&state);
+	for (size_t i = 0; i < a->groups.size && !b->nomem; i++) {
+		const struct hc_goroutine_group *g = &a->groups.data[i];
+		const struct hc_goroutine *first = g->members.data[0];
+		hc_strbuf_reset(&state);
+		if (!hc_traceback_state(b->t, first, &state) || !state.str) {
 			b->nomem = true;
 			break;
 		}
-		struct hc_strbuf sb;
-		hc_strbuf_init(&sb);
-		bool ok = hc_traceback_state(b->t, g, &sb);
-		x->state = ok ? hc_strbuf_steal(&sb) : NULL;
-		ok = ok && x->state && hc_strbuf_appends(&sb, x->state) && hc_strbuf_appendc(&sb, '\n');
-		for (size_t j = 0; ok && j < x->st.frames.size; j++) {
-			const struct hc_frame *fr = &x->st.frames.data[j];
-			ok = hc_strbuf_appendf(&sb, "%s %s %d %d\n", fr->func, fr->file, fr->line,
-					       fr->inlined);
-		}
-		x->key = ok ? hc_strbuf_steal(&sb) : NULL;
-		hc_strbuf_deinit(&sb);
-		if (!x->key)
+		count_state(b, state.str, g->members.size);
+		struct hc_report_group out = {
+			.state = clean(b, state.str),
+			.count = g->members.size,
+			.created_by = created_by(b, first),
+			.stack_error = g->stack.error ? clean(b, g->stack.error) : NULL,
+		};
+		if (hc_report_u64_vec_reserve(&out.goids, g->members.size)) {
+			for (size_t k = 0; k < g->members.size; k++)
+				out.goids.data[k] = g->members.data[k]->goid;
+			out.goids.size = g->members.size;
+			qsort(out.goids.data, out.goids.size, sizeof(uint64_t), cmp_u64);
+		} else {
 			b->nomem = true;
-	}
-	if (!b->nomem) {
-		r->goroutines_total = k;
-		qsort(ks, k, sizeof(*ks), cmp_gkey);
-		/* States. */
-		char **states = calloc(k ? k : 1, sizeof(*states));
-		if (!states)
+		}
+		frames_of(b, &g->stack, 0, &out.frames);
+		if (b->nomem || !hc_report_group_vec_append(&r->groups, &out)) {
+			hc_report_u64_vec_deinit(&out.goids);
+			hc_report_frame_vec_deinit(&out.frames);
 			b->nomem = true;
-		for (size_t i = 0; states && i < k; i++)
-			states[i] = ks[i].state;
-		if (states)
-			qsort(states, k, sizeof(*states), cmp_str);
-		for (size_t i = 0; states && i < k && !b->nomem;) {
-			size_t j = i;
-			while (j < k && strcmp(states[j], states[i]) == 0)
-				j++;
-			struct hc_report_state s = {.state = clean(b, states[i]), .count = j - i};
-			if (!hc_report_state_vec_append(&r->states, &s))
-				b->nomem = true;
-			i = j;
-		}
-		free(states);
-		if (r->states.size)
-			qsort(r->states.data, r->states.size, sizeof(*r->states.data), cmp_state);
-		/* Groups of identical stacks. */
-		for (size_t i = 0; i < k && !b->nomem;) {
-			size_t j = i;
-			while (j < k && strcmp(ks[j].key, ks[i].key) == 0)
-				j++;
-			struct hc_report_group grp = {
-				.state = clean(b, ks[i].state),
-				.count = j - i,
-				.created_by = created_by(b, ks[i].g),
-				.stack_error = ks[i].st.error ? clean(b, ks[i].st.error) : NULL,
-			};
-			for (size_t m = i; m < j; m++)
-				if (!hc_report_u64_vec_append(&grp.goids, &ks[m].g->goid))
-					b->nomem = true;
-			frames_of(b, &ks[i].st, 0, &grp.frames);
-			if (!hc_report_group_vec_append(&r->groups, &grp)) {
-				hc_report_u64_vec_deinit(&grp.goids);
-				hc_report_frame_vec_deinit(&grp.frames);
-				b->nomem = true;
-			}
-			i = j;
-		}
-		if (r->groups.size)
-			qsort(r->groups.data, r->groups.size, sizeof(*r->groups.data), cmp_group);
-		r->groups_total = r->groups.size;
-		size_t max = b->o->max_groups ? b->o->max_groups : 50;
-		while (r->groups.size > max) {
-			struct hc_report_group *grp = hc_report_group_vec_pop(&r->groups);
-			hc_report_u64_vec_deinit(&grp->goids);
-			hc_report_frame_vec_deinit(&grp->frames);
 		}
 	}
-	for (size_t i = 0; i < k; i++) {
-		hc_stack_deinit(&ks[i].st);
-		free(ks[i].key);
-		free(ks[i].state);
+	hc_strbuf_deinit(&state);
+	if (r->states.size)
+		qsort(r->states.data, r->states.size, sizeof(*r->states.data), cmp_state);
+	if (r->groups.size)
+		qsort(r->groups.data, r->groups.size, sizeof(*r->groups.data), cmp_group);
+	r->groups_total = r->groups.size;
+	size_t max = b->o->max_groups ? b->o->max_groups : 50;
+	while (r->groups.size > max) {
+		struct hc_report_group *grp = hc_report_group_vec_pop(&r->groups);
+		hc_report_u64_vec_deinit(&grp->goids);
+		hc_report_frame_vec_deinit(&grp->frames);
 	}
-	free(ks);
 }
 
 /* ------------------------------------------------------------ maps */

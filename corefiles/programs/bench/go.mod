@@ -1,0 +1,3 @@
+module hmapcore.fixture/bench
+
+go 1.21
