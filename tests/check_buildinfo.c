@@ -480,6 +480,29 @@ static void expected_version(const char *dir, const char *vdir, char *out,
 	out[strcspn(out, "- ")] = '\0';
 }
 
+/* A string field of the fixture's manifest.json ("goarch"), else "". */
+static void manifest_field(const char *dir, const char *key, char *out,
+			   size_t outlen)
+{
+	char path[4200], pat[64];
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	out[0] = '\0';
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return;
+	static char text[1 << 20];
+	size_t n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	const char *k = strstr(text, pat);
+	const char *e = k ? strchr(k + strlen(pat), '"') : NULL;
+	if (e && (size_t)(e - k - strlen(pat)) < outlen) {
+		memcpy(out, k + strlen(pat), (size_t)(e - k - strlen(pat)));
+		out[e - k - strlen(pat)] = '\0';
+	}
+}
+
 static void check_exe(const char *dir, const char *vdir)
 {
 	char path[4200];
@@ -508,13 +531,26 @@ static void check_exe(const char *dir, const char *vdir)
 	ck_assert(hc_go_version_parse(bi->version, &ma, &mi, &pa));
 	ck_assert_int_eq(ma, 1);
 	ck_assert_int_ge(mi, 16);
+	// The GOARCH the program itself reported (runtime.GOARCH).
+	char goarch[32];
+	manifest_field(dir, "goarch", goarch, sizeof(goarch));
+	ck_assert_msg(goarch[0], "%s: no goarch in the manifest", dir);
 	const char *arch = hc_buildinfo_setting(bi, "GOARCH");
-	ck_assert_msg(arch && !strcmp(arch, "amd64"), "%s: GOARCH %s", path,
-		      arch ? arch : "(none)");
+	ck_assert_msg(arch && !strcmp(arch, goarch), "%s: GOARCH %s, manifest %s",
+		      path, arch ? arch : "(none)", goarch);
+	// -buildmode=pie is a build setting ("go1.26.11-pie").
+	const char *mode = hc_buildinfo_setting(bi, "-buildmode");
+	const char *dash = strchr(vdir, '-');
+	bool pie = dash && !strcmp(dash, "-pie");
+	ck_assert_msg(pie == (mode && !strcmp(mode, "pie")),
+		      "%s: -buildmode %s", path, mode ? mode : "(none)");
 	// "go1.24.13-noswissmap": built with GOEXPERIMENT=noswissmap, which
 	// the version string also names ("go1.24.13 X:noswissmap"; go1.27
-	// writes "go1.27.4-X:mapsplitgroup").
-	const char *exp = strchr(vdir, '-');
+	// writes "go1.27.4-X:mapsplitgroup"). "-arm64" and "-pie" are not
+	// experiments.
+	const char *exp = dash;
+	if (exp && (!strcmp(exp, "-arm64") || pie))
+		exp = NULL;
 	if (exp) {
 		const char *x = hc_buildinfo_setting(bi, "GOEXPERIMENT");
 		ck_assert_msg(x && strstr(x, exp + 1), "%s: GOEXPERIMENT %s",

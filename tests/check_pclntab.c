@@ -811,7 +811,10 @@ static void check_exe(const char *dir)
 	Elf *e = elf_memory((char *)exe.data, exe.size);
 	ck_assert_ptr_nonnull(e);
 	GElf_Shdr pcln_sh, text_sh, sym_sh;
+	// PIEs before go1.26 keep it in the relro segment.
 	Elf_Scn *pcln = find_section(e, ".gopclntab", &pcln_sh);
+	if (!pcln)
+		pcln = find_section(e, ".data.rel.ro.gopclntab", &pcln_sh);
 	ck_assert_msg(pcln, "%s: no .gopclntab", path);
 	ck_assert_ptr_nonnull(find_section(e, ".text", &text_sh));
 	Elf_Data *d = elf_rawdata(pcln, NULL);

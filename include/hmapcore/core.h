@@ -79,6 +79,12 @@ struct hc_core_siginfo {
 	uint64_t addr;
 	/** si_pid for signals sent by a process (SI_USER, SI_TKILL), else 0. */
 	int32_t sender_pid;
+	/**
+	 * The core has no NT_SIGINFO (qemu-user writes none): signo is the
+	 * first thread's pr_cursig, and errnum, code, addr and sender_pid are
+	 * unknown (0).
+	 */
+	bool from_prstatus;
 };
 
 struct hc_core_prpsinfo {
@@ -131,7 +137,10 @@ const struct hc_core_segment *hc_core_segment_for(const struct hc_core *core,
 /** Threads in note order (the thread that took the fatal signal first). */
 const struct hc_core_thread *hc_core_threads(const struct hc_core *core,
 					     size_t *n_ret);
-/** NULL when the core has no NT_SIGINFO. */
+/**
+ * The signal that killed the process: NT_SIGINFO, else (from_prstatus)
+ * the first thread's pr_cursig; NULL when neither says one.
+ */
 const struct hc_core_siginfo *hc_core_siginfo(const struct hc_core *core);
 /** NULL when the core has no NT_PRPSINFO. */
 const struct hc_core_prpsinfo *hc_core_prpsinfo(const struct hc_core *core);

@@ -222,6 +222,24 @@ static void parse_siginfo(struct hc_core *core, const struct note *n)
 	core->has_siginfo = true;
 }
 
+/*
+ * Without NT_SIGINFO (qemu-user's cores, kernels before 3.7) the signal is
+ * the first thread's pr_cursig: both the kernel (fs/binfmt_elf.c) and
+ * qemu (linux-user/elfload.c) write the thread that took the signal first.
+ * Its si_code, sender and address are not in the core.
+ */
+static void siginfo_from_prstatus(struct hc_core *core)
+{
+	if (core->has_siginfo || core->threads.size == 0 ||
+	    core->threads.data[0].cursig <= 0)
+		return;
+	struct hc_core_siginfo *s = &core->siginfo;
+	memset(s, 0, sizeof(*s));
+	s->signo = core->threads.data[0].cursig;
+	s->from_prstatus = true;
+	core->has_siginfo = true;
+}
+
 static struct hc_error *parse_auxv(struct hc_core *core, const struct note *n)
 {
 	size_t pairs = n->descsz / 16;
@@ -472,6 +490,7 @@ static struct hc_error *parse(struct hc_core *core)
 	if (core->segments.size > 1)
 		qsort(core->segments.data, core->segments.size,
 		      sizeof(*core->segments.data), segment_cmp);
+	siginfo_from_prstatus(core);
 	return NULL;
 }
 

@@ -295,7 +295,11 @@ struct hc_error *hc_heap_create_target(const struct hc_target *t,
 					      t->go_major, t->go_minor, &h);
 	if (err)
 		return err;
-	// Section names of Go's linker (cmd/link, go1.19-go1.27).
+	// Section names of Go's linker (cmd/link, go1.19-go1.27). PIE and
+	// other relocatable builds move the read-only data that holds
+	// pointers (types, itabs, and before go1.26 the pclntab) into
+	// .data.rel.ro*, read-only once relocated (cmd/link/internal/ld
+	// data.go, "relro"); go1.26 puts firstmoduledata in .go.module.
 	static const struct {
 		const char *name;
 		enum hc_region_kind kind;
@@ -312,6 +316,12 @@ struct hc_error *hc_heap_create_target(const struct hc_target *t,
 		{ ".gopclntab", HC_REGION_RODATA },
 		{ ".go.buildinfo", HC_REGION_DATA },
 		{ ".go.fipsinfo", HC_REGION_RODATA },
+		{ ".go.module", HC_REGION_DATA },
+		{ ".data.rel.ro", HC_REGION_RODATA },
+		{ ".data.rel.ro.typelink", HC_REGION_RODATA },
+		{ ".data.rel.ro.itablink", HC_REGION_RODATA },
+		{ ".data.rel.ro.gosymtab", HC_REGION_RODATA },
+		{ ".data.rel.ro.gopclntab", HC_REGION_RODATA },
 	};
 	for (size_t i = 0; t->exe && i < sizeof(sections) / sizeof(sections[0]);
 	     i++) {

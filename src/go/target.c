@@ -45,8 +45,62 @@ static char *hex(const uint8_t *id, size_t len)
 }
 
 /*
+ * A core that holds no build id may still hold the executable's read-only
+ * data: qemu-user's cores (the arm64 fixtures) leave out the header page
+ * and the text, whose first bytes are an ELF header, but dump rodata and
+ * the pclntab (linux-user/elfload.c vma_dump_size). Compare those bytes,
+ * page by page where the core has them, with the file's (at the PIE's
+ * load bias): another build differs there. *match_ret: 1 equal, 0 a page
+ * differs (*why_ret says where), unchanged when no page was comparable.
+ */
+static void compare_contents(const struct hc_core *core,
+			     const struct hc_elffile *exe, int *match_ret,
+			     char **why_ret)
+{
+	enum { page = 4096 };
+	static const uint64_t limit = 64 << 20; // bytes compared at most
+	uint64_t bias = 0, entry;
+	if (hc_elffile_type(exe) == ET_DYN && hc_core_auxv(core, AT_ENTRY, &entry))
+		bias = entry - hc_elffile_entry(exe);
+	size_t n;
+	const struct hc_elf_segment *seg = hc_elffile_segments(exe, &n);
+	uint64_t compared = 0;
+	uint8_t a[page], b[page];
+	for (size_t i = 0; i < n && compared < limit; i++) {
+		// Writable data changes at run time; text is not dumped.
+		if (seg[i].flags & (PF_W | PF_X))
+			continue;
+		for (uint64_t off = 0; off + page <= seg[i].filesz && compared < limit;
+		     off += page) {
+			uint64_t addr = seg[i].vaddr + off;
+			struct hc_error *e = hc_core_read(core, addr + bias, a, page);
+			if (e) {
+				hc_error_destroy(e);
+				continue;
+			}
+			e = hc_elffile_read(exe, addr, b, page);
+			if (e) {
+				hc_error_destroy(e);
+				break;
+			}
+			if (memcmp(a, b, page) != 0) {
+				if (asprintf(why_ret, "the core holds no build id, and the executable's read-only data at 0x%" PRIx64
+					     " differs from the core's memory", addr + bias) < 0)
+					*why_ret = NULL;
+				*match_ret = 0;
+				return;
+			}
+			compared += page;
+		}
+	}
+	if (compared)
+		*match_ret = 1;
+}
+
+/*
  * Compare the build ids the core holds for its main executable with
- * @p exe's. *match_ret: 1 match, 0 mismatch, -1 nothing comparable.
+ * @p exe's, else (no build id in the core) the executable's read-only
+ * bytes with the core's. *match_ret: 1 match, 0 mismatch, -1 nothing comparable.
  * *why_ret (malloc'd) describes a mismatch.
  */
 static void compare_build_ids(const struct hc_core *core,
@@ -98,6 +152,8 @@ static void compare_build_ids(const struct hc_core *core,
 		}
 	}
 	free(cgo);
+	if (match < 0)
+		compare_contents(core, exe, &match, why_ret);
 	*match_ret = match;
 }
 
@@ -257,7 +313,13 @@ static struct hc_error *open_go(struct hc_target *t)
 		t->dwarf = NULL;
 	}
 
+	// PIE builds before go1.26 keep the pclntab in the relro segment
+	// (cmd/link/internal/ld data.go; debug/gosym looks for both names).
 	err = hc_elffile_section(t->exe, ".gopclntab", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		err = hc_elffile_section(t->exe, ".data.rel.ro.gopclntab", &sec);
+	}
 	if (!err) {
 		uint64_t text = symbol_or_zero(t, "runtime.text");
 		if (!text) {

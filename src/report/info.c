@@ -193,12 +193,16 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 		hc_strbuf_appends(sb, "signal      ");
 		text_signal_name(sb, si->signo);
 		const char *cn = hc_si_code_name(si->code);
-		if (cn)
+		if (si->from_prstatus)
+			hc_strbuf_appends(sb, " (no NT_SIGINFO: code unknown)");
+		else if (cn)
 			hc_strbuf_appendf(sb, " code %s", cn);
 		else
 			hc_strbuf_appendf(sb, " code %d", si->code);
-		if (si->signo == 11 || si->signo == 7 || si->signo == 4 ||
-		    si->signo == 8)
+		if (si->from_prstatus)
+			;
+		else if (si->signo == 11 || si->signo == 7 || si->signo == 4 ||
+			 si->signo == 8)
 			hc_strbuf_appendf(sb, " addr 0x%" PRIx64, si->addr);
 		else if (si->sender_pid)
 			hc_strbuf_appendf(sb, " from pid %d", si->sender_pid);
@@ -353,10 +357,17 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 		hc_json_i64(&j, si->signo);
 		hc_json_key(&j, "name");
 		hc_json_string(&j, hc_signal_name(si->signo));
+		// Unknown without NT_SIGINFO: null.
 		hc_json_key(&j, "code");
-		hc_json_i64(&j, si->code);
+		if (si->from_prstatus)
+			hc_json_null(&j);
+		else
+			hc_json_i64(&j, si->code);
 		hc_json_key(&j, "addr");
-		hc_json_hex(&j, si->addr);
+		if (si->from_prstatus)
+			hc_json_null(&j);
+		else
+			hc_json_hex(&j, si->addr);
 		hc_json_object_end(&j);
 	} else {
 		hc_json_null(&j);

@@ -279,8 +279,11 @@ static void build_crash(struct builder *b)
 		r->crash.signo = si->signo;
 		r->crash.signal = hc_signal_name(si->signo);
 		const char *cn = hc_si_code_name(si->code);
-		r->crash.si_code = cn ? fmt(b, "%s", cn) : fmt(b, "%d", si->code);
-		if (si->signo == 11 || si->signo == 7 || si->signo == 4 || si->signo == 8) {
+		// Without NT_SIGINFO the code is unknown: NULL (JSON null).
+		if (!si->from_prstatus)
+			r->crash.si_code = cn ? fmt(b, "%s", cn) : fmt(b, "%d", si->code);
+		if (!si->from_prstatus &&
+		    (si->signo == 11 || si->signo == 7 || si->signo == 4 || si->signo == 8)) {
 			r->crash.has_fault_addr = true;
 			r->crash.fault_addr = si->addr;
 		}

@@ -81,8 +81,11 @@ static void crash(struct rp_doc *d, const struct hc_report *r)
 	}
 	if (r->crash.signo) {
 		OP(kv_row, "signal");
-		t(d, "%s (%d), code ", r->crash.signal ? r->crash.signal : "?", r->crash.signo);
-		e(d, r->crash.si_code);
+		t(d, "%s (%d)", r->crash.signal ? r->crash.signal : "?", r->crash.signo);
+		if (r->crash.si_code) {
+			t(d, ", code ");
+			e(d, r->crash.si_code);
+		}
 	}
 	if (r->crash.has_fault_addr) {
 		OP(kv_row, "fault address");

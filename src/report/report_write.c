@@ -207,8 +207,10 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 		tf(W, "\n");
 	}
 	if (r->crash.signo) {
-		tf(W, "  signal    %s (%d) code %s", r->crash.signal ? r->crash.signal : "?",
-		   r->crash.signo, r->crash.si_code ? r->crash.si_code : "?");
+		tf(W, "  signal    %s (%d)", r->crash.signal ? r->crash.signal : "?",
+		   r->crash.signo);
+		if (r->crash.si_code)
+			tf(W, " code %s", r->crash.si_code);
 		tf(W, "\n");
 	}
 	if (r->crash.has_fault_addr)

@@ -6,9 +6,11 @@
 PASS=0
 FAIL=0
 
-# Every fixture folder (corefiles/<version>/<program>) that has a core.
+# Every fixture folder (corefiles/<config>/<program>) that has a core.
+# HC_FIXTURE_CONFIGS (a glob, default go*) narrows the configurations, e.g.
+# HC_FIXTURE_CONFIGS='*-arm64' make check TESTS=tests/integration/maps.sh.
 fixtures() {
-	for d in "$top_srcdir"/corefiles/go*/*/; do
+	for d in "$top_srcdir"/corefiles/${HC_FIXTURE_CONFIGS:-go*}/*/; do
 		[ -f "$d/core.xz" ] && [ -f "$d/manifest.json" ] && echo "${d%/}"
 	done
 }

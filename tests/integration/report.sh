@@ -31,7 +31,8 @@ VERSION=$("$HMAPCORE" --version | sed 's/^hmapcore //')
 
 # Fixtures for the costlier checks (determinism, --redact).
 DEEP="go1.19.13/gallery go1.23.12/gallery go1.26.11/gallery go1.27.4-mapsplitgroup/gallery
-	go1.24.13-noswissmap/nilmap go1.22.12/segv go1.23.12/hostile go1.26.11/hostile"
+	go1.24.13-noswissmap/nilmap go1.22.12/segv go1.23.12/hostile go1.26.11/hostile
+	go1.26.11-arm64/gallery go1.23.12-pie/nilmap"
 n=0
 nk=0
 ndeep=0

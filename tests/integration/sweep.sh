@@ -129,6 +129,15 @@ poke() {
 	done
 }
 
+# strip_debug IN OUT / strip_all IN OUT: binutils, else elfutils (the
+# host's binutils do not read arm64 executables).
+strip_debug() {
+	objcopy --strip-debug "$1" "$2" 2>/dev/null || eu-strip -g -o "$2" "$1" 2>/dev/null
+}
+strip_all() {
+	strip -o "$2" "$1" 2>/dev/null || eu-strip -o "$2" "$1" 2>/dev/null
+}
+
 hex2dec() {
 	printf '%d\n' "$1" 2>/dev/null
 }
@@ -223,15 +232,20 @@ for fx in $all; do
 	run_one "$name: wrong executable ${other#"$top_srcdir"/corefiles/}" \
 		--ignore-build-id --exe "$other/exe.xz" "$w/core"
 
-	# --- the executable without DWARF, and without any symbols
-	if command -v objcopy >/dev/null 2>&1; then
-		objcopy --strip-debug "$w/exe" "$w/exe-nodwarf" &&
-			run_one "$name: executable without DWARF" \
-				--exe "$w/exe-nodwarf" "$w/core"
-		if [ $((idx % 3)) -eq 1 ] && command -v strip >/dev/null 2>&1; then
-			strip -o "$w/exe-stripped" "$w/exe" &&
-				run_one "$name: stripped executable" \
-					--ignore-build-id --exe "$w/exe-stripped" "$w/core"
+	# --- the executable without DWARF, and without any symbols (the
+	# host's binutils know only amd64: elfutils' eu-strip does arm64)
+	if strip_debug "$w/exe" "$w/exe-nodwarf"; then
+		run_one "$name: executable without DWARF" \
+			--exe "$w/exe-nodwarf" "$w/core"
+	else
+		bad "$name: cannot strip the debug sections of the executable"
+	fi
+	if [ $((idx % 3)) -eq 1 ]; then
+		if strip_all "$w/exe" "$w/exe-stripped"; then
+			run_one "$name: stripped executable" \
+				--ignore-build-id --exe "$w/exe-stripped" "$w/core"
+		else
+			bad "$name: cannot strip the executable"
 		fi
 	fi
 	rm -rf "$w"
