@@ -346,7 +346,9 @@ static struct hc_error *add_to_group(struct pass *p, const struct hc_goroutine *
 	bool ok = hc_goroutine_ptr_vec_append(&n.members, &g) &&
 		  hc_frame_vec_reserve(&n.stack.frames, st->frames.size);
 	if (ok) {
-		memcpy(n.stack.frames.data, st->frames.data, st->frames.size * sizeof(*st->frames.data));
+		if (st->frames.size) /* an empty stack (corrupt g) has no array */
+			memcpy(n.stack.frames.data, st->frames.data,
+			       st->frames.size * sizeof(*st->frames.data));
 		n.stack.frames.size = st->frames.size;
 		n.stack.error = st->error ? strdup(st->error) : NULL;
 		ok = !st->error || n.stack.error;
