@@ -90,6 +90,17 @@ struct hc_analysis {
 struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret);
 void hc_analysis_destroy(struct hc_analysis *a);
 
+/**
+ * The analysis of one global map variable (its DWARF name, "main.m")
+ * without the discovery of every map: the heap index, that map's row
+ * (layout, header, walk, validation) and, when the process died of a
+ * concurrent map access, the crash analysis, so that its
+ * map-concurrent-write finding is there. Cost: that map, not the core.
+ * @return NULL; NOT_FOUND (no such global, or not a map); FAULT; NOMEM.
+ */
+struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
+				       struct hc_analysis **ret);
+
 /** The row of the map at @p addr (first, non-alias), or NULL. */
 const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
 					 uint64_t addr);

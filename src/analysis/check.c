@@ -409,86 +409,18 @@ static void clear_pass(struct hc_analysis *a)
 		a->crash->accesses.size = 0;
 }
 
-struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
+/*
+ * The rows of every discovered map: layouts and headers here (they resolve
+ * DWARF types lazily), the walks and validation in threads, then in row
+ * order the aliases and the findings.
+ */
+static struct hc_error *analyze_rows(struct hc_analysis *a)
 {
-	struct hc_analysis *a = calloc(1, sizeof(*a));
-	if (!a)
-		return &hc_error_nomem;
-	a->target = t;
-	hc_map_row_vec_init(&a->rows);
-	hc_findings_init(&a->findings);
-	hc_note_vec_init(&a->notes);
-
-	uint64_t expected, actual;
-	if (hc_core_truncation(t->core, &expected, &actual))
-		hc_findings_add(&a->findings, HC_FINDING_CORE_TRUNCATED, NULL, 0,
-				"%" PRIu64 " of %" PRIu64 " bytes: what lies past the end is unknown",
-				actual, expected);
-
-	struct hc_error *err = hc_heap_create_target(t, &a->heap);
-	if (err) {
-		note(a, "no heap index", err);
-		a->heap = NULL;
-	}
-	err = hc_unwinder_create_target(t, &a->unwinder);
-	if (err) {
-		note(a, "no stacks", err);
-		a->unwinder = NULL;
-	} else if (t->runtime) {
-		err = hc_crash_analysis_begin(t, &a->crash);
-		if (err) {
-			note(a, "no crash analysis", err);
-			a->crash = NULL;
-		}
-	}
-	/* One pass over the goroutines: discovery unwinds each for its frame
-	 * roots and hands the stack to the crash analysis and the groups. */
-	err = NULL;
-	struct pass *p = calloc(1, sizeof(*p));
-	if (!p) {
-		hc_analysis_destroy(a);
-		return &hc_error_nomem;
-	}
-	p->a = a;
-	group_index_init(&p->index);
-	bool visited = false;
-	struct hc_discover_options dopts = {.unwinder = a->unwinder};
-	if (a->unwinder && t->runtime) {
-		dopts.visit_stack = visit_stack;
-		dopts.visit_arg = p;
-		dopts.visited_stacks = &visited;
-	}
-	struct hc_error *derr = hc_discover(t, a->heap, &dopts, &a->discovery);
-	if (a->unwinder && t->runtime && !visited) {
-		clear_pass(a);
-		group_index_deinit(&p->index);
-		group_index_init(&p->index);
-		err = visit_all(p, t);
-	}
-	group_index_deinit(&p->index);
-	free(p);
-	if (err) {
-		hc_error_destroy(derr);
-		hc_analysis_destroy(a);
-		return err;
-	}
-	if (a->crash)
-		hc_crash_analysis_end(a->crash);
-	err = derr;
-	if (err) {
-		note(a, "no map discovery", err);
-		a->discovery = NULL;
-		crash_findings(a);
-		hc_findings_sort(&a->findings);
-		*ret = a;
-		return NULL;
-	}
-
+	const struct hc_target *t = a->target;
 	const struct hc_discovery *d = a->discovery;
-	if (!hc_map_row_vec_reserve(&a->rows, d->maps.size)) {
-		hc_analysis_destroy(a);
+	struct hc_error *err = NULL;
+	if (!hc_map_row_vec_reserve(&a->rows, d->maps.size))
 		return &hc_error_nomem;
-	}
 	/* Map address -> its first row: an alias takes that row's header and
 	 * stats instead of walking the same map again. */
 	struct row_index first;
@@ -499,7 +431,6 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		free(jobs);
 		free(alias_of);
 		row_index_deinit(&first);
-		hc_analysis_destroy(a);
 		return &hc_error_nomem;
 	}
 	size_t njobs = 0;
@@ -575,18 +506,170 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	}
 	free(jobs);
 	free(alias_of);
+	row_index_deinit(&first);
+	return err;
+}
+
+struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
+{
+	struct hc_analysis *a = calloc(1, sizeof(*a));
+	if (!a)
+		return &hc_error_nomem;
+	a->target = t;
+	hc_map_row_vec_init(&a->rows);
+	hc_findings_init(&a->findings);
+	hc_note_vec_init(&a->notes);
+
+	uint64_t expected, actual;
+	if (hc_core_truncation(t->core, &expected, &actual))
+		hc_findings_add(&a->findings, HC_FINDING_CORE_TRUNCATED, NULL, 0,
+				"%" PRIu64 " of %" PRIu64 " bytes: what lies past the end is unknown",
+				actual, expected);
+
+	struct hc_error *err = hc_heap_create_target(t, &a->heap);
 	if (err) {
-		row_index_deinit(&first);
+		note(a, "no heap index", err);
+		a->heap = NULL;
+	}
+	err = hc_unwinder_create_target(t, &a->unwinder);
+	if (err) {
+		note(a, "no stacks", err);
+		a->unwinder = NULL;
+	} else if (t->runtime) {
+		err = hc_crash_analysis_begin(t, &a->crash);
+		if (err) {
+			note(a, "no crash analysis", err);
+			a->crash = NULL;
+		}
+	}
+	/* One pass over the goroutines: discovery unwinds each for its frame
+	 * roots and hands the stack to the crash analysis and the groups. */
+	err = NULL;
+	struct pass *p = calloc(1, sizeof(*p));
+	if (!p) {
+		hc_analysis_destroy(a);
+		return &hc_error_nomem;
+	}
+	p->a = a;
+	group_index_init(&p->index);
+	bool visited = false;
+	struct hc_discover_options dopts = {.unwinder = a->unwinder};
+	if (a->unwinder && t->runtime) {
+		dopts.visit_stack = visit_stack;
+		dopts.visit_arg = p;
+		dopts.visited_stacks = &visited;
+	}
+	struct hc_error *derr = hc_discover(t, a->heap, &dopts, &a->discovery);
+	if (a->unwinder && t->runtime && !visited) {
+		clear_pass(a);
+		group_index_deinit(&p->index);
+		group_index_init(&p->index);
+		err = visit_all(p, t);
+	}
+	group_index_deinit(&p->index);
+	free(p);
+	if (err) {
+		hc_error_destroy(derr);
 		hc_analysis_destroy(a);
 		return err;
 	}
-	row_index_deinit(&first);
+	if (a->crash)
+		hc_crash_analysis_end(a->crash);
+	err = derr;
+	if (err) {
+		note(a, "no map discovery", err);
+		a->discovery = NULL;
+		crash_findings(a);
+		hc_findings_sort(&a->findings);
+		*ret = a;
+		return NULL;
+	}
+
+	err = analyze_rows(a);
+	if (err) {
+		hc_analysis_destroy(a);
+		return err;
+	}
 	slice_findings(a);
 	crash_findings(a);
 	hc_findings_sort(&a->findings);
 	if (a->findings.nomem) {
 		hc_analysis_destroy(a);
 		return &hc_error_nomem;
+	}
+	*ret = a;
+	return NULL;
+}
+
+struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
+				       struct hc_analysis **ret)
+{
+	uint64_t var;
+	const struct hc_type *type;
+	if (!t->dwarf)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
+	struct hc_error *err = hc_dwarf_find_variable(t->dwarf, name, &var, &type);
+	if (err)
+		return err;
+	if (!type || type->kind != HC_TYPE_TYPEDEF || type->go_kind != 21 /* kindMap */)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
+	uint64_t map_addr;
+	var += t->bias;
+	err = hc_aspace_read_u64(t->as, var, &map_addr);
+	if (err)
+		return err;
+	struct hc_analysis *a = calloc(1, sizeof(*a));
+	struct hc_discovery *d = calloc(1, sizeof(*d));
+	if (!a || !d) {
+		free(a);
+		free(d);
+		return &hc_error_nomem;
+	}
+	a->target = t;
+	hc_map_row_vec_init(&a->rows);
+	hc_findings_init(&a->findings);
+	hc_note_vec_init(&a->notes);
+	a->discovery = d;
+	hc_found_map_vec_init(&d->maps);
+	hc_torn_slice_vec_init(&d->torn);
+	struct hc_found_map m = {.path = strdup(name), .addr = map_addr, .slot_addr = var,
+				 .type = type, .root = HC_ROOT_GLOBAL};
+	if (!m.path || !hc_found_map_vec_append(&d->maps, &m)) {
+		free(m.path);
+		hc_analysis_destroy(a);
+		return &hc_error_nomem;
+	}
+	err = hc_heap_create_target(t, &a->heap);
+	if (err) {
+		note(a, "no heap index", err);
+		a->heap = NULL;
+	}
+	/* The goroutines matter to one map only when the process died of a
+	 * concurrent map access: then unwind them for its writers. */
+	if (t->runtime) {
+		err = hc_crash_analysis_begin(t, &a->crash);
+		if (!err && hc_crash_is_concurrent(a->crash->kind)) {
+			hc_crash_analysis_destroy(a->crash);
+			a->crash = NULL;
+			err = hc_unwinder_create_target(t, &a->unwinder);
+			if (!err)
+				err = hc_crash_analyze(t, a->unwinder, &a->crash);
+		}
+		if (err) {
+			note(a, "no crash analysis", err);
+			a->crash = NULL;
+		}
+	}
+	err = analyze_rows(a);
+	if (!err) {
+		crash_findings(a);
+		hc_findings_sort(&a->findings);
+		if (a->findings.nomem)
+			err = &hc_error_nomem;
+	}
+	if (err) {
+		hc_analysis_destroy(a);
+		return err;
 	}
 	*ret = a;
 	return NULL;

@@ -357,7 +357,25 @@ int hc_cmd_map(const struct hc_cli *cli)
 		return HC_EXIT_USAGE;
 	}
 	struct hc_target *t;
-	struct hc_analysis *a = hc_cli_analyze(cli, &t);
+	struct hc_analysis *a = NULL;
+	/* A global map by name: that map alone, not every map of the core. */
+	if (strchr(cli->arg, '.') && !strpbrk(cli->arg, "[] (")) {
+		t = hc_cli_open_target(cli);
+		if (!t)
+			return HC_EXIT_ERROR;
+		struct hc_error *err = hc_analyze_global_map(t, cli->arg, &a);
+		if (err && err->code != HC_ERROR_NOT_FOUND) {
+			fprintf(stderr, "hmapcore: %s\n", err->message);
+			hc_error_destroy(err);
+			hc_target_destroy(t);
+			return HC_EXIT_ERROR;
+		}
+		hc_error_destroy(err);
+		if (!a)
+			hc_target_destroy(t);
+	}
+	if (!a)
+		a = hc_cli_analyze(cli, &t);
 	if (!a)
 		return HC_EXIT_ERROR;
 	const struct hc_map_row *r = find_row(a, cli->arg);

@@ -134,6 +134,22 @@ for d in $(fixtures); do
 		expect_eq "$name: nil map writer" "$(jq -r .crash.goroutine "$m")" "$(echo "$f" | jq -r '.goroutines[0]')"
 	fi
 	[ "$kind" = "" ] || true
+
+	# `map NAME` on a global takes the one-map path (no discovery): the
+	# same address and entry count as the manifest, and the victim of a
+	# concurrent write still shows its finding.
+	jq -r '.maps[] | select(.stable and (.nil | not) and (.name | test("^[A-Za-z0-9_.]+$")))
+		| "\(.name) \(.addr) \(.count)"' "$m" | head -n 6 >"$tmp/globals"
+	while read -r gname gaddr gcount; do
+		"$HMAPCORE" map --exe "$tmp/exe" "$tmp/core" "$gname" --limit 1 -f json >"$tmp/one.json" 2>"$tmp/err"
+		expect_eq "$name: map $gname" "$gaddr $gcount" \
+			"$(jq -r '"\(.addr) \(.entries_total)"' "$tmp/one.json" 2>/dev/null)"
+	done <"$tmp/globals"
+	if [ "$msg" = "concurrent map writes" ]; then
+		"$HMAPCORE" map --exe "$tmp/exe" "$tmp/core" "$victim" --limit 1 >"$tmp/one.txt" 2>&1
+		grep -q '^finding .*map-concurrent-write' "$tmp/one.txt" && ok ||
+			bad "$name: map $victim does not show map-concurrent-write"
+	fi
 done
 
 if [ $nfix -eq 0 ]; then
