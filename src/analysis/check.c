@@ -127,23 +127,30 @@ struct map_job {
 struct job_queue {
 	struct hc_analysis *a;
 	struct map_job *jobs;
-	/* Job indices, largest map first. */
+	/* Work items, largest map first: 2 * job for its walk, 2 * job + 1
+	 * for its validation (separate, so one huge map keeps two threads
+	 * busy; they write disjoint fields). */
 	size_t *order;
 	size_t njobs;
 	atomic_size_t next;
 	struct hc_heap *heap; /* the thread's own (workers get a clone) */
 };
 
-static void run_job(struct job_queue *q, struct hc_heap *heap, struct map_job *j)
+static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
 {
 	const struct hc_target *t = q->a->target;
+	struct map_job *j = &q->jobs[item / 2];
 	struct hc_map_row *row = &q->a->rows.data[j->row];
-	struct hc_error *err = hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
-	if (!err) {
-		row->has_stats = true;
-	} else {
-		j->stats_error = strdup(err->message);
-		hc_error_destroy(err);
+	if (item % 2 == 0) {
+		struct hc_error *err =
+			hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
+		if (!err) {
+			row->has_stats = true;
+		} else {
+			j->stats_error = strdup(err->message);
+			hc_error_destroy(err);
+		}
+		return;
 	}
 	if (!j->validate)
 		return;
@@ -166,7 +173,7 @@ static void *worker(void *arg)
 		size_t k = atomic_fetch_add(&q->next, 1);
 		if (k >= q->njobs)
 			break;
-		run_job(q, heap, &q->jobs[q->order[k]]);
+		run_job(q, heap, q->order[k]);
 	}
 	hc_heap_destroy_clone(heap);
 	return NULL;
@@ -175,10 +182,11 @@ static void *worker(void *arg)
 static int cmp_job_weight(const void *pa, const void *pb, void *arg)
 {
 	const struct map_job *jobs = arg;
-	const struct map_job *x = &jobs[*(const size_t *)pa], *y = &jobs[*(const size_t *)pb];
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const struct map_job *x = &jobs[a / 2], *y = &jobs[b / 2];
 	if (x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
-	return x->row < y->row ? -1 : x->row > y->row;
+	return a < b ? -1 : a > b;
 }
 
 /* Threads: HMAPCORE_THREADS, else one per CPU (at most 8); one when the
@@ -201,13 +209,13 @@ static unsigned thread_count(const struct map_job *jobs, size_t njobs)
 
 static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs, size_t njobs)
 {
-	struct job_queue q = {.a = a, .jobs = jobs, .njobs = njobs};
-	q.order = malloc((njobs ? njobs : 1) * sizeof(*q.order));
+	struct job_queue q = {.a = a, .jobs = jobs, .njobs = 2 * njobs};
+	q.order = malloc((njobs ? 2 * njobs : 1) * sizeof(*q.order));
 	if (!q.order)
 		return &hc_error_nomem;
-	for (size_t i = 0; i < njobs; i++)
+	for (size_t i = 0; i < 2 * njobs; i++)
 		q.order[i] = i;
-	qsort_r(q.order, njobs, sizeof(*q.order), cmp_job_weight, jobs);
+	qsort_r(q.order, 2 * njobs, sizeof(*q.order), cmp_job_weight, jobs);
 	atomic_init(&q.next, 0);
 	unsigned n = thread_count(jobs, njobs);
 	pthread_t th[8];
@@ -222,7 +230,7 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 		size_t k = atomic_fetch_add(&q.next, 1);
 		if (k >= q.njobs)
 			break;
-		run_job(&q, a->heap, &jobs[q.order[k]]);
+		run_job(&q, a->heap, q.order[k]);
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(th[i], NULL);

@@ -439,8 +439,14 @@ int hc_cmd_map(const struct hc_cli *cli)
 			err = hc_map_iter_next(&it, &k, &e, &done);
 			if (err || done)
 				break;
-			if (n++ >= limit)
+			if (n++ >= limit) {
+				/* The walk of the analysis counted them already. */
+				if (r->has_stats && !r->error) {
+					n = r->stats.entries;
+					break;
+				}
 				continue; /* keep counting */
+			}
 			struct hc_strbuf ks, es;
 			hc_strbuf_init(&ks);
 			hc_strbuf_init(&es);
