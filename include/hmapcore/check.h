@@ -81,6 +81,10 @@ struct hc_analysis {
 	 * analysis, the discovery's frame roots and these groups. */
 	struct hc_goroutine_group_vec groups;
 	size_t goroutines;
+	/** Indices into findings.v of the findings with a path, sorted by
+	 * path and then by index (hc_analysis_findings_of()). */
+	size_t *by_path;
+	size_t nby_path;
 };
 
 /**
@@ -100,6 +104,14 @@ void hc_analysis_destroy(struct hc_analysis *a);
  */
 struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 				       struct hc_analysis **ret);
+
+/**
+ * The findings about @p path: *n_ret indices into a->findings.v, in the
+ * findings' order (a binary search, so listing every map's findings stays
+ * linear in rows and findings). Borrowed; NULL and 0 when none.
+ */
+const size_t *hc_analysis_findings_of(const struct hc_analysis *a, const char *path,
+				      size_t *n_ret);
 
 /** The row of the map at @p addr (first, non-alias), or NULL. */
 const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,

@@ -105,6 +105,52 @@ static void slice_findings(struct hc_analysis *a)
 
 HC_DEFINE_HASH_MAP(row_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
 
+/* ------------------------------------------------ findings by path */
+
+static int cmp_by_path(const void *pa, const void *pb, void *arg)
+{
+	const struct hc_finding *v = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(v[a].path, v[b].path);
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+/* Sort the findings and index them by path (once, at the end). */
+static struct hc_error *finish_findings(struct hc_analysis *a)
+{
+	hc_findings_sort(&a->findings);
+	if (a->findings.nomem)
+		return &hc_error_nomem;
+	free(a->by_path);
+	a->nby_path = 0;
+	a->by_path = malloc((a->findings.v.size ? a->findings.v.size : 1) * sizeof(*a->by_path));
+	if (!a->by_path)
+		return &hc_error_nomem;
+	for (size_t i = 0; i < a->findings.v.size; i++)
+		if (a->findings.v.data[i].path)
+			a->by_path[a->nby_path++] = i;
+	qsort_r(a->by_path, a->nby_path, sizeof(*a->by_path), cmp_by_path, a->findings.v.data);
+	return NULL;
+}
+
+const size_t *hc_analysis_findings_of(const struct hc_analysis *a, const char *path,
+				      size_t *n_ret)
+{
+	size_t lo = 0, hi = a->nby_path;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(a->findings.v.data[a->by_path[mid]].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < a->nby_path && strcmp(a->findings.v.data[a->by_path[end]].path, path) == 0)
+		end++;
+	*n_ret = end - lo;
+	return end > lo ? &a->by_path[lo] : NULL;
+}
+
 /* ------------------------------------------------ the maps, in threads */
 
 /*
@@ -588,7 +634,10 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		note(a, "no map discovery", err);
 		a->discovery = NULL;
 		crash_findings(a);
-		hc_findings_sort(&a->findings);
+		if (finish_findings(a)) {
+			hc_analysis_destroy(a);
+			return &hc_error_nomem;
+		}
 		*ret = a;
 		return NULL;
 	}
@@ -600,8 +649,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	}
 	slice_findings(a);
 	crash_findings(a);
-	hc_findings_sort(&a->findings);
-	if (a->findings.nomem) {
+	if (finish_findings(a)) {
 		hc_analysis_destroy(a);
 		return &hc_error_nomem;
 	}
@@ -671,9 +719,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	err = analyze_rows(a);
 	if (!err) {
 		crash_findings(a);
-		hc_findings_sort(&a->findings);
-		if (a->findings.nomem)
-			err = &hc_error_nomem;
+		err = finish_findings(a);
 	}
 	if (err) {
 		hc_analysis_destroy(a);
@@ -696,6 +742,7 @@ void hc_analysis_destroy(struct hc_analysis *a)
 	hc_note_vec_deinit(&a->notes);
 	clear_pass(a);
 	hc_goroutine_group_vec_deinit(&a->groups);
+	free(a->by_path);
 	hc_crash_analysis_destroy(a->crash);
 	hc_discovery_destroy(a->discovery);
 	hc_unwinder_destroy(a->unwinder);

@@ -73,11 +73,10 @@ static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
 			     const char *path)
 {
 	hc_json_array_begin(j);
-	for (size_t i = 0; i < a->findings.v.size; i++) {
-		const struct hc_finding *f = &a->findings.v.data[i];
-		if (f->path && strcmp(f->path, path) == 0)
-			hc_json_string(j, hc_finding_code_name(f->code));
-	}
+	size_t n;
+	const size_t *idx = hc_analysis_findings_of(a, path, &n);
+	for (size_t i = 0; i < n; i++)
+		hc_json_string(j, hc_finding_code_name(a->findings.v.data[idx[i]].code));
 	hc_json_array_end(j);
 }
 
@@ -260,15 +259,12 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			else
 				hc_strbuf_appendf(&sb, "%9s", "-");
 			hc_strbuf_appendf(&sb, " %-7s %10s  %-24s ", row_impl(r), size.str, gr.str);
-			bool any = false;
-			for (size_t k = 0; k < a->findings.v.size; k++) {
-				const struct hc_finding *f = &a->findings.v.data[k];
-				if (f->path && strcmp(f->path, m->path) == 0) {
-					hc_strbuf_appendf(&sb, "%s%s", any ? "," : "",
-							  hc_finding_code_name(f->code));
-					any = true;
-				}
-			}
+			size_t nf;
+			const size_t *idx = hc_analysis_findings_of(a, m->path, &nf);
+			for (size_t k = 0; k < nf; k++)
+				hc_strbuf_appendf(&sb, "%s%s", k ? "," : "",
+						  hc_finding_code_name(a->findings.v.data[idx[k]].code));
+			bool any = nf > 0;
 			if (m->alias)
 				hc_strbuf_appendf(&sb, "%s(alias)", any ? " " : "");
 			if (r->error)
@@ -406,12 +402,13 @@ int hc_cmd_map(const struct hc_cli *cli)
 		internals(&sb, r);
 	if (r->error && !json)
 		hc_strbuf_appendf(&sb, "error           %s\n", r->error);
-	for (size_t k = 0; k < a->findings.v.size && !json; k++) {
-		const struct hc_finding *f = &a->findings.v.data[k];
-		if (f->path && strcmp(f->path, m->path) == 0)
-			hc_strbuf_appendf(&sb, "finding         %s %s: %s\n",
-					  hc_severity_name(f->severity),
-					  hc_finding_code_name(f->code), f->message);
+	size_t nf;
+	const size_t *fidx = json ? NULL : hc_analysis_findings_of(a, m->path, &nf);
+	for (size_t k = 0; fidx && k < nf; k++) {
+		const struct hc_finding *f = &a->findings.v.data[fidx[k]];
+		hc_strbuf_appendf(&sb, "finding         %s %s: %s\n",
+				  hc_severity_name(f->severity),
+				  hc_finding_code_name(f->code), f->message);
 	}
 	/* The entries, typed. */
 	if (json) {

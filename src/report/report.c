@@ -798,10 +798,10 @@ static void build_maps(struct builder *b)
 		m.error = row->error ? clean(b, row->error) : NULL;
 		if (a->crash && a->crash->victim && row->found->addr == a->crash->victim)
 			add_reason(b, &m, "crash");
-		for (size_t f = 0; f < a->findings.v.size; f++) {
-			const struct hc_finding *fd = &a->findings.v.data[f];
-			if (!fd->path || strcmp(fd->path, row->found->path) != 0)
-				continue;
+		size_t nf;
+		const size_t *fidx = hc_analysis_findings_of(a, row->found->path, &nf);
+		for (size_t f = 0; f < nf; f++) {
+			const struct hc_finding *fd = &a->findings.v.data[fidx[f]];
 			char *c = fmt(b, "%s", hc_finding_code_name(fd->code));
 			if (c && !hc_report_str_vec_append(&m.findings, &c))
 				b->nomem = true;
