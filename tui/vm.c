@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/maps.h"
+
 #include "vm.h"
 
 /* ------------------------------------------------------------- list */
@@ -558,27 +560,25 @@ void tui_map_sort_rows(const struct tui_map_row *const *rows, size_t n,
 
 /* ------------------------------------------------------------- slots */
 
+/* The grid's states are the decoder's (maps.h), plus BAD. */
+_Static_assert((int)TUI_SLOT_LIVE == (int)HC_MAP_SLOT_LIVE &&
+		       (int)TUI_SLOT_EMPTY == (int)HC_MAP_SLOT_EMPTY &&
+		       (int)TUI_SLOT_EMPTY_REST == (int)HC_MAP_SLOT_EMPTY_REST &&
+		       (int)TUI_SLOT_EVACUATED_X == (int)HC_MAP_SLOT_EVACUATED_X &&
+		       (int)TUI_SLOT_EVACUATED_Y == (int)HC_MAP_SLOT_EVACUATED_Y &&
+		       (int)TUI_SLOT_EVACUATED_EMPTY == (int)HC_MAP_SLOT_EVACUATED_EMPTY &&
+		       (int)TUI_SLOT_DELETED == (int)HC_MAP_SLOT_DELETED &&
+		       (int)TUI_SLOT_INVALID == (int)HC_MAP_SLOT_INVALID,
+	       "TUI_SLOT_STATES follows enum hc_map_slot");
+
 enum tui_slot_state tui_slot_classic(uint8_t tophash)
 {
-	switch (tophash) {
-	case 0: return TUI_SLOT_EMPTY_REST;
-	case 1: return TUI_SLOT_EMPTY;
-	case 2: return TUI_SLOT_EVACUATED_X;
-	case 3: return TUI_SLOT_EVACUATED_Y;
-	case 4: return TUI_SLOT_EVACUATED_EMPTY;
-	default: return TUI_SLOT_LIVE;
-	}
+	return (enum tui_slot_state)hc_map_slot_classic(tophash);
 }
 
 enum tui_slot_state tui_slot_swiss(uint8_t ctrl)
 {
-	if (ctrl < 0x80)
-		return TUI_SLOT_LIVE;
-	if (ctrl == 0x80)
-		return TUI_SLOT_EMPTY;
-	if (ctrl == 0xfe)
-		return TUI_SLOT_DELETED;
-	return TUI_SLOT_INVALID;
+	return (enum tui_slot_state)hc_map_slot_swiss(ctrl);
 }
 
 char tui_slot_glyph(enum tui_slot_state s)

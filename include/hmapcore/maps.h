@@ -239,6 +239,27 @@ static inline uint64_t hc_map_overflow_budget(uint64_t nbuckets, uint64_t nold)
 	return 4 * (nbuckets + nold) + 1024;
 }
 
+/**
+ * What one slot's control byte says. Classic tophash (runtime/map.go
+ * go1.19-go1.23, map_noswiss.go go1.24-go1.25): 0 emptyRest, 1 emptyOne,
+ * 2/3 evacuatedX/Y, 4 evacuatedEmpty, >= 5 (minTopHash) live. Swiss
+ * control byte (internal/runtime/maps/group.go, go1.24+): 0x80 empty, 0xfe
+ * deleted, 0b0hhhhhhh full, anything else invalid.
+ */
+enum hc_map_slot {
+	HC_MAP_SLOT_LIVE,
+	HC_MAP_SLOT_EMPTY,
+	HC_MAP_SLOT_EMPTY_REST,
+	HC_MAP_SLOT_EVACUATED_X,
+	HC_MAP_SLOT_EVACUATED_Y,
+	HC_MAP_SLOT_EVACUATED_EMPTY,
+	HC_MAP_SLOT_DELETED,
+	HC_MAP_SLOT_INVALID,
+};
+
+enum hc_map_slot hc_map_slot_classic(uint8_t tophash);
+enum hc_map_slot hc_map_slot_swiss(uint8_t ctrl);
+
 /** What a unit of map storage is (see struct hc_map_unit). */
 enum hc_map_unit_kind {
 	/** Classic: bucket i of the bucket array. */

@@ -442,6 +442,29 @@ struct hc_error *hc_map_swiss_units_init(struct hc_map_unit_iter *it);
 struct hc_error *hc_map_swiss_units_next(struct hc_map_unit_iter *it,
 					 struct hc_map_unit *u, bool *got);
 
+enum hc_map_slot hc_map_slot_classic(uint8_t tophash)
+{
+	switch (tophash) {
+	case 0: return HC_MAP_SLOT_EMPTY_REST;
+	case 1: return HC_MAP_SLOT_EMPTY;
+	case 2: return HC_MAP_SLOT_EVACUATED_X;
+	case 3: return HC_MAP_SLOT_EVACUATED_Y;
+	case 4: return HC_MAP_SLOT_EVACUATED_EMPTY;
+	default: return HC_MAP_SLOT_LIVE;
+	}
+}
+
+enum hc_map_slot hc_map_slot_swiss(uint8_t ctrl)
+{
+	if (ctrl < 0x80)
+		return HC_MAP_SLOT_LIVE;
+	if (ctrl == 0x80)
+		return HC_MAP_SLOT_EMPTY;
+	if (ctrl == 0xfe)
+		return HC_MAP_SLOT_DELETED;
+	return HC_MAP_SLOT_INVALID;
+}
+
 const char *hc_map_unit_kind_name(enum hc_map_unit_kind k)
 {
 	switch (k) {

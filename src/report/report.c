@@ -581,27 +581,19 @@ static void build_goroutines(struct builder *b)
 
 /* ------------------------------------------------------------ maps */
 
-static enum hc_report_slot slot_classic(uint8_t tophash)
+/* The picture's five classes of the decoder's slot states (maps.h). */
+static enum hc_report_slot report_slot(enum hc_map_slot s)
 {
-	/* runtime/map.go: 0 emptyRest, 1 emptyOne, 2/3 evacuatedX/Y,
-	 * 4 evacuatedEmpty, >= 5 (minTopHash) live. */
-	if (tophash <= 1)
-		return HC_REPORT_SLOT_EMPTY;
-	if (tophash <= 4)
-		return HC_REPORT_SLOT_EVACUATED;
-	return HC_REPORT_SLOT_LIVE;
-}
-
-static enum hc_report_slot slot_swiss(uint8_t ctrl)
-{
-	/* internal/runtime/maps/group.go: 0x80 empty, 0xfe deleted,
-	 * 0b0hhhhhhh full. */
-	if (ctrl == 0x80)
-		return HC_REPORT_SLOT_EMPTY;
-	if (ctrl == 0xfe)
-		return HC_REPORT_SLOT_DELETED;
-	if (ctrl < 0x80)
-		return HC_REPORT_SLOT_LIVE;
+	switch (s) {
+	case HC_MAP_SLOT_LIVE: return HC_REPORT_SLOT_LIVE;
+	case HC_MAP_SLOT_EMPTY:
+	case HC_MAP_SLOT_EMPTY_REST: return HC_REPORT_SLOT_EMPTY;
+	case HC_MAP_SLOT_EVACUATED_X:
+	case HC_MAP_SLOT_EVACUATED_Y:
+	case HC_MAP_SLOT_EVACUATED_EMPTY: return HC_REPORT_SLOT_EVACUATED;
+	case HC_MAP_SLOT_DELETED: return HC_REPORT_SLOT_DELETED;
+	case HC_MAP_SLOT_INVALID: break;
+	}
 	return HC_REPORT_SLOT_INVALID;
 }
 
@@ -624,7 +616,8 @@ static void map_units(struct builder *b, const struct hc_map_row *row,
 			continue;
 		struct hc_report_unit ru = {.kind = hc_map_unit_kind_name(u.kind), .addr = u.addr};
 		for (unsigned i = 0; i < 8; i++) {
-			ru.slots[i] = (uint8_t)(swiss ? slot_swiss(u.ctrl[i]) : slot_classic(u.ctrl[i]));
+			ru.slots[i] = (uint8_t)report_slot(swiss ? hc_map_slot_swiss(u.ctrl[i])
+							       : hc_map_slot_classic(u.ctrl[i]));
 			ru.live += ru.slots[i] == HC_REPORT_SLOT_LIVE;
 		}
 		if (!hc_report_unit_vec_append(&m->units, &ru)) {
