@@ -107,6 +107,9 @@ struct hc_map_info {
  * 21, e.g. from hc_dwarf_find_type(d, "map[string]int")).
  * @return NULL; NOT_FOUND when DWARF lacks the synthesised types; BAD_DATA.
  */
+/** Whether @p t is a Go map type (a DWARF typedef of Go kind map). */
+bool hc_type_is_go_map(const struct hc_type *t);
+
 /** The memo of hc_map_info_from_type() a target keeps (NULL on OOM: then
  * nothing is memoised). */
 struct hc_map_info_memo *hc_map_info_memo_create(void);

@@ -44,6 +44,9 @@ bool hc_strbuf_appendv(struct hc_strbuf *sb, const char *fmt, va_list ap);
 bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *s, size_t n);
 /** Empty the builder, keeping its memory. */
 void hc_strbuf_reset(struct hc_strbuf *sb);
+/** Whether hc_strbuf_append_escaped() keeps @p s as it is but for its
+ * quotes and backslashes: printable ASCII and printable UTF-8 only. */
+bool hc_str_printable(const char *s, size_t n);
 /**
  * Take the string (never NULL: "" when empty); the caller owns it and the
  * builder is left empty. Returns NULL on out-of-memory.

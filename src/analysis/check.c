@@ -179,7 +179,6 @@ struct job_queue {
 	size_t *order;
 	size_t njobs;
 	atomic_size_t next;
-	struct hc_heap *heap; /* the thread's own (workers get a clone) */
 };
 
 static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
@@ -667,7 +666,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	struct hc_error *err = hc_dwarf_find_variable(t->dwarf, name, &var, &type);
 	if (err)
 		return err;
-	if (!type || type->kind != HC_TYPE_TYPEDEF || type->go_kind != 21 /* kindMap */)
+	if (!hc_type_is_go_map(type))
 		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
 	uint64_t map_addr;
 	var += t->bias;

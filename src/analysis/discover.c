@@ -89,11 +89,6 @@ struct walker {
 	bool nomem;
 };
 
-static bool is_map_type(const struct hc_type *t)
-{
-	return t && t->kind == HC_TYPE_TYPEDEF && t->go_kind == GOKIND_MAP;
-}
-
 static bool is_slice_type(const struct hc_type *s)
 {
 	return s->kind == HC_TYPE_STRUCT &&
@@ -121,7 +116,7 @@ static bool has_pointers(struct walker *w, const struct hc_type *t, unsigned dep
 {
 	if (!t || depth > 32)
 		return false;
-	if (is_map_type(t))
+	if (hc_type_is_go_map(t))
 		return true;
 	const struct hc_type *s = hc_type_strip(t);
 	if (!s)
@@ -349,7 +344,7 @@ static void walk_slice(struct walker *w, const struct item *it,
 	uint64_t n = len < w->opts.max_elements ? len : w->opts.max_elements;
 	if (n < len)
 		w->d->truncated = true;
-	bool maps = is_map_type(elem);
+	bool maps = hc_type_is_go_map(elem);
 	for (uint64_t i = 0; i < n; i++)
 		push(w, it, array + i * esize, elem, joinf(it->path, "[%" PRIu64 "]", i),
 		     maps, i);
@@ -365,7 +360,7 @@ static void walk_array(struct walker *w, const struct item *it,
 	uint64_t n = s->count < w->opts.max_elements ? s->count : w->opts.max_elements;
 	if (n < s->count)
 		w->d->truncated = true;
-	bool maps = is_map_type(elem);
+	bool maps = hc_type_is_go_map(elem);
 	for (uint64_t i = 0; i < n; i++)
 		push(w, it, it->addr + i * es->size, elem,
 		     joinf(it->path, "[%" PRIu64 "]", i), maps, i);
@@ -495,7 +490,7 @@ static void walk_item(struct walker *w, const struct item *it)
 	const struct hc_type *t = it->type;
 	if (!t)
 		return;
-	if (is_map_type(t)) {
+	if (hc_type_is_go_map(t)) {
 		if (first_visit(w, it->addr, t))
 			found_map(w, it, t);
 		return;

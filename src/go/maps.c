@@ -177,6 +177,11 @@ static struct hc_error *resolve_swiss(struct hc_map_info *mi,
 	return NULL;
 }
 
+bool hc_type_is_go_map(const struct hc_type *t)
+{
+	return t && t->kind == HC_TYPE_TYPEDEF && t->go_kind == GOKIND_MAP;
+}
+
 /* Map type -> its layout: a core has a few map types and up to millions
  * of maps. Only successful resolutions are kept. */
 static inline uint64_t type_ptr_hash(const struct hc_type *p)

@@ -44,6 +44,15 @@ static char *hex(const uint8_t *id, size_t len)
 	return s;
 }
 
+/* Where a PIE was loaded: AT_ENTRY minus the file's entry (0 for ET_EXEC). */
+static uint64_t load_bias(const struct hc_core *core, const struct hc_elffile *exe)
+{
+	uint64_t entry;
+	if (hc_elffile_type(exe) == ET_DYN && hc_core_auxv(core, AT_ENTRY, &entry))
+		return entry - hc_elffile_entry(exe);
+	return 0;
+}
+
 /*
  * A core that holds no build id may still hold the executable's read-only
  * data: qemu-user's cores (the arm64 fixtures) leave out the header page
@@ -59,9 +68,7 @@ static void compare_contents(const struct hc_core *core,
 {
 	enum { page = 4096 };
 	static const uint64_t limit = 64 << 20; // bytes compared at most
-	uint64_t bias = 0, entry;
-	if (hc_elffile_type(exe) == ET_DYN && hc_core_auxv(core, AT_ENTRY, &entry))
-		bias = entry - hc_elffile_entry(exe);
+	uint64_t bias = load_bias(core, exe);
 	size_t n;
 	const struct hc_elf_segment *seg = hc_elffile_segments(exe, &n);
 	uint64_t compared = 0;
@@ -412,10 +419,7 @@ struct hc_error *hc_target_open(const char *core_path,
 				      hc_arch_name(hc_core_arch(t->core)));
 		goto out;
 	}
-	uint64_t entry;
-	if (hc_elffile_type(t->exe) == ET_DYN &&
-	    hc_core_auxv(t->core, AT_ENTRY, &entry))
-		t->bias = entry - hc_elffile_entry(t->exe);
+	t->bias = load_bias(t->core, t->exe);
 
 	const uint8_t *id;
 	size_t len;

@@ -64,40 +64,13 @@ static char *fmt(struct builder *b, const char *f, ...)
 	return take(b, &sb);
 }
 
-/* Whether @p s is printable text that needs no escaping (what
- * hc_strbuf_append_escaped keeps as it is, quotes and backslashes aside). */
-static bool printable(const char *s)
-{
-	struct hc_strbuf sb;
-	hc_strbuf_init(&sb);
-	size_t n = strlen(s);
-	bool same = true;
-	for (size_t i = 0; i < n && same; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			same = false;
-	}
-	if (same) {
-		/* Non-ASCII: printable UTF-8 only. */
-		same = hc_strbuf_append_escaped(&sb, s, n);
-		if (same) {
-			size_t quotes = 0;
-			for (size_t i = 0; i < n; i++)
-				quotes += s[i] == '"' || s[i] == '\\';
-			same = sb.len == n + quotes;
-		}
-	}
-	hc_strbuf_deinit(&sb);
-	return same;
-}
-
 /* A string from the core or the executable, as printable text: kept when
  * it is printable already (paths keep their quotes), escaped otherwise. */
 static char *clean(struct builder *b, const char *s)
 {
 	if (!s)
 		return NULL;
-	if (printable(s)) {
+	if (hc_str_printable(s, strlen(s))) {
 		char *d = strdup(s);
 		return keep(b, d);
 	}

@@ -15,6 +15,7 @@
 
 /** Append model text for a terminal: control bytes as \xNN. */
 bool rp_text(struct hc_strbuf *out, const char *s);
+bool rp_text_n(struct hc_strbuf *out, const char *s, size_t n);
 
 bool rp_write_markdown(const struct hc_report *r, struct hc_strbuf *out);
 bool rp_write_html(const struct hc_report *r, struct hc_strbuf *out);

@@ -88,17 +88,21 @@ size_t hc_report_fence_len(const char *s)
 
 /* Text: control bytes cannot be in the model; still escape them so a bug
  * below never reaches the terminal raw. */
-bool rp_text(struct hc_strbuf *out, const char *s)
+bool rp_text_n(struct hc_strbuf *out, const char *s, size_t n)
 {
-	if (!s)
-		return true;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		bool ok = *p < 0x20 || *p == 0x7f ? hc_strbuf_appendf(out, "\\x%02x", *p)
-						  : hc_strbuf_appendc(out, (char)*p);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = c < 0x20 || c == 0x7f ? hc_strbuf_appendf(out, "\\x%02x", c)
+						: hc_strbuf_appendc(out, (char)c);
 		if (!ok)
 			return false;
 	}
 	return true;
+}
+
+bool rp_text(struct hc_strbuf *out, const char *s)
+{
+	return !s || rp_text_n(out, s, strlen(s));
 }
 
 bool hc_report_write_verdict(const struct hc_report *r, struct hc_strbuf *out)
@@ -257,11 +261,7 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 					cut = 76;
 			}
 			tf(W, "  ");
-			for (size_t i = 0; i < cut && w.ok; i++) {
-				unsigned char c = (unsigned char)s[i];
-				w.ok = c < 0x20 || c == 0x7f ? hc_strbuf_appendf(out, "\\x%02x", c)
-							     : hc_strbuf_appendc(out, (char)c);
-			}
+			w.ok = w.ok && rp_text_n(out, s, cut);
 			tf(W, "\n");
 			s += cut;
 			while (*s == ' ')

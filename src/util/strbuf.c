@@ -127,6 +127,22 @@ static size_t utf8_printable(const unsigned char *s, size_t n)
 	return len;
 }
 
+bool hc_str_printable(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < n;) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		size_t len = s[i] >= 0x80 ? utf8_printable(s + i, n - i) : 0;
+		if (!len)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
