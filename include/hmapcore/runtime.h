@@ -2,8 +2,8 @@
  * @file runtime.h
  * The Go runtime's view of the process, rebuilt from a core (layer L3, go).
  *
- * Resolves the runtime's struct layouts once from DWARF (`runtime.g`,
- * `runtime.m`, `runtime.gobuf`, ...) and reads: every goroutine in
+ * Uses the runtime's struct layouts (layout.h: from DWARF, or a built-in
+ * table per release for a stripped executable) and reads: every goroutine in
  * `runtime.allgs` (src/runtime/proc.go, go1.19-go1.27), every M on
  * `runtime.allm` matched to the core's threads by `m.procid`
  * (src/runtime/os_linux.go minit), the wait-reason texts from the binary's
@@ -11,6 +11,13 @@
  * releases, src/runtime/runtime2.go), the fatal error message from
  * `runtime.printBacklog` (src/runtime/print.go) and the panic value from
  * the crashing goroutine's `_panic` chain (src/runtime/panic.go).
+ *
+ * Without DWARF there are no symbols either: the globals are searched for
+ * in the moduledata's data regions and recognised by what they hold
+ * (allgs: the []*g holding every m.curg; allm: the M reached from the
+ * threads' g whose alllink list holds the others; waitReasonStrings: the
+ * [N]string starting "", "GC assist marking"; printBacklog: the text in
+ * the noptrbss around the last "fatal error: ").
  *
  * Bad target data does not fail the whole model: what could not be read is
  * recorded in `problems` (one line each) and the rest is kept.
@@ -30,6 +37,7 @@
 #include "hmapcore/core.h"
 #include "hmapcore/dwarf.h"
 #include "hmapcore/error.h"
+#include "hmapcore/layout.h"
 #include "hmapcore/pclntab.h"
 #include "hmapcore/vector.h"
 
@@ -153,14 +161,28 @@ struct hc_runtime {
 	struct hc_crash crash;
 	/** Things that could not be read (bad data, missing symbols). */
 	struct hc_problem_vec problems;
+	/** Where the struct layouts came from (hc_layout.source; static). */
+	const char *layout_source;
+	/** Without DWARF the runtime's globals (allgs, the M list,
+	 * waitReasonStrings, printBacklog) are found by searching memory. */
+	bool globals_searched;
 };
 
 /** Inputs the runtime model reads from (all borrowed). */
 struct hc_runtime_source {
 	const struct hc_core *core;
 	const struct hc_aspace *as;
+	/** NULL without DWARF: globals are then searched for in the
+	 * moduledata's regions below. */
 	struct hc_dwarf *dwarf;
 	struct hc_pclntab *pclntab;
+	/** Struct layouts (from DWARF or a built-in table); required. */
+	const struct hc_layout *layout;
+	/** The Go data regions of the executable (moduledata: data, bss,
+	 * noptrbss; runtime addresses), 0 when unknown. */
+	uint64_t data, edata, bss, ebss, noptrbss, enoptrbss;
+	/** The Go version from the build info (runtime.buildVersion without DWARF). */
+	const char *build_version;
 	/** Go version (major.minor), e.g. 1 and 23. */
 	int go_major, go_minor;
 	/** Load bias of the executable (PIE), added to DWARF addresses. */
@@ -173,8 +195,8 @@ struct hc_runtime_source {
 
 /**
  * Read the runtime model.
- * @return NULL; NOT_FOUND/UNSUPPORTED when the layouts cannot be resolved
- * at all (no DWARF); partial bad data is recorded in `problems` instead.
+ * @return NULL; UNSUPPORTED without a layout; partial bad data is
+ * recorded in `problems` instead.
  */
 struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 				   struct hc_runtime **ret);

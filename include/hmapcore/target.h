@@ -26,6 +26,7 @@
 #include "hmapcore/dwarf.h"
 #include "hmapcore/elffile.h"
 #include "hmapcore/error.h"
+#include "hmapcore/layout.h"
 #include "hmapcore/pclntab.h"
 #include "hmapcore/runtime.h"
 #include "hmapcore/vector.h"
@@ -47,6 +48,9 @@ struct hc_target_options {
 	const char *exe_path;
 	/** Skip the build-id check (the user insists). */
 	bool ignore_build_id;
+	/** Ignore the executable's DWARF, as if it were stripped (to see
+	 * what a stripped build of it would give). */
+	bool no_dwarf;
 	/** Upper bound on decompressed input (0 = default). */
 	uint64_t max_file_size;
 };
@@ -76,6 +80,14 @@ struct hc_target {
 	char *go_build_id;
 	/** Start of the Go type descriptors (moduledata.types). */
 	uint64_t types_addr;
+	/** The runtime's struct layouts (valid when has_layout). */
+	struct hc_layout layout;
+	bool has_layout;
+	/** --no-dwarf: the symbol table is ignored too. */
+	bool no_symbols;
+	/** runtime.firstmoduledata (0 when not found) and its gofunc. */
+	uint64_t moduledata;
+	uint64_t gofunc;
 	/** What is degraded or missing, one line each. */
 	struct hc_note_vec notes;
 	/** Map layouts by map type, memoised (maps.c; may be NULL). */

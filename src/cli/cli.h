@@ -32,6 +32,8 @@ struct hc_cli {
 	enum hc_format format;
 	bool format_given;
 	bool ignore_build_id;
+	/** --no-dwarf: read the executable as if it were stripped. */
+	bool no_dwarf;
 	/* goroutines / threads */
 	bool stacks;
 	bool group;
@@ -82,5 +84,6 @@ int hc_cmd_map(const struct hc_cli *cli);
 int hc_cmd_check(const struct hc_cli *cli);
 int hc_cmd_addr(const struct hc_cli *cli);
 int hc_cmd_report(const struct hc_cli *cli);
+int hc_cmd_layout(const struct hc_cli *cli);
 
 #endif /* HMAPCORE_CLI_H */

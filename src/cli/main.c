@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"  check         run the validators; exit 0 clean, 1 findings at or above\n"
 	"                --fail-on (default warning), 2 error\n"
 	"  addr CORE ADDR  what an address is: heap object, stack, global, map part\n"
+	"  layout        the runtime struct offsets hmapcore reads (from DWARF, or\n"
+	"                its built-in table for the release when stripped)\n"
 	"\n"
 	"Options:\n"
 	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
@@ -45,6 +47,8 @@ static const char usage_text[] =
 	"      --state S        goroutines: status or wait reason containing S\n"
 	"      --filter F       goroutines: with a frame whose function has F\n"
 	"      --ignore-build-id  use --exe even if its build id differs\n"
+	"      --no-dwarf       ignore the executable's DWARF (read it as a stripped\n"
+	"                       build would be read)\n"
 	"      --fail-on SEV    check/report: the severity that fails (info, warning,\n"
 	"                       error; default warning)\n"
 	"      --redact         report: leave out map keys and values and strings\n"
@@ -111,6 +115,11 @@ static const struct {
 	{"check", "usage: hmapcore [-e EXE] check [--fail-on SEV] [-f text|json] CORE\n\n"
 		  "The validators and the crash analysis. Exit 0 clean, 1 findings at or\n"
 		  "above --fail-on (default warning), 2 the core could not be read.\n"},
+	{"layout", "usage: hmapcore [-e EXE] [--no-dwarf] layout CORE\n\n"
+		   "The offsets of the runtime's struct fields hmapcore reads (runtime.g, m,\n"
+		   "_panic, moduledata), one per line: from the executable's DWARF, or\n"
+		   "without it (stripped, --no-dwarf) from the built-in table of the Go\n"
+		   "release. The two agree on every release of the fixture matrix.\n"},
 	{"addr", "usage: hmapcore [-e EXE] addr CORE ADDR\n\n"
 		 "What an address is: heap object (span, slot, offset), goroutine stack,\n"
 		 "global region, function, a map's header, buckets or directory.\n"},
@@ -165,6 +174,7 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
 		.ignore_build_id = cli->ignore_build_id,
+		.no_dwarf = cli->no_dwarf,
 	};
 	struct hc_target *t;
 	struct hc_error *err = hc_target_open(cli->core_path, &opts, &t);
@@ -182,6 +192,7 @@ static int cmd_tui(const struct hc_cli *cli)
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
 		.ignore_build_id = cli->ignore_build_id,
+		.no_dwarf = cli->no_dwarf,
 	};
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "hmapcore: the browser needs a terminal; try "
@@ -210,12 +221,14 @@ static const struct {
 	{"check", hc_cmd_check},
 	{"report", hc_cmd_report},
 	{"addr", hc_cmd_addr},
+	{"layout", hc_cmd_layout},
 };
 
 static const struct option long_options[] = {
 	{"exe", required_argument, NULL, 'e'},
 	{"format", required_argument, NULL, 'f'},
 	{"ignore-build-id", no_argument, NULL, 'I'},
+	{"no-dwarf", no_argument, NULL, 'D'},
 	{"stacks", no_argument, NULL, 'S'},
 	{"group", no_argument, NULL, 'G'},
 	{"goroutine", required_argument, NULL, 'g'},
@@ -255,6 +268,9 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 			break;
 		case 'I':
 			cli->ignore_build_id = true;
+			break;
+		case 'D':
+			cli->no_dwarf = true;
 			break;
 		case 'S':
 			cli->stacks = true;

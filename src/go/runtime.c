@@ -6,29 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/layout.h"
 #include "hmapcore/runtime.h"
 #include "hmapcore/value.h"
 #include "hmapcore/strbuf.h"
-
-/* A struct field located through DWARF. */
-struct field {
-	uint64_t off;
-	uint64_t size;
-	bool present;
-};
-
-struct layout {
-	uint64_t g_size;
-	struct field g_stack_lo, g_stack_hi, g_sched_sp, g_sched_pc, g_sched_bp,
-		g_sched_lr, g_syscallsp, g_syscallpc, g_status, g_goid,
-		g_waitreason, g_waitsince, g_m, g_lockedm, g_gopc, g_startpc,
-		g_parent_goid, g_labels, g_panic, g_sig, g_sigcode0, g_sigcode1,
-		g_sigpc;
-	uint64_t m_size;
-	struct field m_id, m_procid, m_g0, m_gsignal, m_curg, m_caughtsig,
-		m_throwing, m_dying, m_alllink;
-	struct field panic_arg;
-};
 
 static const char *const status_names[HC_G_NUM_STATUS] = {
 	[HC_G_IDLE] = "idle",
@@ -73,129 +54,6 @@ static void problem_err(struct hc_runtime *rt, struct hc_error *err)
 {
 	problem(rt, "%s", err->message);
 	hc_error_destroy(err);
-}
-
-/*
- * Locate @p path in @p type. The member's byte size comes from its type;
- * a missing member leaves present = false (versions differ).
- */
-static void locate(struct hc_dwarf *d, const char *type, const char *path,
-		   struct field *f)
-{
-	memset(f, 0, sizeof(*f));
-	const struct hc_type *t;
-	struct hc_error *err = hc_dwarf_find_type(d, type, &t);
-	if (err) {
-		hc_error_destroy(err);
-		return;
-	}
-	uint64_t off = 0;
-	const char *p = path;
-	for (;;) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		char name[64];
-		if (n >= sizeof(name))
-			return;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		const struct hc_member *mem = hc_type_member(t, name);
-		if (!mem || !mem->type)
-			return;
-		off += mem->offset;
-		t = mem->type;
-		if (!dot)
-			break;
-		p = dot + 1;
-	}
-	const struct hc_type *s = hc_type_strip(t);
-	if (!s || !s->has_size || s->size == 0 || s->size > 8)
-		return;
-	f->off = off;
-	f->size = s->size;
-	f->present = true;
-}
-
-/* The first of two alternative paths that exists. */
-static void locate2(struct hc_dwarf *d, const char *type, const char *a,
-		    const char *b, struct field *f)
-{
-	locate(d, type, a, f);
-	if (!f->present)
-		locate(d, type, b, f);
-}
-
-static struct hc_error *resolve_layout(struct hc_dwarf *d, struct layout *l)
-{
-	struct hc_error *err = hc_dwarf_type_size(d, "runtime.g", &l->g_size);
-	if (err)
-		return hc_error_prefix(err, "resolving runtime.g");
-	err = hc_dwarf_type_size(d, "runtime.m", &l->m_size);
-	if (err)
-		return hc_error_prefix(err, "resolving runtime.m");
-	if (l->g_size == 0 || l->g_size > 65536 || l->m_size == 0 ||
-	    l->m_size > 65536)
-		return hc_error_create(HC_ERROR_BAD_DATA,
-				       "implausible runtime.g/m sizes %" PRIu64
-				       "/%" PRIu64, l->g_size, l->m_size);
-
-	locate(d, "runtime.g", "stack.lo", &l->g_stack_lo);
-	locate(d, "runtime.g", "stack.hi", &l->g_stack_hi);
-	locate(d, "runtime.g", "sched.sp", &l->g_sched_sp);
-	locate(d, "runtime.g", "sched.pc", &l->g_sched_pc);
-	locate(d, "runtime.g", "sched.bp", &l->g_sched_bp);
-	locate(d, "runtime.g", "sched.lr", &l->g_sched_lr);
-	locate(d, "runtime.g", "syscallsp", &l->g_syscallsp);
-	locate(d, "runtime.g", "syscallpc", &l->g_syscallpc);
-	/* uint32 in go1.19; atomic.Uint32{value} from go1.20. */
-	locate2(d, "runtime.g", "atomicstatus.value", "atomicstatus",
-		&l->g_status);
-	locate(d, "runtime.g", "goid", &l->g_goid);
-	locate(d, "runtime.g", "waitreason", &l->g_waitreason);
-	locate(d, "runtime.g", "waitsince", &l->g_waitsince);
-	locate(d, "runtime.g", "m", &l->g_m);
-	locate(d, "runtime.g", "lockedm", &l->g_lockedm);
-	locate(d, "runtime.g", "gopc", &l->g_gopc);
-	locate(d, "runtime.g", "startpc", &l->g_startpc);
-	locate(d, "runtime.g", "parentGoid", &l->g_parent_goid);
-	locate(d, "runtime.g", "labels", &l->g_labels);
-	locate(d, "runtime.g", "_panic", &l->g_panic);
-	locate(d, "runtime.g", "sig", &l->g_sig);
-	locate(d, "runtime.g", "sigcode0", &l->g_sigcode0);
-	locate(d, "runtime.g", "sigcode1", &l->g_sigcode1);
-	locate(d, "runtime.g", "sigpc", &l->g_sigpc);
-
-	locate(d, "runtime.m", "id", &l->m_id);
-	locate(d, "runtime.m", "procid", &l->m_procid);
-	locate(d, "runtime.m", "g0", &l->m_g0);
-	locate(d, "runtime.m", "gsignal", &l->m_gsignal);
-	locate(d, "runtime.m", "curg", &l->m_curg);
-	locate(d, "runtime.m", "caughtsig", &l->m_caughtsig);
-	locate(d, "runtime.m", "throwing", &l->m_throwing);
-	locate(d, "runtime.m", "dying", &l->m_dying);
-	locate(d, "runtime.m", "alllink", &l->m_alllink);
-
-	/* The panic value: _panic.arg (an eface, 16 bytes: read its words). */
-	locate(d, "runtime._panic", "arg._type", &l->panic_arg);
-
-	if (!l->g_status.present || !l->g_goid.present ||
-	    !l->g_stack_lo.present || !l->g_sched_pc.present)
-		return hc_error_create(HC_ERROR_NOT_FOUND,
-				       "runtime.g lacks atomicstatus/goid/stack/sched");
-	if (l->g_status.off + 4 > l->g_size || l->g_goid.off + 8 > l->g_size)
-		return hc_error_create(HC_ERROR_BAD_DATA,
-				       "runtime.g fields outside the struct");
-	return NULL;
-}
-
-static uint64_t get(const uint8_t *buf, size_t buf_size, const struct field *f)
-{
-	if (!f->present || f->off + f->size > buf_size)
-		return 0;
-	uint64_t v = 0;
-	for (uint64_t i = 0; i < f->size; i++)
-		v |= (uint64_t)buf[f->off + i] << (8 * i);
-	return v;
 }
 
 /* A Go string header at @p addr, read with a length cap. */
@@ -253,27 +111,146 @@ static char *escaped(const char *s, size_t n)
 	return hc_strbuf_steal(&sb);
 }
 
+/*
+ * Memory of [lo, hi), page by page, into a zeroed buffer: pages the core
+ * lacks read as zeros (untouched bss). At most 64 MiB. NULL when nothing
+ * could be read.
+ */
+static uint8_t *read_region(const struct hc_aspace *as, uint64_t lo,
+			    uint64_t hi, uint64_t *size_ret)
+{
+	enum { page = 4096 };
+	static const uint64_t limit = 64 << 20;
+	if (!lo || hi <= lo || hi - lo > limit)
+		return NULL;
+	uint64_t size = hi - lo;
+	uint8_t *buf = calloc(1, size);
+	if (!buf)
+		return NULL;
+	bool any = false;
+	for (uint64_t off = 0; off < size;) {
+		uint64_t a = lo + off;
+		uint64_t n = page - (a % page);
+		if (n > size - off)
+			n = size - off;
+		struct hc_error *err = hc_aspace_read(as, a, buf + off, n);
+		if (err)
+			hc_error_destroy(err);
+		else
+			any = true;
+		off += n;
+	}
+	if (!any) {
+		free(buf);
+		return NULL;
+	}
+	*size_ret = size;
+	return buf;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/*
+ * Without DWARF: runtime.waitReasonStrings is the [N]string in the data
+ * section whose entries 0 and 1 are "" and "GC assist marking" (the order
+ * of src/runtime/runtime2.go since go1.14). N comes from the layout
+ * table, else the entries are taken while they look like short texts.
+ */
+static struct hc_error *search_waitreasons(const struct hc_runtime_source *src,
+					   uint64_t *addr_ret, uint64_t *count_ret)
+{
+	static const char want[] = "GC assist marking";
+	uint64_t size;
+	uint8_t *buf = read_region(src->as, src->data, src->edata, &size);
+	if (!buf)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "the data section is not in the core");
+	uint64_t found = 0;
+	for (uint64_t o = 0; o + 32 <= size && !found; o += 8) {
+		if (le64(buf + o + 8) != 0 || le64(buf + o + 24) != sizeof(want) - 1)
+			continue;
+		char text[sizeof(want)];
+		struct hc_error *err = hc_aspace_read(src->as, le64(buf + o + 16),
+						      text, sizeof(want) - 1);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (memcmp(text, want, sizeof(want) - 1) == 0)
+			found = src->data + o;
+	}
+	if (!found) {
+		free(buf);
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no [N]string starting \"\", \"GC assist marking\" in the data section");
+	}
+	uint64_t n = src->layout->wait_reasons;
+	if (!n) {
+		// Entries after the first two: short strings of printable text.
+		for (n = 2; n < 256; n++) {
+			uint64_t o = found - src->data + 16 * n;
+			if (o + 16 > size)
+				break;
+			uint64_t len = le64(buf + o + 8);
+			if (len == 0 || len > 64)
+				break;
+			char text[64];
+			struct hc_error *err = hc_aspace_read(src->as, le64(buf + o),
+							      text, len);
+			if (err) {
+				hc_error_destroy(err);
+				break;
+			}
+			bool printable = true;
+			for (uint64_t i = 0; i < len; i++)
+				printable = printable && text[i] >= 0x20 && text[i] < 0x7f;
+			if (!printable)
+				break;
+		}
+	}
+	free(buf);
+	*addr_ret = found;
+	*count_ret = n;
+	return NULL;
+}
+
 static void read_waitreasons(struct hc_runtime *rt,
 			     const struct hc_runtime_source *src)
 {
-	uint64_t addr;
-	const struct hc_type *type;
-	struct hc_error *err = find_var(src, "runtime.waitReasonStrings", &addr, &type);
-	if (err) {
-		problem_err(rt, hc_error_prefix(err, "runtime.waitReasonStrings"));
-		return;
+	uint64_t addr = 0, count = 0;
+	struct hc_error *err;
+	if (src->dwarf) {
+		const struct hc_type *type;
+		err = find_var(src, "runtime.waitReasonStrings", &addr, &type);
+		if (err) {
+			problem_err(rt, hc_error_prefix(err, "runtime.waitReasonStrings"));
+			return;
+		}
+		type = hc_type_strip(type);
+		if (!type || type->kind != HC_TYPE_ARRAY || type->count == 0 ||
+		    type->count > 256) {
+			problem(rt, "runtime.waitReasonStrings is not a [N]string");
+			return;
+		}
+		count = type->count;
+	} else {
+		err = search_waitreasons(src, &addr, &count);
+		if (err) {
+			problem_err(rt, hc_error_prefix(err, "runtime.waitReasonStrings"));
+			return;
+		}
 	}
-	type = hc_type_strip(type);
-	if (!type || type->kind != HC_TYPE_ARRAY || type->count == 0 ||
-	    type->count > 256) {
-		problem(rt, "runtime.waitReasonStrings is not a [N]string");
-		return;
-	}
-	rt->waitreasons = calloc(type->count, sizeof(char *));
+	rt->waitreasons = calloc(count, sizeof(char *));
 	if (!rt->waitreasons)
 		return;
-	rt->num_waitreasons = type->count;
-	for (uint64_t i = 0; i < type->count; i++) {
+	rt->num_waitreasons = count;
+	for (uint64_t i = 0; i < count; i++) {
 		char *raw;
 		uint64_t len;
 		err = read_gostring(src->as, addr + 16 * i, 256, &raw, &len);
@@ -287,13 +264,109 @@ static void read_waitreasons(struct hc_runtime *rt,
 	}
 }
 
+/* Whether a runtime.g read into @p buf looks like one. */
+static bool plausible_g(const struct hc_layout *l, const uint8_t *buf)
+{
+	uint64_t n = l->g_size;
+	uint32_t status = (uint32_t)hc_layout_get(l, HC_LF_G_STATUS, buf, n) &
+			  ~(uint32_t)HC_G_SCAN;
+	if (status >= HC_G_NUM_STATUS)
+		return false;
+	if (hc_layout_get(l, HC_LF_G_GOID, buf, n) >> 40)
+		return false;
+	uint64_t lo = hc_layout_get(l, HC_LF_G_STACK_LO, buf, n);
+	uint64_t hi = hc_layout_get(l, HC_LF_G_STACK_HI, buf, n);
+	if (status == HC_G_DEAD && lo == 0 && hi == 0)
+		return true;
+	return lo < hi && hi - lo <= (1ull << 30) && (lo & 7) == 0;
+}
+
+/*
+ * Without DWARF: runtime.allgs is the []*g in the bss whose elements are
+ * runtime.g's and which holds every g an M runs (m.curg). When no M is
+ * known, its first element must be goroutine 1 (runtime.main).
+ */
+static struct hc_error *search_allgs(struct hc_runtime *rt,
+				     const struct hc_runtime_source *src,
+				     uint64_t max, uint64_t *addr_ret)
+{
+	const struct hc_layout *l = src->layout;
+	uint64_t size;
+	uint8_t *region = read_region(src->as, src->bss, src->ebss, &size);
+	if (!region)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "the bss is not in the core");
+	uint8_t *g = malloc(l->g_size);
+	if (!g) {
+		free(region);
+		return &hc_error_nomem;
+	}
+	size_t curgs = 0;
+	for (size_t i = 0; i < rt->ms.size; i++)
+		curgs += rt->ms.data[i].curg != 0;
+	uint64_t found = 0;
+	for (uint64_t o = 0; o + 24 <= size && !found; o += 8) {
+		uint64_t ptr = le64(region + o), len = le64(region + o + 8),
+			 cap = le64(region + o + 16);
+		if (!ptr || (ptr & 7) || !len || len > cap || cap > max)
+			continue;
+		bool ok = true;
+		uint64_t goid1 = 0;
+		// The first and last 16 elements are g's.
+		for (uint64_t i = 0; ok && i < len; i++) {
+			if (i == 16 && len > 32)
+				i = len - 16;
+			uint64_t ga;
+			struct hc_error *err = hc_aspace_read_u64(src->as, ptr + 8 * i, &ga);
+			if (!err)
+				err = hc_aspace_read(src->as, ga, g, l->g_size);
+			if (err) {
+				hc_error_destroy(err);
+				ok = false;
+				break;
+			}
+			ok = plausible_g(l, g);
+			if (i == 0)
+				goid1 = hc_layout_get(l, HC_LF_G_GOID, g, l->g_size);
+		}
+		if (!ok)
+			continue;
+		if (!curgs) {
+			if (goid1 == 1)
+				found = src->bss + o;
+			continue;
+		}
+		// Every m.curg is an element.
+		size_t seen = 0;
+		for (uint64_t i = 0; i < len && seen < curgs; i++) {
+			uint64_t ga;
+			struct hc_error *err = hc_aspace_read_u64(src->as, ptr + 8 * i, &ga);
+			if (err) {
+				hc_error_destroy(err);
+				break;
+			}
+			for (size_t j = 0; j < rt->ms.size; j++)
+				seen += ga && rt->ms.data[j].curg == ga;
+		}
+		if (seen >= curgs)
+			found = src->bss + o;
+	}
+	free(g);
+	free(region);
+	if (!found)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no []*g in the bss holds the goroutines the threads run");
+	*addr_ret = found;
+	return NULL;
+}
+
 static void read_goroutines(struct hc_runtime *rt,
 			    const struct hc_runtime_source *src,
-			    const struct layout *l)
+			    const struct hc_layout *l)
 {
-	uint64_t allgs;
-	struct hc_error *err =
-		find_var(src, "runtime.allgs", &allgs, NULL);
+	uint64_t allgs = 0;
+	uint64_t max = src->max_goroutines ? src->max_goroutines : 10000000;
+	struct hc_error *err = src->dwarf ? find_var(src, "runtime.allgs", &allgs, NULL)
+					  : search_allgs(rt, src, max, &allgs);
 	if (err) {
 		problem_err(rt, hc_error_prefix(err, "runtime.allgs"));
 		return;
@@ -306,7 +379,6 @@ static void read_goroutines(struct hc_runtime *rt,
 		problem_err(rt, hc_error_prefix(err, "reading runtime.allgs"));
 		return;
 	}
-	uint64_t max = src->max_goroutines ? src->max_goroutines : 10000000;
 	if (len > max) {
 		problem(rt, "runtime.allgs has %" PRIu64
 			" entries, over the limit of %" PRIu64 "; reading %" PRIu64,
@@ -337,30 +409,30 @@ static void read_goroutines(struct hc_runtime *rt,
 			break;
 		size_t n = l->g_size;
 		g->addr = gaddr;
-		g->goid = get(buf, n, &l->g_goid);
-		g->raw_status = (uint32_t)get(buf, n, &l->g_status);
+		g->goid = hc_layout_get(l, HC_LF_G_GOID, buf, n);
+		g->raw_status = (uint32_t)hc_layout_get(l, HC_LF_G_STATUS, buf, n);
 		g->status = g->raw_status & ~(uint32_t)HC_G_SCAN;
-		g->waitreason = (uint8_t)get(buf, n, &l->g_waitreason);
-		g->waitsince = (int64_t)get(buf, n, &l->g_waitsince);
-		g->stack_lo = get(buf, n, &l->g_stack_lo);
-		g->stack_hi = get(buf, n, &l->g_stack_hi);
-		g->sched_sp = get(buf, n, &l->g_sched_sp);
-		g->sched_pc = get(buf, n, &l->g_sched_pc);
-		g->sched_bp = get(buf, n, &l->g_sched_bp);
-		g->sched_lr = get(buf, n, &l->g_sched_lr);
-		g->syscallsp = get(buf, n, &l->g_syscallsp);
-		g->syscallpc = get(buf, n, &l->g_syscallpc);
-		g->m_addr = get(buf, n, &l->g_m);
-		g->lockedm = get(buf, n, &l->g_lockedm);
-		g->gopc = get(buf, n, &l->g_gopc);
-		g->startpc = get(buf, n, &l->g_startpc);
-		g->parent_goid = get(buf, n, &l->g_parent_goid);
-		g->labels = get(buf, n, &l->g_labels);
-		g->panic_addr = get(buf, n, &l->g_panic);
-		g->sig = (uint32_t)get(buf, n, &l->g_sig);
-		g->sigcode0 = get(buf, n, &l->g_sigcode0);
-		g->sigcode1 = get(buf, n, &l->g_sigcode1);
-		g->sigpc = get(buf, n, &l->g_sigpc);
+		g->waitreason = (uint8_t)hc_layout_get(l, HC_LF_G_WAITREASON, buf, n);
+		g->waitsince = (int64_t)hc_layout_get(l, HC_LF_G_WAITSINCE, buf, n);
+		g->stack_lo = hc_layout_get(l, HC_LF_G_STACK_LO, buf, n);
+		g->stack_hi = hc_layout_get(l, HC_LF_G_STACK_HI, buf, n);
+		g->sched_sp = hc_layout_get(l, HC_LF_G_SCHED_SP, buf, n);
+		g->sched_pc = hc_layout_get(l, HC_LF_G_SCHED_PC, buf, n);
+		g->sched_bp = hc_layout_get(l, HC_LF_G_SCHED_BP, buf, n);
+		g->sched_lr = hc_layout_get(l, HC_LF_G_SCHED_LR, buf, n);
+		g->syscallsp = hc_layout_get(l, HC_LF_G_SYSCALLSP, buf, n);
+		g->syscallpc = hc_layout_get(l, HC_LF_G_SYSCALLPC, buf, n);
+		g->m_addr = hc_layout_get(l, HC_LF_G_M, buf, n);
+		g->lockedm = hc_layout_get(l, HC_LF_G_LOCKEDM, buf, n);
+		g->gopc = hc_layout_get(l, HC_LF_G_GOPC, buf, n);
+		g->startpc = hc_layout_get(l, HC_LF_G_STARTPC, buf, n);
+		g->parent_goid = hc_layout_get(l, HC_LF_G_PARENT_GOID, buf, n);
+		g->labels = hc_layout_get(l, HC_LF_G_LABELS, buf, n);
+		g->panic_addr = hc_layout_get(l, HC_LF_G_PANIC, buf, n);
+		g->sig = (uint32_t)hc_layout_get(l, HC_LF_G_SIG, buf, n);
+		g->sigcode0 = hc_layout_get(l, HC_LF_G_SIGCODE0, buf, n);
+		g->sigcode1 = hc_layout_get(l, HC_LF_G_SIGCODE1, buf, n);
+		g->sigpc = hc_layout_get(l, HC_LF_G_SIGPC, buf, n);
 		if (g->waitreason < rt->num_waitreasons &&
 		    rt->waitreasons[g->waitreason])
 			g->waitreason_text = rt->waitreasons[g->waitreason];
@@ -370,14 +442,93 @@ static void read_goroutines(struct hc_runtime *rt,
 	free(buf);
 }
 
+/* The g a thread's TLS slot holds (amd64, statically linked: fs_base-8). */
+static uint64_t thread_tls_g(const struct hc_runtime_source *src,
+			     const struct hc_core_thread *th)
+{
+	uint64_t g = 0;
+	if (hc_core_arch(src->core) != HC_ARCH_AMD64 || !th->tls_valid)
+		return 0;
+	struct hc_error *err = hc_aspace_read_u64(src->as, th->tls - 8, &g);
+	hc_error_destroy(err);
+	return err ? 0 : g;
+}
+
+/* Whether the alllink list from @p from reaches @p to (bounded). */
+static bool alllink_reaches(const struct hc_runtime_source *src, uint64_t from,
+			    uint64_t to)
+{
+	uint64_t off = src->layout->f[HC_LF_M_ALLLINK].off;
+	for (unsigned hops = 0; from && hops < 100000; hops++) {
+		if (from == to)
+			return true;
+		struct hc_error *err = hc_aspace_read_u64(src->as, from + off, &from);
+		if (err) {
+			hc_error_destroy(err);
+			return false;
+		}
+	}
+	return false;
+}
+
+/*
+ * Without DWARF: runtime.allm, the newest M, found from the threads. The
+ * g a thread runs (its g register or TLS slot) points at its M (g.m),
+ * genuine when m.procid is the thread's id. Every M is on the alllink
+ * list, newest first, and every M has a thread: the found M whose list
+ * reaches all the others is the head.
+ */
+static struct hc_error *search_allm(const struct hc_runtime_source *src,
+				    uint64_t *head_ret)
+{
+	const struct hc_layout *l = src->layout;
+	if (!hc_layout_has(l, HC_LF_G_M) || !hc_layout_has(l, HC_LF_M_PROCID) ||
+	    !hc_layout_has(l, HC_LF_M_ALLLINK))
+		return hc_error_create(HC_ERROR_NOT_FOUND, "the layout lacks g.m or m.procid");
+	size_t n;
+	const struct hc_core_thread *threads = hc_core_threads(src->core, &n);
+	uint64_t head = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cands[2] = {threads[i].greg, thread_tls_g(src, &threads[i])};
+		for (int c = 0; c < 2; c++) {
+			uint64_t m, procid;
+			if (!cands[c])
+				continue;
+			struct hc_error *err = hc_aspace_read_u64(
+				src->as, cands[c] + l->f[HC_LF_G_M].off, &m);
+			if (!err && m)
+				err = hc_aspace_read_u64(
+					src->as, m + l->f[HC_LF_M_PROCID].off, &procid);
+			if (err) {
+				hc_error_destroy(err);
+				continue;
+			}
+			if (!m || procid != (uint64_t)threads[i].tid)
+				continue;
+			if (!head || (m != head && alllink_reaches(src, m, head)))
+				head = m;
+			break;
+		}
+	}
+	if (!head)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no thread's g leads to an M with its thread id");
+	*head_ret = head;
+	return NULL;
+}
+
 static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
-		    const struct layout *l)
+		    const struct hc_layout *l)
 {
 	uint64_t allm_var, maddr;
-	struct hc_error *err =
-		find_var(src, "runtime.allm", &allm_var, NULL);
-	if (!err)
-		err = hc_aspace_read_u64(src->as, allm_var, &maddr);
+	struct hc_error *err;
+	if (src->dwarf) {
+		err = find_var(src, "runtime.allm", &allm_var, NULL);
+		if (!err)
+			err = hc_aspace_read_u64(src->as, allm_var, &maddr);
+	} else {
+		err = search_allm(src, &maddr);
+	}
 	if (err) {
 		problem_err(rt, hc_error_prefix(err, "runtime.allm"));
 		return;
@@ -397,16 +548,16 @@ static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
 			break;
 		size_t n = l->m_size;
 		m->addr = maddr;
-		m->id = (int64_t)get(buf, n, &l->m_id);
-		m->procid = get(buf, n, &l->m_procid);
-		m->g0 = get(buf, n, &l->m_g0);
-		m->gsignal = get(buf, n, &l->m_gsignal);
-		m->curg = get(buf, n, &l->m_curg);
-		m->caughtsig = get(buf, n, &l->m_caughtsig);
-		m->throwing = (uint32_t)get(buf, n, &l->m_throwing);
-		m->dying = (int32_t)get(buf, n, &l->m_dying);
+		m->id = (int64_t)hc_layout_get(l, HC_LF_M_ID, buf, n);
+		m->procid = hc_layout_get(l, HC_LF_M_PROCID, buf, n);
+		m->g0 = hc_layout_get(l, HC_LF_M_G0, buf, n);
+		m->gsignal = hc_layout_get(l, HC_LF_M_GSIGNAL, buf, n);
+		m->curg = hc_layout_get(l, HC_LF_M_CURG, buf, n);
+		m->caughtsig = hc_layout_get(l, HC_LF_M_CAUGHTSIG, buf, n);
+		m->throwing = (uint32_t)hc_layout_get(l, HC_LF_M_THROWING, buf, n);
+		m->dying = (int32_t)hc_layout_get(l, HC_LF_M_DYING, buf, n);
 		m->thread = -1;
-		maddr = get(buf, n, &l->m_alllink);
+		maddr = hc_layout_get(l, HC_LF_M_ALLLINK, buf, n);
 		for (size_t i = 0; i + 1 < rt->ms.size; i++) {
 			if (rt->ms.data[i].addr == maddr) {
 				problem(rt, "runtime.allm list loops at 0x%" PRIx64, maddr);
@@ -454,14 +605,10 @@ static void map_threads(struct hc_runtime *rt,
 		/* The g register (r14 / x28) in Go code; on amd64 also the TLS
 		 * slot at fs_base-8 for statically linked programs. */
 		uint64_t g = threads[i].greg;
-		if (!is_known_g(rt, g) && hc_core_arch(src->core) == HC_ARCH_AMD64 &&
-		    threads[i].tls_valid) {
-			uint64_t tg;
-			struct hc_error *err =
-				hc_aspace_read_u64(src->as, threads[i].tls - 8, &tg);
-			if (!err)
+		if (!is_known_g(rt, g)) {
+			uint64_t tg = thread_tls_g(src, &threads[i]);
+			if (tg)
 				g = tg;
-			hc_error_destroy(err);
 		}
 		ti->g_addr = is_known_g(rt, g) ? g : 0;
 	}
@@ -485,16 +632,15 @@ enum { KIND_STRING = 24, KIND_PTR = 22 };
 /* Render the panic value as the runtime's printpanicval would. */
 static void read_panic(struct hc_runtime *rt,
 		       const struct hc_runtime_source *src,
-		       const struct layout *l, const struct hc_goroutine *g)
+		       const struct hc_layout *l, const struct hc_goroutine *g)
 {
-	if (!g->panic_addr || !l->panic_arg.present)
+	if (!g->panic_addr || !hc_layout_has(l, HC_LF_PANIC_ARG))
 		return;
-	uint64_t typ, data;
+	uint64_t typ, data, off = l->f[HC_LF_PANIC_ARG].off;
 	struct hc_error *err =
-		hc_aspace_read_u64(src->as, g->panic_addr + l->panic_arg.off, &typ);
+		hc_aspace_read_u64(src->as, g->panic_addr + off, &typ);
 	if (!err)
-		err = hc_aspace_read_u64(src->as,
-					 g->panic_addr + l->panic_arg.off + 8, &data);
+		err = hc_aspace_read_u64(src->as, g->panic_addr + off + 8, &data);
 	if (err) {
 		problem_err(rt, hc_error_prefix(err, "reading the panic of goroutine %" PRIu64, g->goid));
 		return;
@@ -542,9 +688,64 @@ static void read_panic(struct hc_runtime *rt,
 	hc_strbuf_deinit(&sb);
 }
 
+/* The backlog's text (NULs dropped) and its last "fatal error: " line. */
+static void use_backlog(struct hc_runtime *rt, char *lin, size_t n)
+{
+	lin[n] = '\0';
+	if (n)
+		rt->crash.backlog = escaped(lin, n);
+	const char *last = NULL;
+	for (const char *p = lin; (p = strstr(p, "fatal error: ")); p++)
+		last = p;
+	if (last) {
+		last += strlen("fatal error: ");
+		size_t m = strcspn(last, "\n");
+		rt->crash.fatal_message = escaped(last, m);
+	}
+}
+
+/*
+ * Without DWARF: runtime.printBacklog is a [512]byte in the noptrbss
+ * (src/runtime/print.go); find its last "fatal error: " and take the run
+ * of text around it. Its index is not known, so a buffer that wrapped
+ * shows its text in memory order.
+ */
+static void search_backlog(struct hc_runtime *rt,
+			   const struct hc_runtime_source *src)
+{
+	enum { backlog = 512 };
+	static const char key[] = "fatal error: ";
+	uint64_t size;
+	uint8_t *region = read_region(src->as, src->noptrbss, src->enoptrbss, &size);
+	if (!region)
+		return;
+	const uint8_t *last = NULL;
+	for (const uint8_t *p = region;
+	     (p = memmem(p, size - (size_t)(p - region), key, sizeof(key) - 1)); p++)
+		last = p;
+	if (last) {
+		const uint8_t *a = last, *b = last;
+		while (a > region && a[-1] && last - a < backlog)
+			a--;
+		while (b < region + size && *b && b - a < backlog)
+			b++;
+		char *lin = malloc((size_t)(b - a) + 1);
+		if (lin) {
+			memcpy(lin, a, (size_t)(b - a));
+			use_backlog(rt, lin, (size_t)(b - a));
+			free(lin);
+		}
+	}
+	free(region);
+}
+
 static void read_backlog(struct hc_runtime *rt,
 			 const struct hc_runtime_source *src)
 {
+	if (!src->dwarf) {
+		search_backlog(rt, src);
+		return;
+	}
 	uint64_t buf_addr, idx_addr;
 	const struct hc_type *type;
 	struct hc_error *err = find_var(src, "runtime.printBacklog", &buf_addr, &type);
@@ -585,25 +786,14 @@ static void read_backlog(struct hc_runtime *rt,
 	for (uint64_t i = 0; i < idx; i++)
 		if (buf[i])
 			lin[n++] = buf[i];
-	lin[n] = '\0';
 	free(buf);
-	if (n)
-		rt->crash.backlog = escaped(lin, n);
-	/* The last "fatal error: " line. */
-	const char *last = NULL;
-	for (const char *p = lin; (p = strstr(p, "fatal error: ")); p++)
-		last = p;
-	if (last) {
-		last += strlen("fatal error: ");
-		size_t m = strcspn(last, "\n");
-		rt->crash.fatal_message = escaped(last, m);
-	}
+	use_backlog(rt, lin, n);
 	free(lin);
 }
 
 static void read_crash(struct hc_runtime *rt,
 		       const struct hc_runtime_source *src,
-		       const struct layout *l)
+		       const struct hc_layout *l)
 {
 	read_backlog(rt, src);
 	/* The thread that took the fatal signal is the first in the core. */
@@ -630,6 +820,13 @@ static void read_build_version(struct hc_runtime *rt,
 			       const struct hc_runtime_source *src)
 {
 	uint64_t addr;
+	if (!src->dwarf) {
+		// The build info says the same (cmd/link writes both).
+		if (src->build_version)
+			rt->build_version = escaped(src->build_version,
+						    strlen(src->build_version));
+		return;
+	}
 	struct hc_error *err = find_var(src, "runtime.buildVersion", &addr, NULL);
 	char *raw = NULL;
 	uint64_t len = 0;
@@ -646,14 +843,12 @@ static void read_build_version(struct hc_runtime *rt,
 struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 				   struct hc_runtime **ret)
 {
-	if (!src->dwarf)
+	if (!src->layout)
 		return hc_error_create(HC_ERROR_UNSUPPORTED,
-				       "the runtime model needs DWARF (stripped executable)");
-	struct layout l;
-	memset(&l, 0, sizeof(l));
-	struct hc_error *err = resolve_layout(src->dwarf, &l);
-	if (err)
-		return err;
+				       "no layout of the runtime's structs (no DWARF and no built-in table for this Go release)");
+	const struct hc_layout *l = src->layout;
+	if (!l->g_size || !l->m_size)
+		return hc_error_create(HC_ERROR_BAD_DATA, "empty runtime layout");
 	struct hc_runtime *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return &hc_error_nomem;
@@ -661,13 +856,16 @@ struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 	hc_m_vec_init(&rt->ms);
 	hc_thread_info_vec_init(&rt->threads);
 	hc_problem_vec_init(&rt->problems);
+	rt->layout_source = l->source;
+	rt->globals_searched = !src->dwarf;
 
 	read_build_version(rt, src);
 	read_waitreasons(rt, src);
-	read_goroutines(rt, src, &l);
-	read_ms(rt, src, &l);
+	// The Ms first: without DWARF, finding allgs checks it against m.curg.
+	read_ms(rt, src, l);
+	read_goroutines(rt, src, l);
 	map_threads(rt, src);
-	read_crash(rt, src, &l);
+	read_crash(rt, src, l);
 	*ret = rt;
 	return NULL;
 }

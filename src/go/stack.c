@@ -886,20 +886,8 @@ struct hc_error *hc_unwinder_create_target(const struct hc_target *t,
 		.rt = t->runtime,
 		.core = t->core,
 	};
-	if (t->dwarf) {
-		/* moduledata.gofunc (src/runtime/symtab.go, go1.18+): the base
-		 * of every funcdata offset. */
-		uint64_t md, off, v;
-		struct hc_error *err = hc_dwarf_find_variable(
-			t->dwarf, "runtime.firstmoduledata", &md, NULL);
-		if (!err)
-			err = hc_dwarf_member_offset(t->dwarf, "runtime.moduledata",
-						     "gofunc", &off);
-		if (!err)
-			err = hc_aspace_read_u64(t->as, md + t->bias + off, &v);
-		if (!err)
-			src.gofunc = v;
-		hc_error_destroy(err);
-	}
+	/* moduledata.gofunc (src/runtime/symtab.go, go1.18+): the base
+	 * of every funcdata offset. */
+	src.gofunc = t->gofunc;
 	return hc_unwinder_create(&src, ret);
 }

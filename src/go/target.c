@@ -254,6 +254,8 @@ static struct hc_error *open_exe(struct hc_target *t,
 static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 {
 	uint64_t v;
+	if (t->no_symbols)
+		return 0;
 	struct hc_error *err = hc_elffile_symbol(t->exe, name, &v, NULL);
 	if (err) {
 		hc_error_destroy(err);
@@ -262,25 +264,117 @@ static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 	return v + t->bias;
 }
 
-/* moduledata.types, from DWARF and memory, else the runtime.types symbol. */
-static void find_types(struct hc_target *t)
+/*
+ * runtime.firstmoduledata: from DWARF, else found by its first field, the
+ * pointer to the pclntab (src/runtime/symtab.go; go1.16+), in the
+ * sections the linker puts it in (.noptrdata; .go.module from go1.26),
+ * and checked by its text and types bounds.
+ */
+static uint64_t find_moduledata(struct hc_target *t, uint64_t pclntab_addr)
 {
 	if (t->dwarf) {
-		uint64_t md, off, v;
+		uint64_t md;
 		struct hc_error *err = hc_dwarf_find_variable(
 			t->dwarf, "runtime.firstmoduledata", &md, NULL);
 		if (!err)
-			err = hc_dwarf_member_offset(t->dwarf, "runtime.moduledata",
-						     "types", &off);
-		if (!err)
-			err = hc_aspace_read_u64(t->as, md + t->bias + off, &v);
-		if (!err) {
-			t->types_addr = v;
-			return;
-		}
+			return md + t->bias;
 		hc_error_destroy(err);
 	}
-	t->types_addr = symbol_or_zero(t, "runtime.types");
+	if (!pclntab_addr)
+		return 0;
+	static const char *const names[] = {".go.module", ".noptrdata", ".data",
+					    ".data.rel.ro"};
+	const struct hc_layout *l = &t->layout;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct hc_elf_section *sec;
+		struct hc_error *err = hc_elffile_section(t->exe, names[i], &sec);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		uint64_t lo = (sec->addr + t->bias + 7) & ~7ull;
+		uint64_t hi = sec->addr + t->bias + sec->size;
+		for (uint64_t a = lo; a + 8 <= hi; a += 8) {
+			uint64_t v;
+			err = hc_aspace_read_u64(t->as, a, &v);
+			if (err) {
+				hc_error_destroy(err);
+				a |= 4095; // the page is not in the core
+				a -= 7;
+				continue;
+			}
+			if (v != pclntab_addr)
+				continue;
+			uint64_t text = 0, etext = 0, types = 0, etypes = 0;
+			struct hc_error *e1 = hc_aspace_read_u64(t->as, a + l->f[HC_LF_MD_TEXT].off, &text);
+			struct hc_error *e2 = hc_aspace_read_u64(t->as, a + l->f[HC_LF_MD_ETEXT].off, &etext);
+			struct hc_error *e3 = hc_aspace_read_u64(t->as, a + l->f[HC_LF_MD_TYPES].off, &types);
+			struct hc_error *e4 = hc_aspace_read_u64(t->as, a + l->f[HC_LF_MD_ETYPES].off, &etypes);
+			bool ok = !e1 && !e2 && !e3 && !e4 && text && text < etext &&
+				  types && types < etypes &&
+				  hc_layout_has(l, HC_LF_MD_TEXT) && hc_layout_has(l, HC_LF_MD_TYPES);
+			hc_error_destroy(e1);
+			hc_error_destroy(e2);
+			hc_error_destroy(e3);
+			hc_error_destroy(e4);
+			if (ok)
+				return a;
+		}
+	}
+	return 0;
+}
+
+static uint64_t md_field(struct hc_target *t, enum hc_layout_field id)
+{
+	uint64_t v;
+	if (!t->moduledata || !hc_layout_has(&t->layout, id))
+		return 0;
+	struct hc_error *err = hc_aspace_read_u64(
+		t->as, t->moduledata + t->layout.f[id].off, &v);
+	if (err) {
+		hc_error_destroy(err);
+		return 0;
+	}
+	return v;
+}
+
+/* The moduledata's fields we use, else the runtime.types symbol. */
+static void read_moduledata(struct hc_target *t)
+{
+	t->types_addr = md_field(t, HC_LF_MD_TYPES);
+	t->gofunc = md_field(t, HC_LF_MD_GOFUNC);
+	if (!t->types_addr)
+		t->types_addr = symbol_or_zero(t, "runtime.types");
+}
+
+/*
+ * The struct layouts: DWARF's, else the built-in table of the release
+ * (saying so, and how exact it is).
+ */
+static void resolve_layout(struct hc_target *t)
+{
+	struct hc_error *err = NULL;
+	if (t->dwarf) {
+		err = hc_layout_from_dwarf(t->dwarf, &t->layout);
+		if (!err) {
+			t->has_layout = true;
+			return;
+		}
+		note(t, "the runtime's struct layouts are not in the DWARF (%s): using the built-in table",
+		     err->message);
+		hc_error_destroy(err);
+	}
+	bool exact;
+	err = hc_layout_builtin(t->go_major, t->go_minor, &t->layout, &exact);
+	if (err) {
+		note(t, "no runtime layout: %s", err->message);
+		hc_error_destroy(err);
+		return;
+	}
+	t->has_layout = true;
+	if (!exact)
+		note(t, "no built-in runtime layout for go%d.%d: using the %s, which may not match",
+		     t->go_major, t->go_minor, t->layout.source);
 }
 
 static bool has_type(struct hc_dwarf *d, const char *name)
@@ -293,7 +387,8 @@ static bool has_type(struct hc_dwarf *d, const char *name)
 	return err == NULL;
 }
 
-static struct hc_error *open_go(struct hc_target *t)
+static struct hc_error *open_go(struct hc_target *t,
+				 const struct hc_target_options *opts)
 {
 	const struct hc_elf_section *sec;
 	struct hc_error *err = hc_elffile_section(t->exe, ".go.buildinfo", &sec);
@@ -313,12 +408,18 @@ static struct hc_error *open_go(struct hc_target *t)
 	const char *exp = hc_buildinfo_setting(t->buildinfo, "GOEXPERIMENT");
 	t->goexperiment = exp ? exp : "";
 
-	err = hc_dwarf_create(hc_elffile_elf(t->exe), &t->dwarf);
-	if (err) {
-		note(t, "no DWARF: %s", err->message);
-		hc_error_destroy(err);
-		t->dwarf = NULL;
+	if (opts && opts->no_dwarf) {
+		note(t, "DWARF and symbols ignored (--no-dwarf)");
+		t->no_symbols = true;
+	} else {
+		err = hc_dwarf_create(hc_elffile_elf(t->exe), &t->dwarf);
+		if (err) {
+			note(t, "no DWARF: %s", err->message);
+			hc_error_destroy(err);
+			t->dwarf = NULL;
+		}
 	}
+	resolve_layout(t);
 
 	// PIE builds before go1.26 keep the pclntab in the relro segment
 	// (cmd/link/internal/ld data.go; debug/gosym looks for both names).
@@ -327,7 +428,9 @@ static struct hc_error *open_go(struct hc_target *t)
 		hc_error_destroy(err);
 		err = hc_elffile_section(t->exe, ".data.rel.ro.gopclntab", &sec);
 	}
+	uint64_t pclntab_addr = 0;
 	if (!err) {
+		pclntab_addr = sec->addr + t->bias;
 		uint64_t text = symbol_or_zero(t, "runtime.text");
 		if (!text) {
 			const struct hc_elf_section *ts;
@@ -360,13 +463,25 @@ static struct hc_error *open_go(struct hc_target *t)
 		t->maps = HC_MAPS_CLASSIC;
 	}
 
-	find_types(t);
+	if (t->has_layout)
+		t->moduledata = find_moduledata(t, pclntab_addr);
+	if (t->has_layout && !t->moduledata)
+		note(t, "runtime.firstmoduledata not found");
+	read_moduledata(t);
 
 	struct hc_runtime_source src = {
 		.core = t->core,
 		.as = t->as,
 		.dwarf = t->dwarf,
 		.pclntab = t->pclntab,
+		.layout = t->has_layout ? &t->layout : NULL,
+		.data = md_field(t, HC_LF_MD_DATA),
+		.edata = md_field(t, HC_LF_MD_EDATA),
+		.bss = md_field(t, HC_LF_MD_BSS),
+		.ebss = md_field(t, HC_LF_MD_EBSS),
+		.noptrbss = md_field(t, HC_LF_MD_NOPTRBSS),
+		.enoptrbss = md_field(t, HC_LF_MD_ENOPTRBSS),
+		.build_version = t->buildinfo->version,
 		.go_major = t->go_major,
 		.go_minor = t->go_minor,
 		.bias = t->bias,
@@ -443,7 +558,7 @@ struct hc_error *hc_target_open(const char *core_path,
 	err = hc_aspace_create(t->core, t->exe, t->bias, &t->as);
 	if (err)
 		goto out;
-	err = open_go(t);
+	err = open_go(t, opts);
 	if (err)
 		goto out;
 	*ret = t;

@@ -106,30 +106,38 @@ echo "compared: headers (id, gp, m, state), frames (function, argument words,"
 echo "  file:line, +0x, fp/sp/pc), stack-unavailable lines, created-by lines,"
 echo "  signal and message lines; left out: blank lines only"
 
-G_OK=0; G=0; F_OK=0; F=0; n=0
-for d in $(fixtures); do
-	name=${d#"$top_srcdir"/corefiles/}
-	tb="$d/traceback.txt"
-	[ -f "$tb" ] || { bad "$name: no traceback.txt"; continue; }
-	n=$((n + 1))
-	if ! "$HMAPCORE" goroutines --format go "$d/core.xz" >"$tmp/out" 2>"$tmp/err"; then
-		bad "$name: hmapcore goroutines exited non-zero: $(cat "$tmp/err")"
-		continue
-	fi
-	escape_ctl <"$tb" >"$tmp/tb"
-	normalize "$tmp/tb" >"$tmp/o"
-	normalize "$tmp/out" >"$tmp/h"
-	compare "$tmp/o" "$tmp/h" "$name" >"$tmp/cmp"
-	set -- $(sed -n 's/^COUNTS //p' "$tmp/cmp")
-	G_OK=$((G_OK + $1)); G=$((G + $2)); F_OK=$((F_OK + $3)); F=$((F + $4))
-	if grep -q '^DIFF' "$tmp/cmp"; then
-		grep -v '^COUNTS' "$tmp/cmp" >&2
-		bad "$name: $1/$2 goroutines, $3/$4 frames agree"
-	else
-		ok
-	fi
+# Each fixture twice: with its DWARF, and with --no-dwarf, as a stripped
+# build of it is read (layouts from the built-in tables, the runtime's
+# globals found by searching memory; see tests/integration/stripped.sh).
+n=0
+for mode in dwarf no-dwarf; do
+	opt=""
+	[ "$mode" = no-dwarf ] && opt=--no-dwarf
+	G_OK=0; G=0; F_OK=0; F=0; n=0
+	for d in $(fixtures); do
+		name=${d#"$top_srcdir"/corefiles/}
+		[ -n "$opt" ] && name="$name ($opt)"
+		tb="$d/traceback.txt"
+		[ -f "$tb" ] || { bad "$name: no traceback.txt"; continue; }
+		n=$((n + 1))
+		if ! "$HMAPCORE" $opt goroutines --format go "$d/core.xz" >"$tmp/out" 2>"$tmp/err"; then
+			bad "$name: hmapcore goroutines exited non-zero: $(cat "$tmp/err")"
+			continue
+		fi
+		escape_ctl <"$tb" >"$tmp/tb"
+		normalize "$tmp/tb" >"$tmp/o"
+		normalize "$tmp/out" >"$tmp/h"
+		compare "$tmp/o" "$tmp/h" "$name" >"$tmp/cmp"
+		set -- $(sed -n 's/^COUNTS //p' "$tmp/cmp")
+		G_OK=$((G_OK + $1)); G=$((G + $2)); F_OK=$((F_OK + $3)); F=$((F + $4))
+		if grep -q '^DIFF' "$tmp/cmp"; then
+			grep -v '^COUNTS' "$tmp/cmp" >&2
+			bad "$name: $1/$2 goroutines, $3/$4 frames agree"
+		else
+			ok
+		fi
+	done
+	[ "$n" -gt 0 ] || { echo "SKIP: no fixtures with a traceback.txt under corefiles/"; exit 77; }
+	echo "agreement over $n fixtures ($mode): goroutines $G_OK/$G, frames $F_OK/$F"
 done
-
-[ "$n" -gt 0 ] || { echo "SKIP: no fixtures with a traceback.txt under corefiles/"; exit 77; }
-echo "agreement over $n fixtures: goroutines $G_OK/$G, frames $F_OK/$F"
 finish
