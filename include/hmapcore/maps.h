@@ -432,4 +432,38 @@ struct hc_error *hc_syncmap_iter_next(struct hc_syncmap_iter *it,
 				      uint64_t *key_ret, uint64_t *value_ret,
 				      bool *done_ret);
 
+/* ------------------------------------------------ map types, no DWARF */
+
+/**
+ * A map type descriptor of the executable (abi.OldMapType /
+ * abi.SwissMapType, src/internal/abi/map*.go; runtime.maptype in go1.19),
+ * what a stripped build still tells about its maps.
+ */
+struct hc_map_type_desc {
+	uint64_t addr;
+	/** "map[string]int", escaped, malloc'd ("?" when unreadable). */
+	char *name;
+	uint64_t key_size, elem_size;
+	/** reflect.Kind of the key and the element. */
+	uint8_t key_kind, elem_kind;
+	/** Classic: the bucket's size; Swiss: the group's. */
+	uint64_t bucket_size;
+	/** Swiss: one slot's size (0 for classic). */
+	uint64_t slot_size;
+};
+
+HC_DEFINE_VECTOR(hc_map_type_desc_vec, struct hc_map_type_desc)
+
+/**
+ * Every map type in the executable's typelinks (moduledata.typelinks:
+ * offsets from moduledata.types of the unnamed composite types), sorted by
+ * name. At most @p max (0: 100000) are read.
+ * @param[out] ret initialised here; free with hc_map_types_deinit().
+ * @return NULL; NOT_FOUND without a moduledata; FAULT when the table is
+ * unreadable.
+ */
+struct hc_error *hc_map_types_list(const struct hc_target *t, uint64_t max,
+				   struct hc_map_type_desc_vec *ret);
+void hc_map_types_deinit(struct hc_map_type_desc_vec *v);
+
 #endif /* HMAPCORE_MAPS_H */

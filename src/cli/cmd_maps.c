@@ -147,6 +147,81 @@ static void json_sync_keys(struct hc_json *j, struct hc_target *t,
 	hc_json_array_end(j);
 }
 
+/*
+ * Without DWARF maps cannot be found by name: say so, and list what the
+ * runtime type information tells (the map types of the typelinks).
+ */
+static const char no_dwarf_reason[] =
+	"no DWARF (stripped executable): maps are found from globals and frame "
+	"variables, which need DWARF; give the debug file with --debug-file. "
+	"A map named in the crash is still analysed";
+
+static void no_dwarf_text(struct hc_strbuf *sb, const struct hc_target *t)
+{
+	struct hc_map_type_desc_vec v;
+	struct hc_error *err = hc_map_types_list(t, 0, &v);
+	hc_strbuf_appendf(sb, "\n%s.\n", no_dwarf_reason);
+	if (err) {
+		hc_strbuf_appendf(sb, "map types: %s\n", err->message);
+		hc_error_destroy(err);
+		return;
+	}
+	hc_strbuf_appendf(sb, "The executable's %zu map types (from its type links):\n", v.size);
+	hc_strbuf_appendf(sb, "  %-40s %8s %8s %10s\n", "TYPE", "KEY", "ELEM",
+			  t->maps == HC_MAPS_SWISS ? "GROUP" : "BUCKET");
+	for (size_t i = 0; i < v.size; i++) {
+		const struct hc_map_type_desc *d = &v.data[i];
+		hc_strbuf_appendf(sb, "  %-40s %7" PRIu64 "B %7" PRIu64 "B %9" PRIu64 "B\n",
+				  d->name, d->key_size, d->elem_size, d->bucket_size);
+	}
+	hc_map_types_deinit(&v);
+}
+
+static void no_dwarf_json(struct hc_json *j, const struct hc_target *t)
+{
+	hc_json_key(j, "degraded");
+	hc_json_object_begin(j);
+	hc_json_key(j, "reason");
+	hc_json_string(j, no_dwarf_reason);
+	struct hc_map_type_desc_vec v;
+	struct hc_error *err = hc_map_types_list(t, 0, &v);
+	if (err) {
+		hc_json_key(j, "error");
+		hc_json_string(j, err->message);
+		hc_error_destroy(err);
+		hc_json_object_end(j);
+		return;
+	}
+	hc_json_key(j, "map_types");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < v.size; i++) {
+		const struct hc_map_type_desc *d = &v.data[i];
+		hc_json_object_begin(j);
+		hc_json_key(j, "type");
+		hc_json_string(j, d->name);
+		hc_json_key(j, "addr");
+		hc_json_hex(j, d->addr);
+		hc_json_key(j, "key_size");
+		hc_json_u64(j, d->key_size);
+		hc_json_key(j, "key_kind");
+		hc_json_u64(j, d->key_kind);
+		hc_json_key(j, "elem_size");
+		hc_json_u64(j, d->elem_size);
+		hc_json_key(j, "elem_kind");
+		hc_json_u64(j, d->elem_kind);
+		hc_json_key(j, t->maps == HC_MAPS_SWISS ? "group_size" : "bucket_size");
+		hc_json_u64(j, d->bucket_size);
+		if (t->maps == HC_MAPS_SWISS) {
+			hc_json_key(j, "slot_size");
+			hc_json_u64(j, d->slot_size);
+		}
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+	hc_json_object_end(j);
+	hc_map_types_deinit(&v);
+}
+
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
@@ -236,6 +311,8 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_json_object_end(&j);
 		}
 		hc_json_array_end(&j);
+		if (!t->dwarf)
+			no_dwarf_json(&j, t);
 		hc_json_object_end(&j);
 	} else {
 		hc_strbuf_appendf(&sb, "%-44s %-30s %9s %-7s %10s  %-24s %s\n", "PATH",
@@ -274,6 +351,8 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_strbuf_deinit(&gr);
 		}
 		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		if (!t->dwarf)
+			no_dwarf_text(&sb, t);
 	}
 	bool ok = hc_cli_write(sb.str, sb.len);
 	hc_strbuf_deinit(&sb);

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hmapcore/hash_table.h"
 #include "hmapcore/maps.h"
+#include "hmapcore/value.h"
 
 /* DW_AT_go_kind of a map. */
 enum { GOKIND_MAP = 21 };
@@ -522,4 +524,122 @@ struct hc_error *hc_map_units_next(struct hc_map_unit_iter *it,
 	*ret = u;
 	*done_ret = false;
 	return NULL;
+}
+
+/* ------------------------------------------------ map types, no DWARF */
+
+static int compare_type_desc(const void *a, const void *b)
+{
+	const struct hc_map_type_desc *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/*
+ * After the 48-byte abi.Type: Key, Elem, Bucket/Group *Type, Hasher; then
+ * classic KeySize u8, ValueSize u8, BucketSize u16, or Swiss GroupSize,
+ * SlotSize uintptr (the same in go1.19's runtime.maptype).
+ */
+enum { MT_KEY = 48, MT_ELEM = 56, MT_BUCKET = 64, MT_SIZES = 80, MT_SIZE = 96 };
+
+static uint64_t mt_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+struct hc_error *hc_map_types_list(const struct hc_target *t, uint64_t max,
+				   struct hc_map_type_desc_vec *ret)
+{
+	hc_map_type_desc_vec_init(ret);
+	if (!t->moduledata || !t->types_addr)
+		return hc_error_create(HC_ERROR_NOT_FOUND,
+				       "no moduledata: the type links cannot be read");
+	// go1.27 dropped moduledata.typelinks.
+	if (!hc_layout_has(&t->layout, HC_LF_MD_TYPELINKS) ||
+	    !hc_layout_has(&t->layout, HC_LF_MD_TYPELINKS_LEN))
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "go%d.%d's moduledata has no typelinks: the map types cannot be listed",
+				       t->go_major, t->go_minor);
+	uint64_t links, n;
+	struct hc_error *err = hc_aspace_read_u64(
+		t->as, t->moduledata + t->layout.f[HC_LF_MD_TYPELINKS].off, &links);
+	if (!err)
+		err = hc_aspace_read_u64(
+			t->as, t->moduledata + t->layout.f[HC_LF_MD_TYPELINKS_LEN].off, &n);
+	if (err)
+		return hc_error_prefix(err, "reading moduledata.typelinks");
+	if (!max)
+		max = 100000;
+	if (n > max)
+		n = max;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t off;
+		err = hc_aspace_read_u32(t->as, links + 4 * i, &off);
+		if (err)
+			return hc_error_prefix(err, "reading typelinks[%" PRIu64 "]", i);
+		uint64_t typ = t->types_addr + off;
+		struct hc_rtype rt;
+		err = hc_value_read_rtype(t->as, t->types_addr, typ, 0x20, &rt);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (rt.kind != HC_KIND_MAP) {
+			hc_rtype_deinit(&rt);
+			continue;
+		}
+		uint8_t mt[MT_SIZE];
+		err = hc_aspace_read(t->as, typ, mt, sizeof(mt));
+		if (err) {
+			hc_error_destroy(err);
+			hc_rtype_deinit(&rt);
+			continue;
+		}
+		struct hc_map_type_desc *d = hc_map_type_desc_vec_append_entry(ret);
+		if (!d) {
+			hc_rtype_deinit(&rt);
+			hc_map_types_deinit(ret);
+			return &hc_error_nomem;
+		}
+		memset(d, 0, sizeof(*d));
+		d->addr = typ;
+		d->name = rt.name ? rt.name : strdup("?");
+		uint64_t key = mt_u64(mt + MT_KEY), elem = mt_u64(mt + MT_ELEM);
+		struct hc_rtype kt, et;
+		if (!(err = hc_value_read_rtype(t->as, t->types_addr, key, 0x20, &kt))) {
+			d->key_size = kt.size;
+			d->key_kind = kt.kind;
+			hc_rtype_deinit(&kt);
+		}
+		hc_error_destroy(err);
+		if (!(err = hc_value_read_rtype(t->as, t->types_addr, elem, 0x20, &et))) {
+			d->elem_size = et.size;
+			d->elem_kind = et.kind;
+			hc_rtype_deinit(&et);
+		}
+		hc_error_destroy(err);
+		if (t->maps == HC_MAPS_SWISS) {
+			d->bucket_size = mt_u64(mt + MT_SIZES);
+			d->slot_size = mt_u64(mt + MT_SIZES + 8);
+		} else {
+			d->bucket_size = (uint64_t)mt[MT_SIZES + 2] | (uint64_t)mt[MT_SIZES + 3] << 8;
+		}
+		if (!d->name) {
+			hc_map_types_deinit(ret);
+			return &hc_error_nomem;
+		}
+	}
+	if (ret->size)
+		qsort(ret->data, ret->size, sizeof(ret->data[0]), compare_type_desc);
+	return NULL;
+}
+
+void hc_map_types_deinit(struct hc_map_type_desc_vec *v)
+{
+	for (size_t i = 0; i < v->size; i++)
+		free(v->data[i].name);
+	hc_map_type_desc_vec_deinit(v);
 }

@@ -175,6 +175,10 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_strbuf_appendf(sb, "\narch        %s\nmaps        %s\n",
 			  hc_arch_name(hc_core_arch(t->core)),
 			  hc_map_flavour_name(t->maps));
+	if (t->has_layout)
+		hc_strbuf_appendf(sb, "layout      %s%s\n", t->layout.source,
+				  t->runtime && t->runtime->globals_searched
+					  ? " (no DWARF: runtime globals found by searching memory)" : "");
 	if (t->gnu_build_id[0])
 		hc_strbuf_appendf(sb, "build-id    %s\n", t->gnu_build_id);
 	if (t->go_build_id[0])
@@ -332,6 +336,13 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_json_string(&j, hc_arch_name(hc_core_arch(t->core)));
 	hc_json_key(&j, "maps");
 	hc_json_string(&j, hc_map_flavour_name(t->maps));
+	hc_json_key(&j, "layout");
+	if (t->has_layout)
+		hc_json_string(&j, t->layout.source);
+	else
+		hc_json_null(&j);
+	hc_json_key(&j, "dwarf");
+	hc_json_bool(&j, t->dwarf != NULL);
 	hc_json_object_end(&j);
 
 	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);

@@ -7,11 +7,15 @@
 command -v jq >/dev/null 2>&1 || { echo "SKIP: jq is not installed"; exit 77; }
 [ -x "$HMAPCORE" ] || { echo "FAIL: no hmapcore binary at $HMAPCORE"; exit 1; }
 
+# Every fixture twice: with its DWARF, and with --no-dwarf as a stripped
+# build is read (the same answers, labels aside: see stripped.sh).
 n=0
+for opt in "" --no-dwarf; do
 for d in $(fixtures); do
 	n=$((n + 1))
 	name=${d#"$top_srcdir"/corefiles/}
-	out=$("$HMAPCORE" info --format json "$d/core.xz" 2>"$d.err.$$")
+	[ -n "$opt" ] && name="$name ($opt)"
+	out=$("$HMAPCORE" $opt info --format json "$d/core.xz" 2>"$d.err.$$")
 	status=$?
 	err=$(cat "$d.err.$$"); rm -f "$d.err.$$"
 	if [ $status -ne 0 ]; then
@@ -72,7 +76,7 @@ for d in $(fixtures); do
 
 	# pprof labels of the goroutine the program labelled (pprof.Do).
 	lg=$(jq -r '.labels.goid // empty' "$m")
-	if [ -n "$lg" ]; then
+	if [ -n "$lg" ] && [ -z "$opt" ]; then
 		got=$("$HMAPCORE" goroutines --format json -g "$lg" "$d/core.xz" |
 			jq -cS '[.goroutines[] | .labels][0]')
 		expect_eq "$name: labels of goroutine $lg" "$(jq -cS .labels.labels "$m")" "$got"
@@ -83,6 +87,7 @@ for d in $(fixtures); do
 	[ "$nthreads" -ge 1 ] && ok || bad "$name: no threads"
 	unknown=$(echo "$out" | jq '[.threads[] | select(.function == "?")] | length')
 	expect_eq "$name: threads with unknown function" 0 "$unknown"
+done
 done
 
 if [ $n -eq 0 ]; then
