@@ -334,7 +334,7 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 			hc_error_destroy(err);
 			return derr;
 		}
-		note(t, "no DWARF: %s; %s", err->message, derr->message);
+		note(t, "%s; %s", err->message, derr->message);
 		hc_error_destroy(err);
 		hc_error_destroy(derr);
 		t->dwarf = NULL;
