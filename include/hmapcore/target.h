@@ -104,7 +104,9 @@ struct hc_target {
  * @param[out] ret owned by the caller (hc_target_destroy()).
  * @return NULL; the errors of the layers below with context: the core
  * cannot be read, no executable found, build-id mismatch ("core has ...,
- * executable has ..."), not a Go executable.
+ * executable has ..."), not a Go executable; for opts->debug_file: it
+ * cannot be opened, is not this executable's (naming both build ids) or
+ * holds no DWARF. A debug file that was looked for and not found is a note.
  */
 struct hc_error *hc_target_open(const char *core_path,
 				const struct hc_target_options *opts,
