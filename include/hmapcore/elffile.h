@@ -72,6 +72,12 @@ uint64_t hc_elffile_entry(const struct hc_elffile *f);
 struct hc_error *hc_elffile_section(struct hc_elffile *f, const char *name,
 				    const struct hc_elf_section **ret);
 
+/**
+ * Whether the file has a section named @p name (or, for ".debug_*", its
+ * ".zdebug_*" form), without loading it.
+ */
+bool hc_elffile_has_section(struct hc_elffile *f, const char *name);
+
 /** PT_LOAD segments in header order. */
 const struct hc_elf_segment *hc_elffile_segments(const struct hc_elffile *f,
 						 size_t *n_ret);

@@ -7,7 +7,12 @@
  * NT_FILE path, files beside the core), checks that its build ids match the
  * core's (a mismatch is an error naming both), and builds the layers on
  * top: the address space, the DWARF index, the Go build info, the pclntab
- * and the runtime model. What cannot be had (no DWARF, a truncated core) is
+ * and the runtime model. The DWARF comes from the executable, else from a
+ * separate debug file whose build id (or .gnu_debuglink CRC) matches it:
+ * `--debug-file`, the .gnu_debuglink name beside the executable, in its
+ * .debug/ folder and under the debug root, the build-id tree
+ * (<root>/.build-id/xx/yyyy.debug; root $HMAPCORE_DEBUG_ROOT, default
+ * /usr/lib/debug), then debuginfod when DEBUGINFOD_URLS is set. What cannot be had (no DWARF, a truncated core) is
  * recorded as a note and the rest goes on.
  *
  * The target owns everything it hands out; pointers returned by the
@@ -46,7 +51,16 @@ struct hc_map_info_memo;
 struct hc_target_options {
 	/** The executable; NULL to find it. */
 	const char *exe_path;
-	/** Skip the build-id check (the user insists). */
+	/**
+	 * The separate debug file (DWARF, .symtab) of a stripped executable;
+	 * NULL to look for one (.gnu_debuglink, the build-id tree under
+	 * $HMAPCORE_DEBUG_ROOT or /usr/lib/debug, debuginfod when
+	 * DEBUGINFOD_URLS is set).
+	 */
+	const char *debug_file;
+	/** The root of the debuglink and build-id trees; NULL: /usr/lib/debug. */
+	const char *debug_root;
+	/** Skip the build-id checks (the user insists). */
 	bool ignore_build_id;
 	/** Ignore the executable's DWARF, as if it were stripped (to see
 	 * what a stripped build of it would give). */
@@ -65,7 +79,10 @@ struct hc_target {
 	/** Load bias of the executable (PIE), 0 for ET_EXEC. */
 	uint64_t bias;
 	struct hc_aspace *as;
-	/** NULL when the executable has no DWARF. */
+	/** The separate debug file the DWARF came from, or NULL. */
+	struct hc_elffile *debug;
+	char *debug_path;
+	/** NULL when neither the executable nor a debug file has DWARF. */
 	struct hc_dwarf *dwarf;
 	struct hc_buildinfo *buildinfo;
 	struct hc_pclntab *pclntab;
@@ -99,7 +116,9 @@ struct hc_target {
  * @param[out] ret owned by the caller (hc_target_destroy()).
  * @return NULL; the errors of the layers below with context: the core
  * cannot be read, no executable found, build-id mismatch ("core has ...,
- * executable has ..."), not a Go executable.
+ * executable has ..."), not a Go executable; for opts->debug_file: it
+ * cannot be opened, is not this executable's (naming both build ids) or
+ * holds no DWARF. A debug file that was looked for and not found is a note.
  */
 struct hc_error *hc_target_open(const char *core_path,
 				const struct hc_target_options *opts,

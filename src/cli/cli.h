@@ -28,6 +28,7 @@ enum hc_color_mode {
 
 struct hc_cli {
 	const char *exe_path;
+	const char *debug_file;
 	const char *core_path;
 	enum hc_format format;
 	bool format_given;

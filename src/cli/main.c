@@ -39,6 +39,12 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -e, --exe EXE        the executable (default: the core's NT_FILE path,\n"
 	"                       else exe, exe.xz or the process name beside the core)\n"
+	"      --debug-file FILE  the separate debug file of a stripped executable\n"
+	"                       (default: its .gnu_debuglink beside it, in .debug/\n"
+	"                       and under /usr/lib/debug, then the build-id tree\n"
+	"                       /usr/lib/debug/.build-id/, then debuginfod when\n"
+	"                       DEBUGINFOD_URLS is set; HMAPCORE_DEBUG_ROOT\n"
+	"                       replaces /usr/lib/debug)\n"
 	"  -f, --format FMT     text (default), json, markdown, html (report), go\n"
 	"                       (goroutines)\n"
 	"      --stacks         goroutines/threads: show the frames\n"
@@ -46,7 +52,8 @@ static const char usage_text[] =
 	"  -g, --goroutine ID   goroutines: only goroutine ID\n"
 	"      --state S        goroutines: status or wait reason containing S\n"
 	"      --filter F       goroutines: with a frame whose function has F\n"
-	"      --ignore-build-id  use --exe even if its build id differs\n"
+	"      --ignore-build-id  use --exe or --debug-file even if its build id\n"
+	"                       differs\n"
 	"      --no-dwarf       ignore the executable's DWARF (read it as a stripped\n"
 	"                       build would be read)\n"
 	"      --fail-on SEV    check/report: the severity that fails (info, warning,\n"
@@ -70,14 +77,15 @@ static const struct {
 	const char *name;
 	const char *text;
 } command_help[] = {
-	{"tui", "usage: hmapcore [-e EXE] tui CORE\n\n"
+	{"tui", "usage: hmapcore [-e EXE] [--debug-file FILE] tui CORE\n\n"
 		"The ncurses browser: summary and findings, goroutines, stacks, threads,\n"
 		"maps, a map's entries and its bucket or group grid, an address prompt.\n"
 		"Keys: arrows or hjkl, Enter opens, Esc goes back, Tab cycles screens,\n"
 		"/ searches, f filters, s groups, o sorts, : asks for an address, ? helps,\n"
 		"q quits. Needs a terminal.\n"},
-	{"report", "usage: hmapcore [-e EXE] report [-f text|json|markdown|html] [--redact]\n"
-		   "                [--fail-on SEV] [-q] [--color WHEN] [--limit N] [--keys N] CORE\n\n"
+	{"report", "usage: hmapcore [-e EXE] [--debug-file FILE] report\n"
+		   "                [-f text|json|markdown|html] [--redact] [--fail-on SEV]\n"
+		   "                [-q] [--color WHEN] [--limit N] [--keys N] CORE\n\n"
 		   "Everything about the core in one artefact: the crash (signal, fault\n"
 		   "address, fatal message or panic, the goroutine that raised it and its\n"
 		   "stack, the map involved and the goroutines that touched it), the\n"
@@ -93,26 +101,31 @@ static const struct {
 		   "  -q           only the verdict line\n"
 		   "Exit: 0 no finding at or above --fail-on (default warning), 1 findings,\n"
 		   "2 the core could not be read, 64 usage.\n"},
-	{"info", "usage: hmapcore [-e EXE] info [-f text|json] CORE\n\n"
+	{"info", "usage: hmapcore [-e EXE] [--debug-file FILE] info [-f text|json] CORE\n\n"
 		 "Go version and experiments, arch, map implementation, build ids, core size\n"
 		 "and completeness, process, signal, fatal error or panic, goroutines by\n"
 		 "status, every thread with its PC, function, M and goroutine.\n"},
-	{"goroutines", "usage: hmapcore [-e EXE] goroutines [--stacks] [--group] [-g ID]\n"
-		       "                [--state S] [--filter F] [-f text|json|go] CORE\n\n"
+	{"goroutines", "usage: hmapcore [-e EXE] [--debug-file FILE] goroutines [--stacks]\n"
+		       "                [--group] [-g ID] [--state S] [--filter F] [-f text|json|go]\n"
+		       "                CORE\n\n"
 		       "Every goroutine: id, state, top user frame, creator. --stacks adds the\n"
 		       "frames, --group groups identical stacks, -g one goroutine, --state and\n"
 		       "--filter select by state or function. -f go prints exactly what the Go\n"
 		       "runtime printed at GOTRACEBACK=crash.\n"},
-	{"threads", "usage: hmapcore [-e EXE] threads [--stacks] [-f text|json] CORE\n\n"
+	{"threads", "usage: hmapcore [-e EXE] [--debug-file FILE] threads [--stacks]\n"
+		    "                [-f text|json] CORE\n\n"
 		    "OS threads: tid, PC and function, M, the goroutine or g0/gsignal they\n"
 		    "run; --stacks walks each through every stack it crosses.\n"},
-	{"maps", "usage: hmapcore [-e EXE] maps [--entries] [--limit N] [-f text|json] CORE\n\n"
+	{"maps", "usage: hmapcore [-e EXE] [--debug-file FILE] maps [--entries] [--limit N]\n"
+		 "                [-f text|json] CORE\n\n"
 		 "Every map found from globals and goroutines' frames: path, type, count,\n"
 		 "implementation, size, growth, findings. --entries adds the keys (json).\n"},
-	{"map", "usage: hmapcore [-e EXE] map [--internals] [--limit N] [-f text|json] CORE PATH|ADDR\n\n"
+	{"map", "usage: hmapcore [-e EXE] [--debug-file FILE] map [--internals] [--limit N]\n"
+		"                [-f text|json] CORE PATH|ADDR\n\n"
 		"One map's entries, typed; --internals adds buckets or tables, growth\n"
 		"progress and memory held.\n"},
-	{"check", "usage: hmapcore [-e EXE] check [--fail-on SEV] [-f text|json] CORE\n\n"
+	{"check", "usage: hmapcore [-e EXE] [--debug-file FILE] check [--fail-on SEV]\n"
+		  "                [-f text|json] CORE\n\n"
 		  "The validators and the crash analysis. Exit 0 clean, 1 findings at or\n"
 		  "above --fail-on (default warning), 2 the core could not be read.\n"},
 	{"layout", "usage: hmapcore [-e EXE] [--no-dwarf] layout CORE\n\n"
@@ -120,7 +133,7 @@ static const struct {
 		   "_panic, moduledata), one per line: from the executable's DWARF, or\n"
 		   "without it (stripped, --no-dwarf) from the built-in table of the Go\n"
 		   "release. The two agree on every release of the fixture matrix.\n"},
-	{"addr", "usage: hmapcore [-e EXE] addr CORE ADDR\n\n"
+	{"addr", "usage: hmapcore [-e EXE] [--debug-file FILE] addr CORE ADDR\n\n"
 		 "What an address is: heap object (span, slot, offset), goroutine stack,\n"
 		 "global region, function, a map's header, buckets or directory.\n"},
 };
@@ -173,6 +186,8 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 {
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
+		.debug_file = cli->debug_file,
+		.debug_root = getenv("HMAPCORE_DEBUG_ROOT"),
 		.ignore_build_id = cli->ignore_build_id,
 		.no_dwarf = cli->no_dwarf,
 	};
@@ -191,6 +206,8 @@ static int cmd_tui(const struct hc_cli *cli)
 {
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
+		.debug_file = cli->debug_file,
+		.debug_root = getenv("HMAPCORE_DEBUG_ROOT"),
 		.ignore_build_id = cli->ignore_build_id,
 		.no_dwarf = cli->no_dwarf,
 	};
@@ -226,9 +243,10 @@ static const struct {
 
 static const struct option long_options[] = {
 	{"exe", required_argument, NULL, 'e'},
+	{"debug-file", required_argument, NULL, 'D'},
 	{"format", required_argument, NULL, 'f'},
 	{"ignore-build-id", no_argument, NULL, 'I'},
-	{"no-dwarf", no_argument, NULL, 'D'},
+	{"no-dwarf", no_argument, NULL, 'W'},
 	{"stacks", no_argument, NULL, 'S'},
 	{"group", no_argument, NULL, 'G'},
 	{"goroutine", required_argument, NULL, 'g'},
@@ -261,6 +279,9 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 		case 'e':
 			cli->exe_path = optarg;
 			break;
+		case 'D':
+			cli->debug_file = optarg;
+			break;
 		case 'f':
 			if (!hc_format_parse(optarg, &cli->format))
 				return usage("unknown --format (text, json, markdown, html, go)");
@@ -269,7 +290,7 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 		case 'I':
 			cli->ignore_build_id = true;
 			break;
-		case 'D':
+		case 'W':
 			cli->no_dwarf = true;
 			break;
 		case 'S':

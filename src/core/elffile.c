@@ -597,6 +597,18 @@ struct hc_error *hc_elffile_section(struct hc_elffile *f, const char *name,
 			       f->file->path, name);
 }
 
+bool hc_elffile_has_section(struct hc_elffile *f, const char *name)
+{
+	size_t i;
+	if (find_section(f, name, &i))
+		return true;
+	if (strncmp(name, ".debug_", 7))
+		return false;
+	char z[256];
+	int n = snprintf(z, sizeof(z), ".zdebug_%s", name + 7);
+	return n > 0 && (size_t)n < sizeof(z) && find_section(f, z, &i);
+}
+
 /* ---------------------------------------------------------------- symbols */
 
 static struct hc_error *build_symbols(struct hc_elffile *f)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/debugfile.h"
 #include "hmapcore/maps.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
@@ -251,12 +252,18 @@ static struct hc_error *open_exe(struct hc_target *t,
 	return t->exe_path ? NULL : &hc_error_nomem;
 }
 
+/* A symbol of the executable, else of its debug file (a stripped
+ * executable's .symtab is there), plus the load bias; 0 when neither has it. */
 static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 {
 	uint64_t v;
 	if (t->no_symbols)
 		return 0;
 	struct hc_error *err = hc_elffile_symbol(t->exe, name, &v, NULL);
+	if (err && err->code == HC_ERROR_NOT_FOUND && t->debug) {
+		hc_error_destroy(err);
+		err = hc_elffile_symbol(t->debug, name, &v, NULL);
+	}
 	if (err) {
 		hc_error_destroy(err);
 		return 0;
@@ -387,8 +394,69 @@ static bool has_type(struct hc_dwarf *d, const char *name)
 	return err == NULL;
 }
 
+/*
+ * The DWARF: the executable's own, else a separate debug file's (which
+ * also lends its .symtab to symbol_or_zero()). A debug file the user named
+ * is used even when the executable has DWARF; one that is not this
+ * executable's is an error. Nothing found is a note, not an error.
+ */
+static struct hc_error *open_dwarf(struct hc_target *t,
+				   const struct hc_target_options *opts)
+{
+	struct hc_error *err = NULL;
+	bool given = opts && opts->debug_file;
+	if (!given) {
+		err = hc_dwarf_create(hc_elffile_elf(t->exe), &t->dwarf);
+		if (!err)
+			return NULL;
+		if (err->code != HC_ERROR_NOT_FOUND) {
+			note(t, "no DWARF: %s", err->message);
+			hc_error_destroy(err);
+			t->dwarf = NULL;
+			return NULL;
+		}
+	}
+	struct hc_debugfile_options dopts = {
+		.path = given ? opts->debug_file : NULL,
+		.ignore_build_id = opts && opts->ignore_build_id,
+		.root = opts ? opts->debug_root : NULL,
+	};
+	struct hc_debugfile df;
+	struct hc_error *derr = hc_debugfile_find(t->exe, t->exe_path, &dopts, &df);
+	if (derr) {
+		if (given) {
+			hc_error_destroy(err);
+			return derr;
+		}
+		note(t, "%s; %s", err->message, derr->message);
+		hc_error_destroy(err);
+		hc_error_destroy(derr);
+		t->dwarf = NULL;
+		return NULL;
+	}
+	hc_error_destroy(err);
+	t->debug = df.elf;
+	t->debug_path = df.path;
+	err = hc_dwarf_create(hc_elffile_elf(t->debug), &t->dwarf);
+	if (err) {
+		err = hc_error_prefix(err, "reading DWARF from the debug file %s",
+				      df.path);
+		if (given) {
+			free(df.how);
+			return err;
+		}
+		note(t, "no DWARF: %s", err->message);
+		hc_error_destroy(err);
+		t->dwarf = NULL;
+	} else {
+		note(t, "DWARF from separate debug file %s (%s)", df.path, df.how);
+	}
+	free(df.how);
+	return NULL;
+}
+
 static struct hc_error *open_go(struct hc_target *t,
-				 const struct hc_target_options *opts)
+				const struct hc_target_options *opts)
 {
 	const struct hc_elf_section *sec;
 	struct hc_error *err = hc_elffile_section(t->exe, ".go.buildinfo", &sec);
@@ -412,12 +480,9 @@ static struct hc_error *open_go(struct hc_target *t,
 		note(t, "DWARF and symbols ignored (--no-dwarf)");
 		t->no_symbols = true;
 	} else {
-		err = hc_dwarf_create(hc_elffile_elf(t->exe), &t->dwarf);
-		if (err) {
-			note(t, "no DWARF: %s", err->message);
-			hc_error_destroy(err);
-			t->dwarf = NULL;
-		}
+		err = open_dwarf(t, opts);
+		if (err)
+			return err;
 	}
 	resolve_layout(t);
 
@@ -576,6 +641,8 @@ void hc_target_destroy(struct hc_target *t)
 	hc_pclntab_destroy(t->pclntab);
 	hc_buildinfo_destroy(t->buildinfo);
 	hc_dwarf_destroy(t->dwarf);
+	hc_elffile_destroy(t->debug);
+	free(t->debug_path);
 	hc_aspace_destroy(t->as);
 	hc_elffile_destroy(t->exe);
 	hc_core_destroy(t->core);

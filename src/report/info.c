@@ -169,6 +169,10 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 				  actual, expected);
 	hc_strbuf_appends(sb, ")\nexecutable  ");
 	escaped(sb, t->exe_path);
+	if (t->debug_path) {
+		hc_strbuf_appends(sb, "\ndebug file  ");
+		escaped(sb, t->debug_path);
+	}
 	hc_strbuf_appendf(sb, "\ngo          %s", t->buildinfo->version);
 	if (t->goexperiment[0])
 		hc_strbuf_appendf(sb, " (GOEXPERIMENT=%s)", t->goexperiment);
@@ -324,6 +328,12 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_json_bool(&j, hc_elffile_type(t->exe) == 3 /* ET_DYN */);
 	hc_json_key(&j, "dwarf");
 	hc_json_bool(&j, t->dwarf != NULL);
+	// The separate debug file the DWARF came from, null when none.
+	hc_json_key(&j, "debug_file");
+	if (t->debug_path)
+		hc_json_string(&j, t->debug_path);
+	else
+		hc_json_null(&j);
 	hc_json_object_end(&j);
 
 	hc_json_key(&j, "go");

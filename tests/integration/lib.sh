@@ -6,6 +6,9 @@
 PASS=0
 FAIL=0
 
+# Tests never ask a debuginfod server for a stripped fixture's debug file.
+unset DEBUGINFOD_URLS
+
 # Every fixture folder (corefiles/<config>/<program>) that has a core.
 # HC_FIXTURE_CONFIGS (a glob, default go*) narrows the configurations, e.g.
 # HC_FIXTURE_CONFIGS='*-arm64' make check TESTS=tests/integration/maps.sh.
