@@ -431,6 +431,35 @@ static bool is_known_g(const struct hc_runtime *rt, uint64_t g)
 	return false;
 }
 
+/* Whether @p pc is in a Go function of the pclntab. */
+static bool in_go_text(const struct hc_runtime_source *src, uint64_t pc)
+{
+	struct hc_func f;
+	if (!src->pclntab)
+		return true; /* cannot tell: keep trusting the g register */
+	struct hc_error *err = hc_pclntab_find_func(src->pclntab, pc, &f);
+	hc_error_destroy(err);
+	return !err;
+}
+
+/*
+ * amd64: the g in the thread's TLS slot, 0 when unreadable. The slot is at
+ * the offset the target computed from runtime.tlsg (external linking), else
+ * at fs_base-8 (internal linking).
+ */
+static uint64_t tls_g(const struct hc_runtime_source *src,
+		      const struct hc_core_thread *th)
+{
+	if (hc_core_arch(src->core) != HC_ARCH_AMD64 || !th->tls_valid)
+		return 0;
+	int64_t off = src->has_tls_g_offset ? src->tls_g_offset : -8;
+	uint64_t g = 0;
+	struct hc_error *err =
+		hc_aspace_read_u64(src->as, th->tls + (uint64_t)off, &g);
+	hc_error_destroy(err);
+	return err ? 0 : g;
+}
+
 static void map_threads(struct hc_runtime *rt,
 			const struct hc_runtime_source *src)
 {
@@ -451,17 +480,16 @@ static void map_threads(struct hc_runtime *rt,
 				break;
 			}
 		}
-		/* The g register (r14 / x28) in Go code; on amd64 also the TLS
-		 * slot at fs_base-8 for statically linked programs. */
+		/* The g register (r14 / x28) in Go code, else (amd64) the TLS
+		 * slot. Outside Go text (C code of a cgo program) r14 is
+		 * whatever C left there, often a stale g: only the TLS slot,
+		 * which asmcgocall set to g0, says which g the thread runs. */
 		uint64_t g = threads[i].greg;
-		if (!is_known_g(rt, g) && hc_core_arch(src->core) == HC_ARCH_AMD64 &&
-		    threads[i].tls_valid) {
-			uint64_t tg;
-			struct hc_error *err =
-				hc_aspace_read_u64(src->as, threads[i].tls - 8, &tg);
-			if (!err)
+		bool in_go = in_go_text(src, threads[i].pc);
+		if (!in_go || !is_known_g(rt, g)) {
+			uint64_t tg = tls_g(src, &threads[i]);
+			if (tg || !in_go)
 				g = tg;
-			hc_error_destroy(err);
 		}
 		ti->g_addr = is_known_g(rt, g) ? g : 0;
 	}

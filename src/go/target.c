@@ -263,6 +263,44 @@ static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 }
 
 /* moduledata.types, from DWARF and memory, else the runtime.types symbol. */
+/*
+ * Where the current g lives relative to the thread pointer on amd64.
+ * Internal linking puts it at fs_base-8 (cmd/link/internal/ld/sym.go:
+ * Tlsoffset = -PtrSize). External linking (cgo) leaves it to the system
+ * linker: runtime.tlsg is an 8-byte TLS symbol in the executable's PT_TLS
+ * segment and the runtime's accesses are R_X86_64_TPOFF32 relocations
+ * against it (cmd/link/internal/amd64/asm.go, R_TLS_LE), so the slot is
+ * at tp - round_up(PT_TLS memsz, PT_TLS align) + st_value (x86-64 TLS
+ * variant II: the executable's block ends at the thread pointer). Go
+ * go1.5+; false when the executable has no runtime.tlsg (internally
+ * linked, or stripped) or no PT_TLS.
+ */
+static bool tls_g_offset(struct hc_target *t, int64_t *ret)
+{
+	struct hc_elf_segment tls;
+	if (hc_elffile_arch(t->exe) != HC_ARCH_AMD64 ||
+	    !hc_elffile_tls(t->exe, &tls))
+		return false;
+	uint64_t value, size;
+	struct hc_error *err =
+		hc_elffile_symbol(t->exe, "runtime.tlsg", &value, &size);
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	uint64_t align = tls.align ? tls.align : 1;
+	if ((align & (align - 1)) || align > 4096 || tls.memsz > (1u << 30) ||
+	    value > tls.memsz || size > 8 || tls.memsz - value < 8) {
+		note(t, "runtime.tlsg (0x%" PRIx64 ") does not fit PT_TLS (memsz 0x%" PRIx64
+			", align 0x%" PRIx64 "): assuming g at fs_base-8",
+		     value, tls.memsz, tls.align);
+		return false;
+	}
+	uint64_t block = (tls.memsz + align - 1) & ~(align - 1);
+	*ret = (int64_t)value - (int64_t)block;
+	return true;
+}
+
 static void find_types(struct hc_target *t)
 {
 	if (t->dwarf) {
@@ -372,6 +410,7 @@ static struct hc_error *open_go(struct hc_target *t)
 		.bias = t->bias,
 		.types_addr = t->types_addr,
 	};
+	src.has_tls_g_offset = tls_g_offset(t, &src.tls_g_offset);
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {
 		note(t, "no goroutines: %s", err->message);

@@ -108,7 +108,7 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
+		if (hc_gstatus_is_dead(g->status))
 			continue;
 		if (opts && opts->one && g->goid != opts->goid)
 			continue;
