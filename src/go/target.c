@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hmapcore/maps.h"
+#include "hmapcore/native.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
 
@@ -420,6 +421,18 @@ static struct hc_error *open_go(struct hc_target *t)
 	return NULL;
 }
 
+/* hc_native_is_go_fn: @p pc is in a Go function of the pclntab. */
+static bool pc_is_go(uint64_t pc, void *arg)
+{
+	const struct hc_target *t = arg;
+	struct hc_func f;
+	if (!t->pclntab)
+		return false;
+	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
+	hc_error_destroy(err);
+	return !err;
+}
+
 struct hc_error *hc_target_open(const char *core_path,
 				const struct hc_target_options *opts,
 				struct hc_target **ret)
@@ -485,6 +498,9 @@ struct hc_error *hc_target_open(const char *core_path,
 	err = open_go(t);
 	if (err)
 		goto out;
+	err = hc_native_create(t->core, t->exe, pc_is_go, t, &t->native);
+	if (err)
+		goto out;
 	*ret = t;
 	return NULL;
 out:
@@ -496,6 +512,7 @@ void hc_target_destroy(struct hc_target *t)
 {
 	if (!t)
 		return;
+	hc_native_destroy(t->native);
 	hc_runtime_destroy(t->runtime);
 	hc_pclntab_destroy(t->pclntab);
 	hc_buildinfo_destroy(t->buildinfo);
@@ -522,7 +539,10 @@ const char *hc_target_func_name(const struct hc_target *t, uint64_t pc)
 	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
 	if (err) {
 		hc_error_destroy(err);
-		return "?";
+		/* Outside Go code: the C symbol (cgo), from the modules'
+		 * own symbol tables. */
+		const char *name = t->native ? hc_native_pc_name(t->native, pc) : NULL;
+		return name ? name : "?";
 	}
 	return f.name;
 }
