@@ -69,7 +69,7 @@ struct hc_error *tui_model_create(struct hc_target *t, struct tui_model **ret)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
+		if (hc_gstatus_is_dead(g->status))
 			continue;
 		struct tui_gor *r = &m->gs[m->ngs];
 		r->g = g;

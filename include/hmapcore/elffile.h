@@ -41,6 +41,8 @@ struct hc_elf_segment {
 	uint64_t offset;
 	uint64_t filesz;
 	uint32_t flags;
+	/** p_align (PT_TLS: the TLS block's alignment). */
+	uint64_t align;
 };
 
 /**

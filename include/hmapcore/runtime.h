@@ -62,6 +62,16 @@ enum hc_gstatus {
 /** The runtime's own name of a status ("runnable", "waiting", ...). */
 const char *hc_gstatus_name(uint32_t status);
 
+/**
+ * Whether a (masked) status is a dead g: _Gdead, or go1.26's _Gdeadextra,
+ * the dead g kept on an extra M for cgo callbacks (runtime2.go), which
+ * tracebackothers skips like _Gdead (traceback.go, go1.26).
+ */
+static inline bool hc_gstatus_is_dead(uint32_t status)
+{
+	return status == HC_G_DEAD || status == HC_G_DEADEXTRA;
+}
+
 struct hc_goroutine {
 	/** Address of the runtime.g. */
 	uint64_t addr;
@@ -191,6 +201,11 @@ struct hc_runtime_source {
 	uint64_t types_addr;
 	/** Upper bound on goroutines to read (0 = default 10^7). */
 	uint64_t max_goroutines;
+	/** amd64: where the g slot is relative to the thread pointer
+	 * (fs_base), from runtime.tlsg and PT_TLS; valid when
+	 * has_tls_g_offset, else the internal linker's -8 is assumed. */
+	int64_t tls_g_offset;
+	bool has_tls_g_offset;
 };
 
 /**

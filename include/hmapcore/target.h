@@ -109,6 +109,9 @@ struct hc_target {
 	struct hc_note_vec notes;
 	/** Map layouts by map type, memoised (maps.c; may be NULL). */
 	struct hc_map_info_memo *map_infos;
+	/** Native (C) frames and names: a libdwfl session over the core,
+	 * opened on the first question (native.h); NULL only without memory. */
+	struct hc_native *native;
 };
 
 /**
@@ -125,7 +128,9 @@ struct hc_error *hc_target_open(const char *core_path,
 				struct hc_target **ret);
 void hc_target_destroy(struct hc_target *t);
 
-/** The function name at @p pc ("?" when none). Borrowed. */
+/** The function name at @p pc: the Go function, else the native symbol
+ * ("clock_nanosleep", "libc.so.6+0x1234" without one); "?" when none.
+ * Borrowed from the target. */
 const char *hc_target_func_name(const struct hc_target *t, uint64_t pc);
 
 #endif /* HMAPCORE_TARGET_H */

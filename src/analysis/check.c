@@ -439,7 +439,7 @@ static struct hc_error *visit_all(struct pass *p, const struct hc_target *t)
 	struct hc_error *err = NULL;
 	for (size_t i = 0; i < t->runtime->goroutines.size && !err; i++) {
 		const struct hc_goroutine *g = &t->runtime->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
+		if (hc_gstatus_is_dead(g->status))
 			continue;
 		hc_stack_reset(&st);
 		err = hc_unwind_goroutine(p->a->unwinder, g, &st);

@@ -247,7 +247,7 @@ struct hc_error *hc_crash_analysis_scan(struct hc_crash_analysis *c, struct hc_u
 					const struct hc_goroutine *g,
 					const struct hc_stack *s)
 {
-	if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE)
 		return NULL;
 	bool nomem = false;
 	scan_stack(u, s, g->goid, c->goid && g->goid == c->goid, &c->accesses, &nomem);
@@ -284,7 +284,7 @@ struct hc_error *hc_crash_analyze(const struct hc_target *t,
 	hc_stack_init(&s);
 	for (size_t i = 0; i < rt->goroutines.size && !err; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD || g->status == HC_G_IDLE)
+		if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE)
 			continue;
 		hc_stack_reset(&s);
 		err = hc_unwind_goroutine(u, g, &s);

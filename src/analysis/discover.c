@@ -631,7 +631,7 @@ static void stack_roots(struct walker *w)
 	bool all = true;
 	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
+		if (hc_gstatus_is_dead(g->status))
 			continue;
 		hc_stack_reset(&st);
 		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);

@@ -217,6 +217,7 @@ static struct hc_error *load_headers(struct hc_elffile *f)
 			.offset = ph.p_offset,
 			.filesz = ph.p_filesz,
 			.flags = ph.p_flags,
+			.align = ph.p_align,
 		};
 		if (ph.p_type == PT_LOAD) {
 			if (!elfseg_vector_append(&f->segments, &seg))

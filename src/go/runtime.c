@@ -442,14 +442,31 @@ static void read_goroutines(struct hc_runtime *rt,
 	free(buf);
 }
 
-/* The g a thread's TLS slot holds (amd64, statically linked: fs_base-8). */
-static uint64_t thread_tls_g(const struct hc_runtime_source *src,
-			     const struct hc_core_thread *th)
+/* Whether @p pc is in a Go function of the pclntab. */
+static bool in_go_text(const struct hc_runtime_source *src, uint64_t pc)
 {
-	uint64_t g = 0;
+	struct hc_func f;
+	if (!src->pclntab)
+		return true; /* cannot tell: keep trusting the g register */
+	struct hc_error *err = hc_pclntab_find_func(src->pclntab, pc, &f);
+	hc_error_destroy(err);
+	return !err;
+}
+
+/*
+ * amd64: the g in the thread's TLS slot, 0 when unreadable. The slot is at
+ * the offset the target computed from runtime.tlsg (external linking), else
+ * at fs_base-8 (internal linking).
+ */
+static uint64_t tls_g(const struct hc_runtime_source *src,
+		      const struct hc_core_thread *th)
+{
 	if (hc_core_arch(src->core) != HC_ARCH_AMD64 || !th->tls_valid)
 		return 0;
-	struct hc_error *err = hc_aspace_read_u64(src->as, th->tls - 8, &g);
+	int64_t off = src->has_tls_g_offset ? src->tls_g_offset : -8;
+	uint64_t g = 0;
+	struct hc_error *err =
+		hc_aspace_read_u64(src->as, th->tls + (uint64_t)off, &g);
 	hc_error_destroy(err);
 	return err ? 0 : g;
 }
@@ -489,7 +506,7 @@ static struct hc_error *search_allm(const struct hc_runtime_source *src,
 	const struct hc_core_thread *threads = hc_core_threads(src->core, &n);
 	uint64_t head = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t cands[2] = {threads[i].greg, thread_tls_g(src, &threads[i])};
+		uint64_t cands[2] = {threads[i].greg, tls_g(src, &threads[i])};
 		for (int c = 0; c < 2; c++) {
 			uint64_t m, procid;
 			if (!cands[c])
@@ -602,12 +619,15 @@ static void map_threads(struct hc_runtime *rt,
 				break;
 			}
 		}
-		/* The g register (r14 / x28) in Go code; on amd64 also the TLS
-		 * slot at fs_base-8 for statically linked programs. */
+		/* The g register (r14 / x28) in Go code, else (amd64) the TLS
+		 * slot. Outside Go text (C code of a cgo program) r14 is
+		 * whatever C left there, often a stale g: only the TLS slot,
+		 * which asmcgocall set to g0, says which g the thread runs. */
 		uint64_t g = threads[i].greg;
-		if (!is_known_g(rt, g)) {
-			uint64_t tg = thread_tls_g(src, &threads[i]);
-			if (tg)
+		bool in_go = in_go_text(src, threads[i].pc);
+		if (!in_go || !is_known_g(rt, g)) {
+			uint64_t tg = tls_g(src, &threads[i]);
+			if (tg || !in_go)
 				g = tg;
 		}
 		ti->g_addr = is_known_g(rt, g) ? g : 0;
@@ -840,6 +860,59 @@ static void read_build_version(struct hc_runtime *rt,
 	free(raw);
 }
 
+/*
+ * Without runtime.tlsg (stripped, externally linked) the g slot's offset
+ * from fs_base is learnt from the threads that are in Go code: there r14
+ * is the g (ABIInternal), genuine when its g.m has the thread's id, and
+ * the slot is the word below the thread pointer that holds it in every
+ * such thread (-8 when internally linked). false when no thread tells.
+ */
+static bool learn_tls_g_offset(const struct hc_runtime_source *src,
+			       int64_t *ret)
+{
+	enum { span = 4096 / 8 };
+	const struct hc_layout *l = src->layout;
+	if (hc_core_arch(src->core) != HC_ARCH_AMD64 || !hc_layout_has(l, HC_LF_G_M) ||
+	    !hc_layout_has(l, HC_LF_M_PROCID))
+		return false;
+	size_t n;
+	const struct hc_core_thread *threads = hc_core_threads(src->core, &n);
+	bool fits[span];
+	for (int k = 0; k < span; k++)
+		fits[k] = true;
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < 16; i++) {
+		const struct hc_core_thread *th = &threads[i];
+		uint64_t g = th->greg, m, procid;
+		if (!th->tls_valid || !g || !in_go_text(src, th->pc))
+			continue;
+		struct hc_error *err = hc_aspace_read_u64(src->as, g + l->f[HC_LF_G_M].off, &m);
+		if (!err && m)
+			err = hc_aspace_read_u64(src->as, m + l->f[HC_LF_M_PROCID].off, &procid);
+		if (err || !m || procid != (uint64_t)th->tid) {
+			hc_error_destroy(err);
+			continue;
+		}
+		uint64_t words[span];
+		err = hc_aspace_read(src->as, th->tls - 8 * span, words, sizeof(words));
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		used++;
+		// words[span - 1] is fs_base-8, words[span - 1 - k] fs_base-8-8k.
+		for (int k = 0; k < span; k++)
+			fits[k] = fits[k] && words[span - 1 - k] == g;
+	}
+	for (int k = 0; used && k < span; k++) {
+		if (fits[k]) {
+			*ret = -8 - 8 * (int64_t)k;
+			return true;
+		}
+	}
+	return false;
+}
+
 struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 				   struct hc_runtime **ret)
 {
@@ -858,6 +931,14 @@ struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 	hc_problem_vec_init(&rt->problems);
 	rt->layout_source = l->source;
 	rt->globals_searched = !src->dwarf;
+	struct hc_runtime_source learnt;
+	if (!src->has_tls_g_offset) {
+		learnt = *src;
+		if (learn_tls_g_offset(src, &learnt.tls_g_offset)) {
+			learnt.has_tls_g_offset = true;
+			src = &learnt;
+		}
+	}
 
 	read_build_version(rt, src);
 	read_waitreasons(rt, src);

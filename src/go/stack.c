@@ -173,7 +173,7 @@ static enum hc_stack_kind stack_of(const struct hc_unwinder *u, uint64_t sp,
 	}
 	for (size_t i = 0; i < rt->goroutines.size; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status != HC_G_DEAD && in(sp, g->stack_lo, g->stack_hi)) {
+		if (!hc_gstatus_is_dead(g->status) && in(sp, g->stack_lo, g->stack_hi)) {
 			*g_ret = g->addr;
 			return HC_STACK_USER;
 		}
@@ -701,7 +701,7 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 				     const struct hc_goroutine *g,
 				     struct hc_stack *stack)
 {
-	if (g->status == HC_G_DEAD || g->status == HC_G_IDLE) {
+	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE) {
 		set_error(stack, "goroutine %" PRIu64 " is %s: no stack", g->goid,
 			  hc_gstatus_name(g->status));
 		return NULL;

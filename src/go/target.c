@@ -9,6 +9,7 @@
 
 #include "hmapcore/debugfile.h"
 #include "hmapcore/maps.h"
+#include "hmapcore/native.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
 
@@ -272,6 +273,44 @@ static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 }
 
 /*
+ * Where the current g lives relative to the thread pointer on amd64.
+ * Internal linking puts it at fs_base-8 (cmd/link/internal/ld/sym.go:
+ * Tlsoffset = -PtrSize). External linking (cgo) leaves it to the system
+ * linker: runtime.tlsg is an 8-byte TLS symbol in the executable's PT_TLS
+ * segment and the runtime's accesses are R_X86_64_TPOFF32 relocations
+ * against it (cmd/link/internal/amd64/asm.go, R_TLS_LE), so the slot is
+ * at tp - round_up(PT_TLS memsz, PT_TLS align) + st_value (x86-64 TLS
+ * variant II: the executable's block ends at the thread pointer). Go
+ * go1.5+; false when the executable has no runtime.tlsg (internally
+ * linked, or stripped) or no PT_TLS.
+ */
+static bool tls_g_offset(struct hc_target *t, int64_t *ret)
+{
+	struct hc_elf_segment tls;
+	if (t->no_symbols || hc_elffile_arch(t->exe) != HC_ARCH_AMD64 ||
+	    !hc_elffile_tls(t->exe, &tls))
+		return false;
+	uint64_t value, size;
+	struct hc_error *err =
+		hc_elffile_symbol(t->exe, "runtime.tlsg", &value, &size);
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	uint64_t align = tls.align ? tls.align : 1;
+	if ((align & (align - 1)) || align > 4096 || tls.memsz > (1u << 30) ||
+	    value > tls.memsz || size > 8 || tls.memsz - value < 8) {
+		note(t, "runtime.tlsg (0x%" PRIx64 ") does not fit PT_TLS (memsz 0x%" PRIx64
+			", align 0x%" PRIx64 "): assuming g at fs_base-8",
+		     value, tls.memsz, tls.align);
+		return false;
+	}
+	uint64_t block = (tls.memsz + align - 1) & ~(align - 1);
+	*ret = (int64_t)value - (int64_t)block;
+	return true;
+}
+
+/*
  * runtime.firstmoduledata: from DWARF, else found by its first field, the
  * pointer to the pclntab (src/runtime/symtab.go; go1.16+), in the
  * sections the linker puts it in (.noptrdata; .go.module from go1.26),
@@ -496,7 +535,13 @@ static struct hc_error *open_go(struct hc_target *t,
 	uint64_t pclntab_addr = 0;
 	if (!err) {
 		pclntab_addr = sec->addr + t->bias;
+		if (t->has_layout)
+			t->moduledata = find_moduledata(t, pclntab_addr);
+		// Go's text start: externally linked (cgo), C code comes first
+		// in .text; without symbols moduledata.text says where.
 		uint64_t text = symbol_or_zero(t, "runtime.text");
+		if (!text)
+			text = md_field(t, HC_LF_MD_TEXT);
 		if (!text) {
 			const struct hc_elf_section *ts;
 			struct hc_error *e = hc_elffile_section(t->exe, ".text", &ts);
@@ -528,8 +573,6 @@ static struct hc_error *open_go(struct hc_target *t,
 		t->maps = HC_MAPS_CLASSIC;
 	}
 
-	if (t->has_layout)
-		t->moduledata = find_moduledata(t, pclntab_addr);
 	if (t->has_layout && !t->moduledata)
 		note(t, "runtime.firstmoduledata not found");
 	read_moduledata(t);
@@ -552,6 +595,7 @@ static struct hc_error *open_go(struct hc_target *t,
 		.bias = t->bias,
 		.types_addr = t->types_addr,
 	};
+	src.has_tls_g_offset = tls_g_offset(t, &src.tls_g_offset);
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {
 		note(t, "no goroutines: %s", err->message);
@@ -559,6 +603,18 @@ static struct hc_error *open_go(struct hc_target *t,
 		t->runtime = NULL;
 	}
 	return NULL;
+}
+
+/* hc_native_is_go_fn: @p pc is in a Go function of the pclntab. */
+static bool pc_is_go(uint64_t pc, void *arg)
+{
+	const struct hc_target *t = arg;
+	struct hc_func f;
+	if (!t->pclntab)
+		return false;
+	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
+	hc_error_destroy(err);
+	return !err;
 }
 
 struct hc_error *hc_target_open(const char *core_path,
@@ -626,6 +682,9 @@ struct hc_error *hc_target_open(const char *core_path,
 	err = open_go(t, opts);
 	if (err)
 		goto out;
+	err = hc_native_create(t->core, t->exe, pc_is_go, t, &t->native);
+	if (err)
+		goto out;
 	*ret = t;
 	return NULL;
 out:
@@ -637,6 +696,7 @@ void hc_target_destroy(struct hc_target *t)
 {
 	if (!t)
 		return;
+	hc_native_destroy(t->native);
 	hc_runtime_destroy(t->runtime);
 	hc_pclntab_destroy(t->pclntab);
 	hc_buildinfo_destroy(t->buildinfo);
@@ -665,7 +725,10 @@ const char *hc_target_func_name(const struct hc_target *t, uint64_t pc)
 	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
 	if (err) {
 		hc_error_destroy(err);
-		return "?";
+		/* Outside Go code: the C symbol (cgo), from the modules'
+		 * own symbol tables. */
+		const char *name = t->native ? hc_native_pc_name(t->native, pc) : NULL;
+		return name ? name : "?";
 	}
 	return f.name;
 }

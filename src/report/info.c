@@ -145,7 +145,7 @@ static size_t live_goroutines(const struct hc_runtime *rt)
 	size_t n = 0;
 	for (size_t i = 0; i < rt->goroutines.size; i++) {
 		uint32_t s = rt->goroutines.data[i].status;
-		if (s != HC_G_DEAD && s != HC_G_IDLE)
+		if (!hc_gstatus_is_dead(s) && s != HC_G_IDLE)
 			n++;
 	}
 	return n;
@@ -247,14 +247,15 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 		hc_strbuf_appendf(sb, "goroutines  %zu:", live_goroutines(rt));
 		bool first = true;
 		for (uint32_t s = 0; s < HC_G_NUM_STATUS; s++) {
-			if (!counts[s] || s == HC_G_DEAD || s == HC_G_IDLE)
+			if (!counts[s] || hc_gstatus_is_dead(s) || s == HC_G_IDLE)
 				continue;
 			hc_strbuf_appendf(sb, "%s %zu %s", first ? "" : ",",
 					  counts[s], hc_gstatus_name(s));
 			first = false;
 		}
-		if (counts[HC_G_DEAD])
-			hc_strbuf_appendf(sb, " (and %zu dead)", counts[HC_G_DEAD]);
+		if (counts[HC_G_DEAD] + counts[HC_G_DEADEXTRA])
+			hc_strbuf_appendf(sb, " (and %zu dead)",
+					  counts[HC_G_DEAD] + counts[HC_G_DEADEXTRA]);
 		hc_strbuf_appends(sb, "\n");
 	}
 

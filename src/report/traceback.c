@@ -7,6 +7,7 @@
 
 #include "hmapcore/json.h"
 #include "hmapcore/labels.h"
+#include "hmapcore/native.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
 
@@ -108,7 +109,7 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
-		if (g->status == HC_G_DEAD)
+		if (hc_gstatus_is_dead(g->status))
 			continue;
 		if (opts && opts->one && g->goid != opts->goid)
 			continue;
@@ -868,6 +869,98 @@ bool hc_traceback_thread_line(const struct hc_target *t, struct hc_unwinder *u,
 	return ok;
 }
 
+/* Native frames shown per thread (bounded: a corrupt stack must not run). */
+enum { NATIVE_MAX_FRAMES = 64 };
+
+/* The native stack of a thread that is outside Go code, else none (empty). */
+static struct hc_error *native_stack(const struct hc_target *t,
+				     const struct hc_core_thread *c, size_t index,
+				     struct hc_native_stack *st)
+{
+	struct hc_func f;
+	if (!t->native)
+		return NULL;
+	if (t->pclntab) {
+		struct hc_error *err = hc_pclntab_find_func(t->pclntab, c->pc, &f);
+		hc_error_destroy(err);
+		if (!err)
+			return NULL;
+	}
+	return hc_native_unwind(t->native, index, NATIVE_MAX_FRAMES, st);
+}
+
+/* gdb's bt, one frame a line: "#1 0x... in c_inner+0x12 (exe) at f.c:3". */
+static bool text_native(struct hc_strbuf *out, const struct hc_native_stack *st)
+{
+	bool ok = true;
+	for (size_t k = 0; ok && k < st->frames.size; k++) {
+		const struct hc_native_frame *fr = &st->frames.data[k];
+		ok = hc_strbuf_appendf(out, "    %-8s #%-2zu 0x%016" PRIx64 " in ",
+				       "native", k, fr->pc);
+		if (ok && fr->func)
+			ok = appends_esc(out, fr->func) &&
+			     hc_strbuf_appendf(out, "+0x%" PRIx64, fr->offset);
+		else if (ok)
+			ok = hc_strbuf_appends(out, "??");
+		if (ok && fr->module)
+			ok = hc_strbuf_appends(out, " from ") && appends_esc(out, fr->module);
+		if (ok && fr->file)
+			ok = hc_strbuf_appends(out, " at ") && appends_esc(out, fr->file) &&
+			     hc_strbuf_appendf(out, ":%d", fr->line);
+		if (ok && fr->go)
+			ok = hc_strbuf_appends(out, " (Go code: native frames end here)");
+		if (ok && fr->problem)
+			ok = hc_strbuf_appends(out, "\n             (") &&
+			     appends_esc(out, fr->problem) && hc_strbuf_appendc(out, ')');
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	if (ok && st->truncated)
+		ok = hc_strbuf_appendf(out, "    (native frames cut at %d)\n",
+				       NATIVE_MAX_FRAMES);
+	if (ok && st->error)
+		ok = hc_strbuf_appends(out, "    (native frames incomplete: ") &&
+		     appends_esc(out, st->error) && hc_strbuf_appends(out, ")\n");
+	return ok;
+}
+
+static void json_native(struct hc_json *j, const struct hc_native_stack *st)
+{
+	hc_json_array_begin(j);
+	for (size_t k = 0; k < st->frames.size; k++) {
+		const struct hc_native_frame *fr = &st->frames.data[k];
+		hc_json_object_begin(j);
+		hc_json_key(j, "pc");
+		hc_json_hex(j, fr->pc);
+		hc_json_key(j, "function");
+		if (fr->func)
+			hc_json_string(j, fr->func);
+		else
+			hc_json_null(j);
+		hc_json_key(j, "offset");
+		hc_json_u64(j, fr->func ? fr->offset : 0);
+		hc_json_key(j, "module");
+		if (fr->module)
+			hc_json_string(j, fr->module);
+		else
+			hc_json_null(j);
+		hc_json_key(j, "file");
+		if (fr->file)
+			hc_json_string(j, fr->file);
+		else
+			hc_json_null(j);
+		hc_json_key(j, "line");
+		hc_json_i64(j, fr->line);
+		hc_json_key(j, "go");
+		hc_json_bool(j, fr->go);
+		if (fr->problem) {
+			hc_json_key(j, "problem");
+			hc_json_string(j, fr->problem);
+		}
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+}
+
 struct hc_error *hc_traceback_write_threads(
 	const struct hc_target *t, enum hc_format format,
 	const struct hc_traceback_options *opts, struct hc_strbuf *out)
@@ -909,11 +1002,16 @@ struct hc_error *hc_traceback_write_threads(
 		ok = thread_g_text(t, ti, &gt);
 		struct hc_stack st;
 		hc_stack_init(&st);
+		struct hc_native_stack nst;
+		hc_native_stack_init(&nst);
 		if (stacks || format == HC_FORMAT_JSON) {
 			err = hc_unwind_thread(u, ti->index, &st);
+			if (!err && stacks)
+				err = native_stack(t, c, ti->index, &nst);
 			if (err) {
 				hc_strbuf_deinit(&gt);
 				hc_stack_deinit(&st);
+				hc_native_stack_deinit(&nst);
 				hc_unwinder_destroy(u);
 				return err;
 			}
@@ -949,12 +1047,19 @@ struct hc_error *hc_traceback_write_threads(
 			if (stacks) {
 				hc_json_key(&j, "frames");
 				json_frames(&j, t, u, &st, 0);
+				hc_json_key(&j, "native_frames");
+				json_native(&j, &nst);
+				if (nst.error) {
+					hc_json_key(&j, "native_error");
+					hc_json_string(&j, nst.error);
+				}
 			}
 			hc_json_object_end(&j);
 		} else {
 			ok = ok && hc_traceback_thread_line(t, u, i, out) &&
 			     hc_strbuf_appendc(out, '\n');
 			if (ok && stacks) {
+				ok = text_native(out, &nst);
 				for (size_t k = 0; ok && k < st.frames.size; k++) {
 					const struct hc_frame *fr = &st.frames.data[k];
 					ok = hc_strbuf_appendf(out, "    %-8s ",
@@ -969,7 +1074,7 @@ struct hc_error *hc_traceback_write_threads(
 								       fr->pc - fr->entry, fr->sp);
 					ok = ok && hc_strbuf_appendc(out, '\n');
 				}
-				if (ok && st.error)
+				if (ok && st.error && !nst.frames.size)
 					ok = hc_strbuf_appends(out, "    (stack incomplete: ") &&
 					     appends_esc(out, st.error) &&
 					     hc_strbuf_appends(out, ")\n");
@@ -978,6 +1083,7 @@ struct hc_error *hc_traceback_write_threads(
 		}
 		hc_strbuf_deinit(&gt);
 		hc_stack_deinit(&st);
+		hc_native_stack_deinit(&nst);
 	}
 	if (format == HC_FORMAT_JSON) {
 		hc_json_array_end(&j);

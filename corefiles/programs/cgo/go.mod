@@ -1,0 +1,3 @@
+module hmapcore.fixture/cgo
+
+go 1.19
