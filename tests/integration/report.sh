@@ -221,7 +221,10 @@ expect_eq "--version" "hmapcore $VERSION" "$("$HMAPCORE" --version)"
 "$HMAPCORE" corefiles/go1.19.13/segv/core.xz 2>/dev/null | head -n 1 | grep -q '^hmapcore report' && ok ||
 	bad "no command without a terminal is not the report"
 
-[ "$ndeep" -ge 4 ] && ok || bad "only $ndeep fixtures got the determinism and --redact checks"
+# Over the default fixture set only: HC_FIXTURE_CONFIGS may leave out DEEP.
+if [ -z "${HC_FIXTURE_CONFIGS:-}" ]; then
+	[ "$ndeep" -ge 4 ] && ok || bad "only $ndeep fixtures got the determinism and --redact checks"
+fi
 [ "$nk" -gt 0 ] && ok || bad "no listed map's keys were compared with a manifest"
 echo "$n fixtures, keys of $nk small maps compared with the manifests"
 finish
