@@ -111,6 +111,14 @@ for d in $(fixtures); do
 	name=${d#"$top_srcdir"/corefiles/}
 	tb="$d/traceback.txt"
 	[ -f "$tb" ] || { bad "$name: no traceback.txt"; continue; }
+	# Not yet: a signal dump (sigquit) is printed by the runtime's signal
+	# handler: "SIGQUIT: quit", "PC= m= sigcode=", each M's g0 stack as
+	# "goroutine 0 [idle]", register dumps and "-----" sections per M.
+	# `goroutines --format go` does not print that format yet.
+	if is_signal_dump "$d/manifest.json"; then
+		echo "SKIP: $name: signal dump traceback format not implemented"
+		continue
+	fi
 	n=$((n + 1))
 	if ! "$HMAPCORE" goroutines --format go "$d/core.xz" >"$tmp/out" 2>"$tmp/err"; then
 		bad "$name: hmapcore goroutines exited non-zero: $(cat "$tmp/err")"

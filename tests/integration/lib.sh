@@ -15,6 +15,13 @@ fixtures() {
 	done
 }
 
+# is_signal_dump MANIFEST: the program was killed by a signal sent from
+# outside that nothing panicked on (sigquit: "SIGQUIT: quit"): crash.kind
+# signal without a crashing goroutine (segv's signal became a panic).
+is_signal_dump() {
+	[ "$(jq -r '.crash.kind + " " + (.crash.goroutine | tostring)' "$1")" = "signal null" ]
+}
+
 ok() { PASS=$((PASS + 1)); }
 
 bad() {
