@@ -9,8 +9,14 @@ FAIL=0
 # Every fixture folder (corefiles/<config>/<program>) that has a core.
 # HC_FIXTURE_CONFIGS (a glob, default go*) narrows the configurations, e.g.
 # HC_FIXTURE_CONFIGS='*-arm64' make check TESTS=tests/integration/maps.sh.
+# Configurations ending in -stripped (-ldflags=-s -w: no symbols, no DWARF)
+# are left out unless HC_FIXTURE_CONFIGS is set: hmapcore does not read
+# stripped executables yet, and their support gets tests of its own.
 fixtures() {
 	for d in "$top_srcdir"/corefiles/${HC_FIXTURE_CONFIGS:-go*}/*/; do
+		if [ -z "${HC_FIXTURE_CONFIGS:-}" ]; then
+			case ${d%/*/} in *-stripped) continue ;; esac
+		fi
 		[ -f "$d/core.xz" ] && [ -f "$d/manifest.json" ] && echo "${d%/}"
 	done
 }
