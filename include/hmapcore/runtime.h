@@ -153,6 +153,14 @@ struct hc_crash {
 	uint64_t go_sigcode0;
 	uint64_t go_fault_addr;
 	uint64_t go_sigpc;
+	/** A signal the runtime's handler died of without turning it into a
+	 * panic (it printed "SIGQUIT: quit"): the crashing M's m.caughtsig is
+	 * set and this is si_signo of the kernel's signal frame on that M's
+	 * gsignal stack, with its si_code (<= 0: sent by a process, so the
+	 * goroutine it interrupted did not crash and goid stays 0). 0 if
+	 * none. */
+	uint32_t fatal_signal;
+	int32_t fatal_sigcode;
 	/** m.throwing of the crashing M: 1 user (fatal), 2 runtime (throw). */
 	uint32_t throwing;
 	/** The runtime's printBacklog, escaped text, or NULL when empty. */

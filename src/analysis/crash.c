@@ -221,7 +221,7 @@ static enum hc_crash_kind classify(const struct hc_crash *c)
 			return HC_CRASH_NIL_MAP_WRITE;
 		return HC_CRASH_PANIC;
 	}
-	if (c->go_signal)
+	if (c->go_signal || c->fatal_signal)
 		return HC_CRASH_SIGNAL;
 	return HC_CRASH_NONE;
 }

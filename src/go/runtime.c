@@ -744,15 +744,29 @@ static void search_backlog(struct hc_runtime *rt,
 	     (p = memmem(p, size - (size_t)(p - region), key, sizeof(key) - 1)); p++)
 		last = p;
 	if (last) {
+		// The run of text around it; exactly the buffer's 512 bytes
+		// when the buffer wrapped (its neighbours are zero).
 		const uint8_t *a = last, *b = last;
-		while (a > region && a[-1] && last - a < backlog)
+		while (a > region && a[-1] && last - a < 4 * backlog)
 			a--;
-		while (b < region + size && *b && b - a < backlog)
+		while (b < region + size && *b && b - a < 8 * backlog)
 			b++;
-		char *lin = malloc((size_t)(b - a) + 1);
+		size_t run = (size_t)(b - a);
+		char *lin = malloc(run + 1);
 		if (lin) {
-			memcpy(lin, a, (size_t)(b - a));
-			use_backlog(rt, lin, (size_t)(b - a));
+			const uint8_t *nl = memchr(last, '\n', (size_t)(b - last));
+			if (run == backlog && !nl) {
+				// The message runs off the end: it goes on at the
+				// start. Oldest first: from the end of the line
+				// that continues at the start.
+				const uint8_t *cut = memchr(a, '\n', run);
+				size_t head = cut ? (size_t)(cut - a) + 1 : 0;
+				memcpy(lin, a + head, run - head);
+				memcpy(lin + (run - head), a, head);
+			} else {
+				memcpy(lin, a, run);
+			}
+			use_backlog(rt, lin, run);
 			free(lin);
 		}
 	}
@@ -811,6 +825,64 @@ static void read_backlog(struct hc_runtime *rt,
 	free(lin);
 }
 
+/*
+ * The signal an M's handler is running for, from the frame the kernel (or
+ * qemu-user) pushed on the alternate signal stack, which the runtime sets to
+ * the M's gsignal stack (runtime/signal_unix.go minitSignalStack, go1.19-
+ * go1.27). The frame's ucontext holds uc_stack = {ss_sp, ss_flags, ss_size}
+ * = {gsignal.stack.lo, 0, hi - lo}; siginfo follows the ucontext on amd64
+ * (Linux arch/x86 rt_sigframe: pretcode, ucontext of 304 bytes, siginfo:
+ * ss_sp + 288) and precedes it on arm64 (arch/arm64 rt_sigframe: siginfo
+ * of 128 bytes, ucontext with uc_stack at 16: ss_sp - 144). Only
+ * meaningful when the M is known to be in its handler (m.caughtsig).
+ */
+static void read_fatal_signal(struct hc_runtime *rt,
+			      const struct hc_runtime_source *src,
+			      const struct hc_m *m)
+{
+	uint64_t b[2];
+	struct hc_error *err = hc_aspace_read(src->as, m->gsignal, b, sizeof(b));
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	uint64_t lo = b[0], hi = b[1];
+	if (lo >= hi || hi - lo > (1u << 20) || hi - lo < 512)
+		return;
+	size_t n = (size_t)(hi - lo);
+	uint8_t *buf = malloc(n);
+	if (!buf)
+		return;
+	err = hc_aspace_read(src->as, lo, buf, n);
+	if (err) {
+		hc_error_destroy(err);
+		free(buf);
+		return;
+	}
+	bool arm64 = hc_core_arch(src->core) == HC_ARCH_ARM64;
+	/* From the top down: the frame sits near hi. */
+	for (size_t off = (n - 24) & ~(size_t)7; off >= 8; off -= 8) {
+		uint64_t sp, size;
+		memcpy(&sp, buf + off, 8);
+		memcpy(&size, buf + off + 16, 8);
+		if (sp != lo || size != n)
+			continue;
+		size_t si = arm64 ? off - 144 : off + 288;
+		if (arm64 ? off < 144 : si + 12 > n)
+			break;
+		uint32_t signo;
+		int32_t code;
+		memcpy(&signo, buf + si, 4);
+		memcpy(&code, buf + si + 8, 4);
+		if (signo >= 1 && signo <= 64) {
+			rt->crash.fatal_signal = signo;
+			rt->crash.fatal_sigcode = code;
+		}
+		break;
+	}
+	free(buf);
+}
+
 static void read_crash(struct hc_runtime *rt,
 		       const struct hc_runtime_source *src,
 		       const struct hc_layout *l)
@@ -823,6 +895,15 @@ static void read_crash(struct hc_runtime *rt,
 	uint64_t gaddr = ti->curg;
 	if (ti->m >= 0)
 		rt->crash.throwing = rt->ms.data[ti->m].throwing;
+	/* Died in the signal handler (sighandler sets caughtsig for _SigThrow
+	 * signals only; a signal turned into a panic is g.sig below). */
+	if (ti->m >= 0 && rt->ms.data[ti->m].caughtsig) {
+		read_fatal_signal(rt, src, &rt->ms.data[ti->m]);
+		/* Sent by a process (SIGQUIT, kill -ABRT): the goroutine it
+		 * interrupted is a bystander, nothing crashed. */
+		if (rt->crash.fatal_signal && rt->crash.fatal_sigcode <= 0)
+			return;
+	}
 	if (!gaddr && ti->g_addr && hc_runtime_goroutine_at(rt, ti->g_addr))
 		gaddr = ti->g_addr;
 	const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, gaddr);

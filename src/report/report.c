@@ -288,6 +288,11 @@ static void build_crash(struct builder *b)
 		r->crash.headline = fmt(b, "fatal error: %s", r->crash.fatal);
 	else if (r->crash.panic)
 		r->crash.headline = fmt(b, "panic: %s", r->crash.panic);
+	else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal))
+		// The runtime's own line ("SIGQUIT: quit"): the signal it died
+		// of, not the SIGABRT its crash() raised afterwards.
+		r->crash.headline = fmt(b, "killed by %s: %s", hc_signal_name((int)c->fatal_signal),
+					hc_signal_text((int)c->fatal_signal));
 	else if (r->crash.signal)
 		r->crash.headline = fmt(b, "killed by %s", r->crash.signal);
 	else
@@ -388,6 +393,11 @@ static void build_crash(struct builder *b)
 						     nnil == 1 ? "" : "s", nnil == 1 ? "s" : "");
 		ok = ok && hc_strbuf_appendf(&sb, " Fix: %s.",
 					     hc_finding_code_remedy(HC_FINDING_MAP_NIL_WRITE));
+	} else if (c->fatal_signal && c->fatal_sigcode <= 0 && !r->crash.fatal && !r->crash.panic) {
+		const char *n = hc_signal_name((int)c->fatal_signal);
+		ok = hc_strbuf_appendf(&sb, "A process sent it %s; the Go runtime printed every goroutine "
+				       "and aborted (no goroutine panicked). Read the goroutines below.",
+				       n ? n : "a signal");
 	} else {
 		ok = hc_strbuf_appends(&sb, c->goid ? "" : "The process died");
 		if (c->goid)

@@ -12,10 +12,27 @@ unset DEBUGINFOD_URLS
 # Every fixture folder (corefiles/<config>/<program>) that has a core.
 # HC_FIXTURE_CONFIGS (a glob, default go*) narrows the configurations, e.g.
 # HC_FIXTURE_CONFIGS='*-arm64' make check TESTS=tests/integration/maps.sh.
+# Configurations ending in -stripped (-ldflags=-s -w: no symbols, no DWARF)
+# are in: every test runs on them; what they cannot give (maps by name,
+# labels) is asserted by stripped.sh, and tests skip those checks with
+# is_stripped.
 fixtures() {
 	for d in "$top_srcdir"/corefiles/${HC_FIXTURE_CONFIGS:-go*}/*/; do
 		[ -f "$d/core.xz" ] && [ -f "$d/manifest.json" ] && echo "${d%/}"
 	done
+}
+
+# is_stripped DIR: the fixture's executable was built without DWARF.
+is_stripped() {
+	case $1 in *-stripped/*) return 0 ;; esac
+	return 1
+}
+
+# is_signal_dump MANIFEST: the program was killed by a signal sent from
+# outside that nothing panicked on (sigquit: "SIGQUIT: quit"): crash.kind
+# signal without a crashing goroutine (segv's signal became a panic).
+is_signal_dump() {
+	[ "$(jq -r '.crash.kind + " " + (.crash.goroutine | tostring)' "$1")" = "signal null" ]
 }
 
 ok() { PASS=$((PASS + 1)); }

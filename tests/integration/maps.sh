@@ -18,6 +18,9 @@ nfix=0
 maps_found=0
 maps_listed=0
 for d in $(fixtures); do
+	# Without DWARF no map is found by name: stripped.sh asserts what a
+	# stripped build gives instead.
+	is_stripped "$d" && continue
 	nfix=$((nfix + 1))
 	name=${d#"$top_srcdir"/corefiles/}
 	m="$d/manifest.json"

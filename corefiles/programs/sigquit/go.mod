@@ -1,0 +1,3 @@
+module hmapcore.fixture/sigquit
+
+go 1.19
