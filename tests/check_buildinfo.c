@@ -541,15 +541,17 @@ static void check_exe(const char *dir, const char *vdir)
 	// -buildmode=pie is a build setting ("go1.26.11-pie").
 	const char *mode = hc_buildinfo_setting(bi, "-buildmode");
 	const char *dash = strchr(vdir, '-');
-	bool pie = dash && !strcmp(dash, "-pie");
+	bool pie = dash && strstr(dash, "-pie");
 	ck_assert_msg(pie == (mode && !strcmp(mode, "pie")),
 		      "%s: -buildmode %s", path, mode ? mode : "(none)");
 	// "go1.24.13-noswissmap": built with GOEXPERIMENT=noswissmap, which
 	// the version string also names ("go1.24.13 X:noswissmap"; go1.27
-	// writes "go1.27.4-X:mapsplitgroup"). "-arm64" and "-pie" are not
-	// experiments.
+	// writes "go1.27.4-X:mapsplitgroup"). "-arm64", "-pie" and
+	// "-arm64-pie" are not experiments.
+	// Nor "-cgo" and "-stripped" (build modes and flags).
 	const char *exp = dash;
-	if (exp && (!strcmp(exp, "-arm64") || pie))
+	if (exp && (!strcmp(exp, "-arm64") || pie || !strcmp(exp, "-cgo") ||
+		    !strcmp(exp, "-stripped")))
 		exp = NULL;
 	if (exp) {
 		const char *x = hc_buildinfo_setting(bi, "GOEXPERIMENT");

@@ -1763,11 +1763,14 @@ static char **real_core_dirs(void)
 	char **dirs = calloc(1, sizeof(*dirs));
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		dirs = realloc(dirs, (g.gl_pathc + 1) * sizeof(*dirs));
+		size_t n = 0;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			dirs[i] = strdup(g.gl_pathv[i]);
-			*strrchr(dirs[i], '/') = '\0';
+			if (testelf_fixture_stripped(g.gl_pathv[i]))
+				continue;
+			dirs[n] = strdup(g.gl_pathv[i]);
+			*strrchr(dirs[n++], '/') = '\0';
 		}
-		dirs[g.gl_pathc] = NULL;
+		dirs[n] = NULL;
 		globfree(&g);
 	}
 	free(pattern);

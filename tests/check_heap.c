@@ -551,7 +551,7 @@ START_TEST(test_heap_fixture_maps)
 	size_t checked = 0, buckets = 0, dirs = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct fixture fx;
-		if (!fixture_open(g.gl_pathv[i], &fx))
+		if (testelf_fixture_stripped(g.gl_pathv[i]) || !fixture_open(g.gl_pathv[i], &fx))
 			continue;
 		static struct mmap_entry maps[64];
 		size_t nm = manifest_maps(fx.manifest, maps, 64);
@@ -636,7 +636,7 @@ START_TEST(test_heap_fixture_slices_and_stacks)
 	size_t galleries = 0, stacks = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct fixture fx;
-		if (!fixture_open(g.gl_pathv[i], &fx))
+		if (testelf_fixture_stripped(g.gl_pathv[i]) || !fixture_open(g.gl_pathv[i], &fx))
 			continue;
 		struct hc_addr_info info;
 		// Every goroutine's saved SP is on its own stack.

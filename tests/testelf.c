@@ -653,3 +653,8 @@ uint8_t *testelf_read_file(const char *path, size_t *size_ret)
 	hc_file_destroy(f);
 	return copy;
 }
+
+bool testelf_fixture_stripped(const char *path)
+{
+	return strstr(path, "-stripped/") != NULL;
+}

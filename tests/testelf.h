@@ -31,6 +31,7 @@
 #define HMAPCORE_TESTS_TESTELF_H
 
 #include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -159,5 +160,12 @@ uint8_t *testelf_exe_build(struct testelf_exe *e, size_t *size_ret);
  * caller frees, or NULL when it cannot be read.
  */
 uint8_t *testelf_read_file(const char *path, size_t *size_ret);
+
+/**
+ * Whether a fixture path (corefiles/<config>/...) is of a configuration
+ * built without DWARF or symbols (-stripped): the tests of DWARF-based
+ * decoding skip those (tests/integration/stripped.sh covers them).
+ */
+bool testelf_fixture_stripped(const char *path);
 
 #endif /* HMAPCORE_TESTS_TESTELF_H */

@@ -304,7 +304,10 @@ static struct hc_error *search_allgs(struct hc_runtime *rt,
 	for (size_t i = 0; i < rt->ms.size; i++)
 		curgs += rt->ms.data[i].curg != 0;
 	uint64_t found = 0;
-	for (uint64_t o = 0; o + 24 <= size && !found; o += 8) {
+	// Element reads of all candidates together: a hostile bss full of
+	// slice-like words must not cost 10^7 reads each.
+	uint64_t budget = 4 * max + 1000000;
+	for (uint64_t o = 0; o + 24 <= size && !found && budget; o += 8) {
 		uint64_t ptr = le64(region + o), len = le64(region + o + 8),
 			 cap = le64(region + o + 16);
 		if (!ptr || (ptr & 7) || !len || len > cap || cap > max)
@@ -337,7 +340,7 @@ static struct hc_error *search_allgs(struct hc_runtime *rt,
 		}
 		// Every m.curg is an element.
 		size_t seen = 0;
-		for (uint64_t i = 0; i < len && seen < curgs; i++) {
+		for (uint64_t i = 0; i < len && seen < curgs && budget; i++, budget--) {
 			uint64_t ga;
 			struct hc_error *err = hc_aspace_read_u64(src->as, ptr + 8 * i, &ga);
 			if (err) {
@@ -471,12 +474,13 @@ static uint64_t tls_g(const struct hc_runtime_source *src,
 	return err ? 0 : g;
 }
 
-/* Whether the alllink list from @p from reaches @p to (bounded). */
+/* Whether the alllink list from @p from reaches @p to; *budget bounds the
+ * reads of all calls together (a looping list in a hostile core). */
 static bool alllink_reaches(const struct hc_runtime_source *src, uint64_t from,
-			    uint64_t to)
+			    uint64_t to, uint64_t *budget)
 {
 	uint64_t off = src->layout->f[HC_LF_M_ALLLINK].off;
-	for (unsigned hops = 0; from && hops < 100000; hops++) {
+	for (unsigned hops = 0; from && hops < 100000 && *budget; hops++, (*budget)--) {
 		if (from == to)
 			return true;
 		struct hc_error *err = hc_aspace_read_u64(src->as, from + off, &from);
@@ -504,7 +508,7 @@ static struct hc_error *search_allm(const struct hc_runtime_source *src,
 		return hc_error_create(HC_ERROR_NOT_FOUND, "the layout lacks g.m or m.procid");
 	size_t n;
 	const struct hc_core_thread *threads = hc_core_threads(src->core, &n);
-	uint64_t head = 0;
+	uint64_t head = 0, budget = 1000000;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t cands[2] = {threads[i].greg, tls_g(src, &threads[i])};
 		for (int c = 0; c < 2; c++) {
@@ -522,7 +526,7 @@ static struct hc_error *search_allm(const struct hc_runtime_source *src,
 			}
 			if (!m || procid != (uint64_t)threads[i].tid)
 				continue;
-			if (!head || (m != head && alllink_reaches(src, m, head)))
+			if (!head || (m != head && alllink_reaches(src, m, head, &budget)))
 				head = m;
 			break;
 		}

@@ -138,7 +138,8 @@ n=0
 for mode in dwarf no-dwarf; do
 	opt=""
 	[ "$mode" = no-dwarf ] && opt=--no-dwarf
-		for d in $(fixtures); do
+	G_OK=0; G=0; F_OK=0; F=0; n=0
+	for d in $(fixtures); do
 		name=${d#"$top_srcdir"/corefiles/}
 		[ -n "$opt" ] && name="$name ($opt)"
 		tb="$d/traceback.txt"

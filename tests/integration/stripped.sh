@@ -30,20 +30,28 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/hc-stripped.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 n=0
+seen_configs=" "
 for d in $(fixtures); do
 	name=${d#"$top_srcdir"/corefiles/}
-	core=$d/core.xz
 	m=$d/manifest.json
 	n=$((n + 1))
+	# Decompressed once: each command below reads it.
+	xz -dc "$d/core.xz" >"$tmp/core" && xz -dc "$d/exe.xz" >"$tmp/exe" ||
+		{ bad "$name: cannot decompress"; continue; }
+	core="--exe $tmp/exe $tmp/core"
+	config=${name%%/*}
 	case $name in
 	*-stripped/*) stripped=1 ;;
 	*) stripped=0 ;;
 	esac
 
-	# 1. layouts
-	if [ $stripped = 0 ]; then
-		"$HMAPCORE" layout "$core" >"$tmp/ld" 2>"$tmp/err" || bad "$name: layout: $(cat "$tmp/err")"
-		"$HMAPCORE" --no-dwarf layout "$core" >"$tmp/lt" 2>"$tmp/err" || bad "$name: --no-dwarf layout: $(cat "$tmp/err")"
+	# 1. layouts: one per configuration (a layout is the executable's;
+	# the programs of a configuration share the toolchain)
+	case $seen_configs in *" $config "*) layout_done=1 ;; *) layout_done=0 ;; esac
+	seen_configs="$seen_configs$config "
+	if [ $stripped = 0 ] && [ $layout_done = 0 ]; then
+		"$HMAPCORE" layout $core >"$tmp/ld" 2>"$tmp/err" || bad "$name: layout: $(cat "$tmp/err")"
+		"$HMAPCORE" --no-dwarf layout $core >"$tmp/lt" 2>"$tmp/err" || bad "$name: --no-dwarf layout: $(cat "$tmp/err")"
 		if head -n 1 "$tmp/ld" | grep -q ': DWARF$' &&
 			head -n 1 "$tmp/lt" | grep -q ': built-in table for go1\.'; then ok; else
 			bad "$name: layout sources: $(head -n 1 "$tmp/ld") / $(head -n 1 "$tmp/lt")"
@@ -58,7 +66,7 @@ for d in $(fixtures); do
 
 	# 2. (info.sh and goroutines.sh run every fixture with --no-dwarf)
 	opt=--no-dwarf
-	"$HMAPCORE" $opt info --format json "$core" >"$tmp/info.json" 2>"$tmp/err" ||
+	"$HMAPCORE" $opt info --format json $core >"$tmp/info.json" 2>"$tmp/err" ||
 		{ bad "$name: info: $(cat "$tmp/err")"; continue; }
 	expect_eq "$name: dwarf" false "$(jq -r .go.dwarf "$tmp/info.json")"
 	case $(jq -r .go.layout "$tmp/info.json") in
@@ -66,11 +74,11 @@ for d in $(fixtures); do
 	*) bad "$name: layout source $(jq -r .go.layout "$tmp/info.json")" ;;
 	esac
 	if [ $stripped = 0 ]; then
-		"$HMAPCORE" threads "$core" >"$tmp/t1" 2>&1
-		"$HMAPCORE" $opt threads "$core" >"$tmp/t2" 2>&1
+		"$HMAPCORE" threads $core >"$tmp/t1" 2>&1
+		"$HMAPCORE" $opt threads $core >"$tmp/t2" 2>&1
 		if cmp -s "$tmp/t1" "$tmp/t2"; then ok; else bad "$name: threads differ without DWARF"; fi
 	fi
-	"$HMAPCORE" $opt maps --format json "$core" >"$tmp/maps.json" 2>"$tmp/err" ||
+	"$HMAPCORE" $opt maps --format json $core >"$tmp/maps.json" 2>"$tmp/err" ||
 		{ bad "$name: maps: $(cat "$tmp/err")"; continue; }
 	case $(jq -r '.degraded.reason // empty' "$tmp/maps.json") in
 	"no DWARF"*) ok ;;
@@ -79,7 +87,7 @@ for d in $(fixtures); do
 	# Every map type of the manifest (unnamed map types are in the type
 	# links), with its key and value sizes; go1.27 has no type links: the
 	# output must say so.
-	if "$HMAPCORE" $opt layout "$core" 2>/dev/null |
+	if "$HMAPCORE" $opt layout $core 2>/dev/null |
 		grep -q '^runtime.moduledata typelinks.array absent'; then
 		case $(jq -r '.degraded.error // empty' "$tmp/maps.json") in
 		*"has no typelinks"*) ok ;;

@@ -8,7 +8,9 @@
 #   - the core truncated: inside the headers/program headers, inside the
 #     notes, inside the biggest writable segment (the heap), in the last page
 #   - pseudo-random byte writes in the heap, in the g structs of allgs
-#     (addresses from `hmapcore goroutines --format json`), and at the map
+#     (addresses from `hmapcore goroutines --format json`; read with and
+#     without DWARF, --no-dwarf searching memory for the runtime's
+#     globals), and at the map
 #     headers, buckets and directories that manifest.json lists
 #   - the wrong executable (another fixture's, with --ignore-build-id)
 #   - the executable without DWARF (objcopy --strip-debug), and on every
@@ -208,6 +210,9 @@ for fx in $all; do
 			k=$((k + 1))
 		done
 		run_one "$name: g structs (seed $idx)" --exe "$w/exe" "$w/flip"
+		# The same read as a stripped build: allgs and the Ms found by
+		# searching memory that now holds broken g's.
+		run_one "$name: g structs, --no-dwarf (seed $idx)" --no-dwarf --exe "$w/exe" "$w/flip"
 	else
 		bad "$name: no goroutines found in the intact core"
 	fi
