@@ -300,6 +300,21 @@ static int frame_cb(Dwfl_Frame *frame, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* dwfl_getthreads() callback: unwind the one thread asked for. */
+struct one_thread {
+	pid_t tid;
+	struct unwind_ctx *c;
+	int r;
+};
+
+static int thread_cb(Dwfl_Thread *thread, void *arg)
+{
+	struct one_thread *o = arg;
+	if (dwfl_thread_tid(thread) == o->tid && o->r == -1)
+		o->r = dwfl_thread_getframes(thread, frame_cb, o->c);
+	return DWARF_CB_OK;
+}
+
 struct hc_error *hc_native_unwind(struct hc_native *n, size_t index,
 				  size_t max_frames,
 				  struct hc_native_stack *ret)
@@ -320,7 +335,13 @@ struct hc_error *hc_native_unwind(struct hc_native *n, size_t index,
 		return ret->error ? NULL : &hc_error_nomem;
 	}
 	struct unwind_ctx c = { .n = n, .st = ret, .max = max_frames };
-	int r = dwfl_getthread_frames(n->dwfl, th[index].tid, frame_cb, &c);
+	struct one_thread o = { .tid = th[index].tid, .c = &c, .r = -1 };
+	// Not dwfl_getthread_frames(): on a core it stops its walk over the
+	// threads early and leaks that walk's state (elfutils 0.188); a full
+	// dwfl_getthreads() pass frees it.
+	int r = dwfl_getthreads(n->dwfl, thread_cb, &o);
+	if (r == 0)
+		r = o.r;
 	if (c.nomem)
 		return &hc_error_nomem;
 	if (r == -1 && !ret->error) {
