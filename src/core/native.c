@@ -210,8 +210,12 @@ static const char *base_name(const char *path)
 
 /* Fill @p fr's names for @p pc (@p lookup: pc, or pc-1 for a return
  * address). */
+/*
+ * What is at @p lookup: module, symbol, and with @p lines the source
+ * line (which makes libdw read the module's DWARF: not for a name).
+ */
 static void describe(struct hc_native *n, uint64_t pc, uint64_t lookup,
-		     struct hc_native_frame *fr)
+		     bool lines, struct hc_native_frame *fr)
 {
 	memset(fr, 0, sizeof(*fr));
 	fr->pc = pc;
@@ -252,7 +256,7 @@ static void describe(struct hc_native *n, uint64_t pc, uint64_t lookup,
 		fr->func = at ? keep(n, strndup(fn, (size_t)(at - fn))) : fn;
 		fr->offset = off + (pc - lookup);
 	}
-	Dwfl_Line *line = dwfl_module_getsrc(mod, lookup);
+	Dwfl_Line *line = lines ? dwfl_module_getsrc(mod, lookup) : NULL;
 	if (line) {
 		int lineno = 0;
 		const char *src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
@@ -292,7 +296,7 @@ static int frame_cb(Dwfl_Frame *frame, void *arg)
 	}
 	/* A return address points after the call: look up the call. */
 	uint64_t lookup = activation || pc == 0 ? pc : pc - 1;
-	describe(c->n, pc, lookup, fr);
+	describe(c->n, pc, lookup, true, fr);
 	if (c->n->is_go && c->n->is_go(lookup, c->n->is_go_arg)) {
 		fr->go = true;
 		return DWARF_CB_ABORT;
@@ -362,7 +366,7 @@ const char *hc_native_pc_name(struct hc_native *n, uint64_t pc)
 	if (!open_session(n))
 		return NULL;
 	struct hc_native_frame fr;
-	describe(n, pc, pc, &fr);
+	describe(n, pc, pc, false, &fr);
 	char *name = NULL;
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
