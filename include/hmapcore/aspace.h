@@ -19,6 +19,15 @@
 #include <stdint.h>
 
 #include "hmapcore/core.h"
+
+/** The little-endian 64-bit word at @p p (bytes copied from the target). */
+static inline uint64_t hc_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
 #include "hmapcore/elffile.h"
 #include "hmapcore/error.h"
 

@@ -102,8 +102,6 @@ struct hc_layout {
 	struct hc_layout_slot f[HC_LF_NUM];
 	/** "DWARF", or "built-in table for go1.N" (static text). */
 	const char *source;
-	/** Go minor release the table was made for (0 with DWARF). */
-	int table_minor;
 };
 
 /** Whether the layout has field @p id. */

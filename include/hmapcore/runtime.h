@@ -179,8 +179,6 @@ struct hc_runtime {
 	struct hc_crash crash;
 	/** Things that could not be read (bad data, missing symbols). */
 	struct hc_problem_vec problems;
-	/** Where the struct layouts came from (hc_layout.source; static). */
-	const char *layout_source;
 	/** Without DWARF the runtime's globals (allgs, the M list,
 	 * waitReasonStrings, printBacklog) are found by searching memory. */
 	bool globals_searched;

@@ -181,7 +181,6 @@ struct hc_error *hc_layout_builtin(int major, int minor, struct hc_layout *ret,
 	l.wait_reasons = best->wait_reasons;
 	memcpy(l.f, best->f, sizeof(l.f));
 	l.source = table_names[best_i];
-	l.table_minor = best->minor;
 	*ret = l;
 	*exact_ret = best->minor == minor;
 	return NULL;

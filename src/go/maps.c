@@ -542,14 +542,6 @@ static int compare_type_desc(const void *a, const void *b)
  */
 enum { MT_KEY = 48, MT_ELEM = 56, MT_BUCKET = 64, MT_SIZES = 80, MT_SIZE = 96 };
 
-static uint64_t mt_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 struct hc_error *hc_map_types_list(const struct hc_target *t, uint64_t max,
 				   struct hc_map_type_desc_vec *ret)
 {
@@ -607,7 +599,7 @@ struct hc_error *hc_map_types_list(const struct hc_target *t, uint64_t max,
 		memset(d, 0, sizeof(*d));
 		d->addr = typ;
 		d->name = rt.name ? rt.name : strdup("?");
-		uint64_t key = mt_u64(mt + MT_KEY), elem = mt_u64(mt + MT_ELEM);
+		uint64_t key = hc_le64(mt + MT_KEY), elem = hc_le64(mt + MT_ELEM);
 		struct hc_rtype kt, et;
 		if (!(err = hc_value_read_rtype(t->as, t->types_addr, key, 0x20, &kt))) {
 			d->key_size = kt.size;
@@ -622,8 +614,8 @@ struct hc_error *hc_map_types_list(const struct hc_target *t, uint64_t max,
 		}
 		hc_error_destroy(err);
 		if (t->maps == HC_MAPS_SWISS) {
-			d->bucket_size = mt_u64(mt + MT_SIZES);
-			d->slot_size = mt_u64(mt + MT_SIZES + 8);
+			d->bucket_size = hc_le64(mt + MT_SIZES);
+			d->slot_size = hc_le64(mt + MT_SIZES + 8);
 		} else {
 			d->bucket_size = (uint64_t)mt[MT_SIZES + 2] | (uint64_t)mt[MT_SIZES + 3] << 8;
 		}

@@ -148,14 +148,6 @@ static uint8_t *read_region(const struct hc_aspace *as, uint64_t lo,
 	return buf;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /*
  * Without DWARF: runtime.waitReasonStrings is the [N]string in the data
  * section whose entries 0 and 1 are "" and "GC assist marking" (the order
@@ -173,10 +165,10 @@ static struct hc_error *search_waitreasons(const struct hc_runtime_source *src,
 				       "the data section is not in the core");
 	uint64_t found = 0;
 	for (uint64_t o = 0; o + 32 <= size && !found; o += 8) {
-		if (le64(buf + o + 8) != 0 || le64(buf + o + 24) != sizeof(want) - 1)
+		if (hc_le64(buf + o + 8) != 0 || hc_le64(buf + o + 24) != sizeof(want) - 1)
 			continue;
 		char text[sizeof(want)];
-		struct hc_error *err = hc_aspace_read(src->as, le64(buf + o + 16),
+		struct hc_error *err = hc_aspace_read(src->as, hc_le64(buf + o + 16),
 						      text, sizeof(want) - 1);
 		if (err) {
 			hc_error_destroy(err);
@@ -197,11 +189,11 @@ static struct hc_error *search_waitreasons(const struct hc_runtime_source *src,
 			uint64_t o = found - src->data + 16 * n;
 			if (o + 16 > size)
 				break;
-			uint64_t len = le64(buf + o + 8);
+			uint64_t len = hc_le64(buf + o + 8);
 			if (len == 0 || len > 64)
 				break;
 			char text[64];
-			struct hc_error *err = hc_aspace_read(src->as, le64(buf + o),
+			struct hc_error *err = hc_aspace_read(src->as, hc_le64(buf + o),
 							      text, len);
 			if (err) {
 				hc_error_destroy(err);
@@ -308,8 +300,8 @@ static struct hc_error *search_allgs(struct hc_runtime *rt,
 	// slice-like words must not cost 10^7 reads each.
 	uint64_t budget = 4 * max + 1000000;
 	for (uint64_t o = 0; o + 24 <= size && !found && budget; o += 8) {
-		uint64_t ptr = le64(region + o), len = le64(region + o + 8),
-			 cap = le64(region + o + 16);
+		uint64_t ptr = hc_le64(region + o), len = hc_le64(region + o + 8),
+			 cap = hc_le64(region + o + 16);
 		if (!ptr || (ptr & 7) || !len || len > cap || cap > max)
 			continue;
 		bool ok = true;
@@ -1014,7 +1006,6 @@ struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 	hc_m_vec_init(&rt->ms);
 	hc_thread_info_vec_init(&rt->threads);
 	hc_problem_vec_init(&rt->problems);
-	rt->layout_source = l->source;
 	rt->globals_searched = !src->dwarf;
 	struct hc_runtime_source learnt;
 	if (!src->has_tls_g_offset) {

@@ -248,11 +248,6 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* The name bytes at types_addr + off: a flags byte, a uvarint length, the
  * bytes (src/internal/abi/type.go Name, go1.17+). */
 static char *read_name(const struct hc_aspace *as, uint64_t p, bool extra_star)
@@ -317,7 +312,7 @@ static struct hc_error *read_rtype(const struct hc_aspace *as,
 		return hc_error_prefix(err, "reading type descriptor");
 	memset(ret, 0, sizeof(*ret));
 	ret->addr = typ_addr;
-	ret->size = le64(hdr);
+	ret->size = hc_le64(hdr);
 	ret->tflag = hdr[RTYPE_TFLAG];
 	ret->kind = hdr[RTYPE_KIND] & KIND_MASK;
 	if (tflag_direct_iface)
@@ -524,7 +519,7 @@ static bool rd_u64(struct fmt_state *st, uint64_t addr, uint64_t *v)
 	uint8_t b[8];
 	if (!rd(st, addr, b, 8))
 		return false;
-	*v = le64(b);
+	*v = hc_le64(b);
 	return true;
 }
 
@@ -580,7 +575,7 @@ static void format_scalar(struct fmt_state *st, enum hc_go_kind kind,
 		unreadable(st, addr);
 		return;
 	}
-	uint64_t u = le64(b);
+	uint64_t u = hc_le64(b);
 	switch (kind) {
 	case HC_KIND_BOOL:
 		emits(st, b[0] ? "true" : "false");
