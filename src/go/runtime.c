@@ -466,6 +466,27 @@ static uint64_t tls_g(const struct hc_runtime_source *src,
 	return err ? 0 : g;
 }
 
+/*
+ * The M that g @p g runs on (g.m), when it is genuinely @p tid's: its
+ * m.procid is that thread id. 0 otherwise (unreadable, no M, another id).
+ */
+static uint64_t m_of_thread_g(const struct hc_runtime_source *src, uint64_t g,
+			      int32_t tid)
+{
+	const struct hc_layout *l = src->layout;
+	uint64_t m = 0, procid = 0;
+	if (!g)
+		return 0;
+	struct hc_error *err = hc_aspace_read_u64(src->as, g + l->f[HC_LF_G_M].off, &m);
+	if (!err && m)
+		err = hc_aspace_read_u64(src->as, m + l->f[HC_LF_M_PROCID].off, &procid);
+	if (err) {
+		hc_error_destroy(err);
+		return 0;
+	}
+	return m && procid == (uint64_t)tid ? m : 0;
+}
+
 /* Whether the alllink list from @p from reaches @p to; *budget bounds the
  * reads of all calls together (a looping list in a hostile core). */
 static bool alllink_reaches(const struct hc_runtime_source *src, uint64_t from,
@@ -504,19 +525,8 @@ static struct hc_error *search_allm(const struct hc_runtime_source *src,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t cands[2] = {threads[i].greg, tls_g(src, &threads[i])};
 		for (int c = 0; c < 2; c++) {
-			uint64_t m, procid;
-			if (!cands[c])
-				continue;
-			struct hc_error *err = hc_aspace_read_u64(
-				src->as, cands[c] + l->f[HC_LF_G_M].off, &m);
-			if (!err && m)
-				err = hc_aspace_read_u64(
-					src->as, m + l->f[HC_LF_M_PROCID].off, &procid);
-			if (err) {
-				hc_error_destroy(err);
-				continue;
-			}
-			if (!m || procid != (uint64_t)threads[i].tid)
+			uint64_t m = m_of_thread_g(src, cands[c], threads[i].tid);
+			if (!m)
 				continue;
 			if (!head || (m != head && alllink_reaches(src, m, head, &budget)))
 				head = m;
@@ -960,18 +970,12 @@ static bool learn_tls_g_offset(const struct hc_runtime_source *src,
 	size_t used = 0;
 	for (size_t i = 0; i < n && used < 16; i++) {
 		const struct hc_core_thread *th = &threads[i];
-		uint64_t g = th->greg, m, procid;
-		if (!th->tls_valid || !g || !in_go_text(src, th->pc))
+		uint64_t g = th->greg;
+		if (!th->tls_valid || !in_go_text(src, th->pc) ||
+		    !m_of_thread_g(src, g, th->tid))
 			continue;
-		struct hc_error *err = hc_aspace_read_u64(src->as, g + l->f[HC_LF_G_M].off, &m);
-		if (!err && m)
-			err = hc_aspace_read_u64(src->as, m + l->f[HC_LF_M_PROCID].off, &procid);
-		if (err || !m || procid != (uint64_t)th->tid) {
-			hc_error_destroy(err);
-			continue;
-		}
 		uint64_t words[span];
-		err = hc_aspace_read(src->as, th->tls - 8 * span, words, sizeof(words));
+		struct hc_error *err = hc_aspace_read(src->as, th->tls - 8 * span, words, sizeof(words));
 		if (err) {
 			hc_error_destroy(err);
 			continue;
