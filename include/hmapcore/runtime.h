@@ -36,6 +36,7 @@
 #include "hmapcore/aspace.h"
 #include "hmapcore/core.h"
 #include "hmapcore/dwarf.h"
+#include "hmapcore/elffile.h"
 #include "hmapcore/error.h"
 #include "hmapcore/layout.h"
 #include "hmapcore/pclntab.h"
@@ -180,17 +181,23 @@ struct hc_runtime {
 	/** Things that could not be read (bad data, missing symbols). */
 	struct hc_problem_vec problems;
 	/** Without DWARF the runtime's globals (allgs, the M list,
-	 * waitReasonStrings, printBacklog) are found by searching memory. */
+	 * waitReasonStrings, printBacklog) are found by their symbols when the
+	 * executable has a symbol table (globals_from_symbols), else by
+	 * searching memory (globals_searched). */
 	bool globals_searched;
+	bool globals_from_symbols;
 };
 
 /** Inputs the runtime model reads from (all borrowed). */
 struct hc_runtime_source {
 	const struct hc_core *core;
 	const struct hc_aspace *as;
-	/** NULL without DWARF: globals are then searched for in the
+	/** Where the runtime's globals (allgs, allm, waitReasonStrings, ...)
+	 * are: DWARF's variables, else the symbol table of @p symbols (the
+	 * executable), else (both NULL) they are searched for in the
 	 * moduledata's regions below. */
 	struct hc_dwarf *dwarf;
+	struct hc_elffile *symbols;
 	struct hc_pclntab *pclntab;
 	/** Struct layouts (from DWARF or a built-in table); required. */
 	const struct hc_layout *layout;

@@ -65,6 +65,14 @@ struct hc_target_options {
 	/** Ignore the executable's DWARF, as if it were stripped (to see
 	 * what a stripped build of it would give). */
 	bool no_dwarf;
+	/**
+	 * The caller reads nothing of the DWARF itself (info): skip opening
+	 * it when the runtime model does not need it either, that is when the
+	 * release has an exact built-in layout, the build has no GOEXPERIMENT
+	 * and the executable's symbol table has the runtime's globals.
+	 * Opening compressed DWARF costs tens of milliseconds.
+	 */
+	bool dwarf_unneeded;
 	/** Upper bound on decompressed input (0 = default). */
 	uint64_t max_file_size;
 };
@@ -82,8 +90,11 @@ struct hc_target {
 	/** The separate debug file the DWARF came from, or NULL. */
 	struct hc_elffile *debug;
 	char *debug_path;
-	/** NULL when neither the executable nor a debug file has DWARF. */
+	/** NULL when neither the executable nor a debug file has DWARF, or
+	 * when it was not read (dwarf_skipped). */
 	struct hc_dwarf *dwarf;
+	/** The executable has DWARF, not read: opts->dwarf_unneeded. */
+	bool dwarf_skipped;
 	struct hc_buildinfo *buildinfo;
 	struct hc_pclntab *pclntab;
 	/** NULL when the runtime model could not be built (see notes). */

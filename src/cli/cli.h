@@ -59,6 +59,10 @@ struct hc_cli {
 
 /** Open the target named on the command line; prints the error. */
 struct hc_target *hc_cli_open_target(const struct hc_cli *cli);
+/** The same, for a command that reads no DWARF itself (target.h:
+ * hc_target_options.dwarf_unneeded). */
+struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
+					  bool dwarf_unneeded);
 
 struct hc_analysis;
 /** Open the target and analyse it (check.h); prints the error. The

@@ -184,12 +184,19 @@ bool hc_cli_write(const char *s, size_t n)
 
 struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 {
+	return hc_cli_open_target_with(cli, false);
+}
+
+struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
+					  bool dwarf_unneeded)
+{
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
 		.debug_file = cli->debug_file,
 		.debug_root = getenv("HMAPCORE_DEBUG_ROOT"),
 		.ignore_build_id = cli->ignore_build_id,
 		.no_dwarf = cli->no_dwarf,
+		.dwarf_unneeded = dwarf_unneeded,
 	};
 	struct hc_target *t;
 	struct hc_error *err = hc_target_open(cli->core_path, &opts, &t);

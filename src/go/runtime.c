@@ -86,17 +86,39 @@ static struct hc_error *read_gostring(const struct hc_aspace *as, uint64_t addr,
 	return err;
 }
 
-/* A global's runtime address (DWARF's link-time address plus the bias). */
+/* Whether the runtime's globals can be looked up by name (DWARF or the
+ * symbol table), rather than searched for. */
+static bool globals_by_name(const struct hc_runtime_source *src)
+{
+	return src->dwarf || src->symbols;
+}
+
+/*
+ * A global's runtime address (the link-time address plus the bias) and
+ * size in bytes (0 when unknown): from DWARF, else the symbol table.
+ */
 static struct hc_error *find_var(const struct hc_runtime_source *src,
 				 const char *name, uint64_t *addr_ret,
-				 const struct hc_type **type_ret)
+				 uint64_t *size_ret)
 {
-	uint64_t addr;
-	struct hc_error *err =
-		hc_dwarf_find_variable(src->dwarf, name, &addr, type_ret);
+	uint64_t addr, size = 0;
+	struct hc_error *err;
+	if (src->dwarf) {
+		const struct hc_type *type;
+		err = hc_dwarf_find_variable(src->dwarf, name, &addr, &type);
+		type = err ? NULL : hc_type_strip(type);
+		if (type && type->has_size)
+			size = type->size;
+	} else if (src->symbols) {
+		err = hc_elffile_symbol(src->symbols, name, &addr, &size);
+	} else {
+		err = hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF and no symbols");
+	}
 	if (err)
 		return err;
 	*addr_ret = addr + src->bias;
+	if (size_ret)
+		*size_ret = size;
 	return NULL;
 }
 
@@ -217,20 +239,19 @@ static void read_waitreasons(struct hc_runtime *rt,
 {
 	uint64_t addr = 0, count = 0;
 	struct hc_error *err;
-	if (src->dwarf) {
-		const struct hc_type *type;
-		err = find_var(src, "runtime.waitReasonStrings", &addr, &type);
+	if (globals_by_name(src)) {
+		// [N]string: N string headers of two words.
+		uint64_t size;
+		err = find_var(src, "runtime.waitReasonStrings", &addr, &size);
 		if (err) {
 			problem_err(rt, hc_error_prefix(err, "runtime.waitReasonStrings"));
 			return;
 		}
-		type = hc_type_strip(type);
-		if (!type || type->kind != HC_TYPE_ARRAY || type->count == 0 ||
-		    type->count > 256) {
+		if (size == 0 || size % 16 || size / 16 > 256) {
 			problem(rt, "runtime.waitReasonStrings is not a [N]string");
 			return;
 		}
-		count = type->count;
+		count = size / 16;
 	} else {
 		err = search_waitreasons(src, &addr, &count);
 		if (err) {
@@ -360,7 +381,7 @@ static void read_goroutines(struct hc_runtime *rt,
 {
 	uint64_t allgs = 0;
 	uint64_t max = src->max_goroutines ? src->max_goroutines : 10000000;
-	struct hc_error *err = src->dwarf ? find_var(src, "runtime.allgs", &allgs, NULL)
+	struct hc_error *err = globals_by_name(src) ? find_var(src, "runtime.allgs", &allgs, NULL)
 					  : search_allgs(rt, src, max, &allgs);
 	if (err) {
 		problem_err(rt, hc_error_prefix(err, "runtime.allgs"));
@@ -545,7 +566,7 @@ static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
 {
 	uint64_t allm_var, maddr;
 	struct hc_error *err;
-	if (src->dwarf) {
+	if (globals_by_name(src)) {
 		err = find_var(src, "runtime.allm", &allm_var, NULL);
 		if (!err)
 			err = hc_aspace_read_u64(src->as, allm_var, &maddr);
@@ -782,13 +803,12 @@ static void search_backlog(struct hc_runtime *rt,
 static void read_backlog(struct hc_runtime *rt,
 			 const struct hc_runtime_source *src)
 {
-	if (!src->dwarf) {
+	if (!globals_by_name(src)) {
 		search_backlog(rt, src);
 		return;
 	}
-	uint64_t buf_addr, idx_addr;
-	const struct hc_type *type;
-	struct hc_error *err = find_var(src, "runtime.printBacklog", &buf_addr, &type);
+	uint64_t buf_addr, idx_addr, size;
+	struct hc_error *err = find_var(src, "runtime.printBacklog", &buf_addr, &size);
 	if (!err)
 		err = find_var(src, "runtime.printBacklogIndex", &idx_addr,
 			       NULL);
@@ -796,8 +816,6 @@ static void read_backlog(struct hc_runtime *rt,
 		hc_error_destroy(err);
 		return; /* older runtimes have none */
 	}
-	type = hc_type_strip(type);
-	uint64_t size = type && type->has_size ? type->size : 0;
 	if (size == 0 || size > 65536)
 		return;
 	uint64_t idx;
@@ -927,7 +945,7 @@ static void read_build_version(struct hc_runtime *rt,
 			       const struct hc_runtime_source *src)
 {
 	uint64_t addr;
-	if (!src->dwarf) {
+	if (!globals_by_name(src)) {
 		// The build info says the same (cmd/link writes both).
 		if (src->build_version)
 			rt->build_version = escaped(src->build_version,
@@ -1010,7 +1028,8 @@ struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 	hc_m_vec_init(&rt->ms);
 	hc_thread_info_vec_init(&rt->threads);
 	hc_problem_vec_init(&rt->problems);
-	rt->globals_searched = !src->dwarf;
+	rt->globals_searched = !globals_by_name(src);
+	rt->globals_from_symbols = !src->dwarf && src->symbols;
 	struct hc_runtime_source learnt;
 	if (!src->has_tls_g_offset) {
 		learnt = *src;

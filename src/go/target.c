@@ -326,6 +326,9 @@ static uint64_t find_moduledata(struct hc_target *t, uint64_t pclntab_addr)
 			return md + t->bias;
 		hc_error_destroy(err);
 	}
+	uint64_t sym = symbol_or_zero(t, "runtime.firstmoduledata");
+	if (sym)
+		return sym;
 	if (!pclntab_addr)
 		return 0;
 	static const char *const names[] = {".go.module", ".noptrdata", ".data",
@@ -494,6 +497,50 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 	return NULL;
 }
 
+/*
+ * The executable's symbol table holds the runtime's globals, so that the
+ * runtime model can find them by name without DWARF.
+ */
+static bool has_runtime_symbols(struct hc_target *t)
+{
+	if (t->no_symbols)
+		return false;
+	uint64_t v;
+	struct hc_error *err = hc_elffile_symbol(t->exe, "runtime.allgs", &v, NULL);
+	hc_error_destroy(err);
+	return !err;
+}
+
+/*
+ * opts->dwarf_unneeded: the DWARF can stay closed when the executable
+ * (not a debug file) has it, the release's built-in layout is exact, the
+ * build has no GOEXPERIMENT (one could change a struct or the map
+ * implementation, which DWARF would tell) and the symbol table has the
+ * runtime's globals.
+ */
+static bool dwarf_skippable(struct hc_target *t,
+			    const struct hc_target_options *opts)
+{
+	if (!opts || !opts->dwarf_unneeded || opts->debug_file ||
+	    t->goexperiment[0] || !has_runtime_symbols(t))
+		return false;
+	const struct hc_elf_section *sec;
+	struct hc_error *err = hc_elffile_section(t->exe, ".debug_info", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		err = hc_elffile_section(t->exe, ".zdebug_info", &sec);
+	}
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	struct hc_layout l;
+	bool exact = false;
+	err = hc_layout_builtin(t->go_major, t->go_minor, &l, &exact);
+	hc_error_destroy(err);
+	return !err && exact;
+}
+
 static struct hc_error *open_go(struct hc_target *t,
 				const struct hc_target_options *opts)
 {
@@ -518,6 +565,8 @@ static struct hc_error *open_go(struct hc_target *t,
 	if (opts && opts->no_dwarf) {
 		note(t, "DWARF and symbols ignored (--no-dwarf)");
 		t->no_symbols = true;
+	} else if (dwarf_skippable(t, opts)) {
+		t->dwarf_skipped = true;
 	} else {
 		err = open_dwarf(t, opts);
 		if (err)
@@ -581,6 +630,7 @@ static struct hc_error *open_go(struct hc_target *t,
 		.core = t->core,
 		.as = t->as,
 		.dwarf = t->dwarf,
+		.symbols = !t->dwarf && has_runtime_symbols(t) ? t->exe : NULL,
 		.pclntab = t->pclntab,
 		.layout = t->has_layout ? &t->layout : NULL,
 		.data = md_field(t, HC_LF_MD_DATA),

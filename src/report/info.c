@@ -179,10 +179,16 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_strbuf_appendf(sb, "\narch        %s\nmaps        %s\n",
 			  hc_arch_name(hc_core_arch(t->core)),
 			  hc_map_flavour_name(t->maps));
-	if (t->has_layout)
-		hc_strbuf_appendf(sb, "layout      %s%s\n", t->layout.source,
-				  t->runtime && t->runtime->globals_searched
-					  ? " (no DWARF: runtime globals found by searching memory)" : "");
+	if (t->has_layout) {
+		const char *how = "";
+		if (t->runtime && t->runtime->globals_searched)
+			how = " (no DWARF: runtime globals found by searching memory)";
+		else if (t->runtime && t->runtime->globals_from_symbols)
+			how = t->dwarf_skipped
+				? " (DWARF not read: runtime globals from the symbol table)"
+				: " (no DWARF: runtime globals from the symbol table)";
+		hc_strbuf_appendf(sb, "layout      %s%s\n", t->layout.source, how);
+	}
 	if (t->gnu_build_id[0])
 		hc_strbuf_appendf(sb, "build-id    %s\n", t->gnu_build_id);
 	if (t->go_build_id[0])
@@ -328,7 +334,7 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 	hc_json_key(&j, "pie");
 	hc_json_bool(&j, hc_elffile_type(t->exe) == 3 /* ET_DYN */);
 	hc_json_key(&j, "dwarf");
-	hc_json_bool(&j, t->dwarf != NULL);
+	hc_json_bool(&j, t->dwarf != NULL || t->dwarf_skipped);
 	// The separate debug file the DWARF came from, null when none.
 	hc_json_key(&j, "debug_file");
 	if (t->debug_path)
@@ -353,7 +359,7 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 	else
 		hc_json_null(&j);
 	hc_json_key(&j, "dwarf");
-	hc_json_bool(&j, t->dwarf != NULL);
+	hc_json_bool(&j, t->dwarf != NULL || t->dwarf_skipped);
 	hc_json_object_end(&j);
 
 	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);

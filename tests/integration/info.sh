@@ -35,6 +35,20 @@ for d in $(fixtures); do
 	expect_eq "$name: pid" "$(jq -r .pid "$m")" \
 		"$(echo "$out" | jq -r .process.pid)"
 
+	# Where the runtime's layouts and globals came from. info reads no
+	# DWARF of its own: it leaves it closed when the release's built-in
+	# layout serves and the symbol table has the globals, not for a
+	# GOEXPERIMENT build (whose structs DWARF must describe).
+	if [ -z "$opt" ] && ! is_stripped "$d"; then
+		expect_eq "$name: has DWARF" true "$(echo "$out" | jq -r .go.dwarf)"
+		if [ -n "$(echo "$out" | jq -r .go.goexperiment)" ]; then
+			want=DWARF
+		else
+			want="built-in table for go$(jq -r .go_version "$m" | sed 's/^go\([0-9]*\.[0-9]*\).*/\1/')"
+		fi
+		expect_eq "$name: layout source" "$want" "$(echo "$out" | jq -r .go.layout)"
+	fi
+
 	# Every goroutine the runtime printed, no more, no fewer.
 	expect_eq "$name: goroutine count" "$(traceback_goids "$tb" | wc -l)" \
 		"$(echo "$out" | jq -r .goroutines.total)"

@@ -18,7 +18,9 @@
 #   3. a few fixtures stripped for real (objcopy/eu-strip --strip-all: no
 #      .symtab, no .debug_*): the same goroutines (--format go), threads
 #      and info as the unstripped executable under --no-dwarf;
-#   4. fixtures built with -ldflags='-s -w' (configurations *-stripped,
+#   4. DWARF stripped, symbols kept (objcopy --strip-debug): globals from
+#      the symbol table, goroutines and threads as with DWARF;
+#   5. fixtures built with -ldflags='-s -w' (configurations *-stripped,
 #      when present): the traceback agreement is goroutines.sh's; here,
 #      info and maps state the degradation.
 . "$(dirname "$0")/lib.sh"
@@ -133,6 +135,45 @@ for c in go1.19.13/gallery go1.23.12/nilmap go1.26.11/gallery go1.26.11-pie/segv
 			bad "$c: '$cmd' on the stripped executable differs from --no-dwarf: $(diff "$tmp/u" "$tmp/s" | head -n 4)"
 		fi
 	done
+done
+
+# 4. DWARF stripped, symbols kept (objcopy --strip-debug, as -ldflags=-w
+# builds are): the runtime's globals come from the symbol table, and the
+# goroutines and threads are those read with DWARF.
+for c in go1.21.13/gallery go1.26.11/sigquit go1.26.11-pie/segv go1.26.11-cgo/cgo go1.23.12-arm64/gallery; do
+	d=$top_srcdir/corefiles/$c
+	[ -f "$d/exe.xz" ] || continue
+	xz -dc "$d/exe.xz" >"$tmp/exe"
+	rm -f "$tmp/exe.s"
+	if command -v eu-strip >/dev/null; then
+		eu-strip --strip-debug -o "$tmp/exe.s" "$tmp/exe" 2>/dev/null
+	fi
+	[ -s "$tmp/exe.s" ] || objcopy --strip-debug "$tmp/exe" "$tmp/exe.s" 2>/dev/null
+	[ -s "$tmp/exe.s" ] || { bad "$c: cannot strip the executable's DWARF"; continue; }
+	if readelf -S "$tmp/exe.s" 2>/dev/null | grep -qE '\.(debug_info|zdebug_info)' ||
+		! readelf -S "$tmp/exe.s" 2>/dev/null | grep -q '\.symtab'; then
+		bad "$c: stripping the DWARF left some or took the symbols"
+		continue
+	fi
+	for cmd in "goroutines --format go" "threads"; do
+		"$HMAPCORE" --exe "$tmp/exe.s" $cmd "$d/core.xz" >"$tmp/s" 2>&1
+		"$HMAPCORE" --exe "$tmp/exe" $cmd "$d/core.xz" >"$tmp/u" 2>&1
+		if [ -s "$tmp/s" ] && cmp -s "$tmp/s" "$tmp/u"; then ok; else
+			bad "$c: '$cmd' without DWARF (symbols kept) differs from with it: $(diff "$tmp/u" "$tmp/s" | head -n 4)"
+		fi
+	done
+	"$HMAPCORE" --exe "$tmp/exe.s" info "$d/core.xz" >"$tmp/s" 2>&1
+	case $(grep '^layout ' "$tmp/s") in
+	*"built-in table for go1."*"(no DWARF: runtime globals from the symbol table)") ok ;;
+	*) bad "$c: info without DWARF (symbols kept): $(grep '^layout ' "$tmp/s")" ;;
+	esac
+	"$HMAPCORE" --exe "$tmp/exe" info "$d/core.xz" >"$tmp/u" 2>&1
+	# (less the note that the DWARF is missing)
+	grep -vE '^(executable|layout|note) ' "$tmp/s" >"$tmp/s2"
+	grep -vE '^(executable|layout|note) ' "$tmp/u" >"$tmp/u2"
+	if cmp -s "$tmp/s2" "$tmp/u2"; then ok; else
+		bad "$c: info without DWARF (symbols kept) differs: $(diff "$tmp/u2" "$tmp/s2" | head -n 4)"
+	fi
 done
 
 echo "$n fixtures read without DWARF"
