@@ -69,7 +69,8 @@ struct hc_target_options {
 	 * The caller reads nothing of the DWARF itself (info): skip opening
 	 * it when the runtime model does not need it either, that is when the
 	 * release has an exact built-in layout, the build has no GOEXPERIMENT
-	 * and the executable's symbol table has the runtime's globals.
+	 * but known ones (noswissmap, mapsplitgroup) and the executable's
+	 * symbol table has the runtime's globals.
 	 * Opening compressed DWARF costs tens of milliseconds.
 	 */
 	bool dwarf_unneeded;

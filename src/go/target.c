@@ -512,17 +512,40 @@ static bool has_runtime_symbols(struct hc_target *t)
 }
 
 /*
+ * The build's GOEXPERIMENT names only experiments whose runtime structs
+ * the built-in tables were checked against (corefiles/mklayouts: the
+ * noswissmap and mapsplitgroup fixtures have the release's layout) and
+ * whose map implementation the build info tells (open_go).
+ */
+static bool known_experiments(const char *exp)
+{
+	static const char *const known[] = {"noswissmap", "mapsplitgroup"};
+	while (*exp) {
+		size_t n = strcspn(exp, ",");
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			ok |= n == strlen(known[i]) && !strncmp(exp, known[i], n);
+		if (!ok && n)
+			return false;
+		exp += n;
+		if (*exp == ',')
+			exp++;
+	}
+	return true;
+}
+
+/*
  * opts->dwarf_unneeded: the DWARF can stay closed when the executable
  * (not a debug file) has it, the release's built-in layout is exact, the
- * build has no GOEXPERIMENT (one could change a struct or the map
- * implementation, which DWARF would tell) and the symbol table has the
- * runtime's globals.
+ * build's experiments are known ones (another could change a struct or
+ * the map implementation, which DWARF would tell) and the symbol table
+ * has the runtime's globals.
  */
 static bool dwarf_skippable(struct hc_target *t,
 			    const struct hc_target_options *opts)
 {
 	if (!opts || !opts->dwarf_unneeded || opts->debug_file ||
-	    t->goexperiment[0] || !has_runtime_symbols(t))
+	    !known_experiments(t->goexperiment) || !has_runtime_symbols(t))
 		return false;
 	const struct hc_elf_section *sec;
 	struct hc_error *err = hc_elffile_section(t->exe, ".debug_info", &sec);
