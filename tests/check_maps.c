@@ -238,17 +238,55 @@ static struct hc_map_info info_of(const struct hc_type *t)
 
 /* ------------------------------------------------ running the code under test */
 
+/*
+ * The stats a validation gives from its own walk (a Swiss map with a
+ * directory) are hc_map_stats()'s, and it gives none when hc_map_stats()
+ * fails or when it could not walk every table.
+ */
+static void check_stats_of_validation(const struct hc_map_info *mi, uint64_t addr,
+				      const struct hc_map_stats *vst, bool done)
+{
+	struct hc_map_stats st;
+	struct hc_error *err = hc_map_stats(F.as, mi, addr, &st);
+	if (err) {
+		ck_assert_msg(!done, "validation gave stats where hc_map_stats fails: %s",
+			      err->message);
+		hc_error_destroy(err);
+		return;
+	}
+	if (!done)
+		return;
+	ck_assert(mi->flavour != HC_MAPS_CLASSIC);
+	ck_assert_uint_eq(vst->entries, st.entries);
+	ck_assert_uint_eq(vst->tables, st.tables);
+	ck_assert_uint_eq(vst->groups, st.groups);
+	ck_assert_uint_eq(vst->capacity, st.capacity);
+	ck_assert_uint_eq(vst->tombstones, st.tombstones);
+	ck_assert_uint_eq(vst->slots, st.slots);
+	ck_assert_uint_eq(vst->bytes, st.bytes);
+	ck_assert_uint_eq(vst->bytes_needed, st.bytes_needed);
+	ck_assert(vst->load == st.load);
+}
+
+static unsigned validations_with_stats;
+
 static void validate(const struct hc_map_info *mi, uint64_t addr, bool in_flight,
 		     struct hc_findings *out)
 {
+	struct hc_map_stats vst;
+	bool done = true;
 	struct hc_validate_env env = {
 		.as = F.as,
 		.write_in_flight = in_flight,
 		.object_bounds = fake_bounds,
+		.stats = &vst,
+		.stats_done = &done,
 	};
 	hc_findings_init(out);
 	hc_validate_map(&env, mi, addr, "m", out);
 	ck_assert(!out->nomem);
+	check_stats_of_validation(mi, addr, &vst, done);
+	validations_with_stats += done;
 }
 
 static void dump(const struct hc_findings *f)
@@ -1074,8 +1112,11 @@ START_TEST(test_maps_swiss_directory)
 		ck_assert_uint_eq(n, 6);
 		ck_assert_uint_eq(occ, 27);
 		struct hc_findings f;
+		unsigned before = validations_with_stats;
 		validate(&mi, d.h, false, &f);
 		assert_no_finding(&f);
+		/* Its stats came from the validation's walk. */
+		ck_assert_uint_eq(validations_with_stats, before + 1);
 		hc_findings_deinit(&f);
 		fake_close();
 	}

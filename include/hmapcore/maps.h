@@ -227,6 +227,16 @@ struct hc_error *hc_map_stats(const struct hc_aspace *as,
 			      const struct hc_map_info *info, uint64_t addr,
 			      struct hc_map_stats *ret);
 
+/**
+ * A Swiss map's stats from the sums of a walk of its directory (entries,
+ * tombstones, tables, groups, capacity, bytes of the tables and groups
+ * added to header_size + 8 * dirLen): the rest (slots, bytes_needed,
+ * load), as hc_map_stats() gives them. For a walk done elsewhere
+ * (validation, validate.h).
+ */
+void hc_map_swiss_stats_finish(const struct hc_map_info *info,
+			       struct hc_map_stats *st);
+
 
 /**
  * Overflow buckets a classic map may have in all its chains (new and old

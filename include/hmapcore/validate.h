@@ -54,6 +54,15 @@ struct hc_validate_env {
 	bool (*object_bounds)(void *arg, uint64_t addr, uint64_t *base_ret,
 			      uint64_t *size_ret);
 	void *object_bounds_arg;
+	/**
+	 * When not NULL: a Swiss map with a directory also gets its
+	 * hc_map_stats() from the validation's walk of its groups (one pass
+	 * over them, not two), and *stats_done says whether the walk was
+	 * whole; when it was not (a table or group array that could not be
+	 * walked), call hc_map_stats().
+	 */
+	struct hc_map_stats *stats;
+	bool *stats_done;
 };
 
 /**

@@ -163,6 +163,10 @@ const size_t *hc_analysis_findings_of(const struct hc_analysis *a, const char *p
 struct map_job {
 	size_t row;
 	bool validate;
+	/* A Swiss map with a directory, validated: the validation's walk
+	 * gives its stats too (validate.h), the walk item has nothing to do
+	 * unless that walk could not be whole. */
+	bool stats_from_validation;
 	bool write_in_flight;
 	uint64_t weight;
 	struct hc_findings findings;
@@ -174,12 +178,27 @@ struct job_queue {
 	struct hc_analysis *a;
 	struct map_job *jobs;
 	/* Work items, largest map first: 2 * job for its walk, 2 * job + 1
-	 * for its validation (separate, so one huge map keeps two threads
-	 * busy; they write disjoint fields). */
+	 * for its validation (separate, so one huge classic map keeps two
+	 * threads busy; they write disjoint fields; a Swiss map's validation
+	 * walks it once for both). */
 	size_t *order;
 	size_t njobs;
 	atomic_size_t next;
 };
+
+/* The map's stats by a walk of its own. */
+static void walk_map(const struct hc_target *t, struct map_job *j,
+		     struct hc_map_row *row)
+{
+	struct hc_error *err =
+		hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
+	if (!err) {
+		row->has_stats = true;
+	} else {
+		j->stats_error = strdup(err->message);
+		hc_error_destroy(err);
+	}
+}
 
 static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
 {
@@ -187,25 +206,26 @@ static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
 	struct map_job *j = &q->jobs[item / 2];
 	struct hc_map_row *row = &q->a->rows.data[j->row];
 	if (item % 2 == 0) {
-		struct hc_error *err =
-			hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
-		if (!err) {
-			row->has_stats = true;
-		} else {
-			j->stats_error = strdup(err->message);
-			hc_error_destroy(err);
-		}
+		if (!j->stats_from_validation)
+			walk_map(t, j, row);
 		return;
 	}
 	if (!j->validate)
 		return;
+	bool stats_done = false;
 	struct hc_validate_env env = {
 		.as = t->as,
 		.heap = heap,
 		.rt = t->runtime,
 		.write_in_flight = j->write_in_flight,
+		.stats = j->stats_from_validation ? &row->stats : NULL,
+		.stats_done = &stats_done,
 	};
 	hc_validate_map(&env, &row->info, row->found->addr, row->found->path, &j->findings);
+	if (stats_done)
+		row->has_stats = true;
+	else if (j->stats_from_validation)
+		walk_map(t, j, row);
 }
 
 static void *worker(void *arg)
@@ -523,6 +543,8 @@ static struct hc_error *analyze_rows(struct hc_analysis *a)
 		struct map_job *j = &jobs[njobs++];
 		j->row = i;
 		j->validate = !m->alias;
+		j->stats_from_validation = j->validate && row->info.flavour != HC_MAPS_CLASSIC &&
+					   row->header.dir_len > 0;
 		j->write_in_flight = write_in_flight(a, m->addr);
 		j->weight = row->header.count;
 		hc_findings_init(&j->findings);

@@ -18,6 +18,10 @@ struct ctx {
 	struct hc_findings *out;
 	/* Classic: overflow hops left for the whole map. */
 	uint64_t budget;
+	/* Swiss, env->stats: the sums of the walk, and whether a table
+	 * could not be walked whole. */
+	struct hc_map_stats st;
+	bool st_partial;
 };
 
 /* Is [addr, addr+len) a plausible home for map memory? Reports
@@ -379,6 +383,7 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 	const struct hc_map_header *h = c->h;
 	if (!check_memory(c, taddr, mi->table_size, "table", false)) {
 		*ok = false;
+		c->st_partial = true;
 		return 0;
 	}
 	bool rok = true;
@@ -391,6 +396,7 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 	uint64_t mask = read_field(c, taddr, mi->t_groups_mask, &rok);
 	if (!rok) {
 		*ok = false;
+		c->st_partial = true;
 		return 0;
 	}
 	if (index != (int64_t)i) {
@@ -439,10 +445,13 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 		hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, taddr,
 				"table capacity %" PRIu64 " with %" PRIu64 " groups is impossible",
 				cap, mask + 1);
+		c->st_partial = true;
 		return used;
 	}
-	if (!check_memory(c, groups, (mask + 1) * mi->group_size, "the group array", false))
+	if (!check_memory(c, groups, (mask + 1) * mi->group_size, "the group array", false)) {
+		c->st_partial = true;
 		return used;
+	}
 	unsigned full = 0, deleted = 0, empty = 0;
 	for (uint64_t g = 0; g <= mask; g++) {
 		uint64_t ga = groups + g * mi->group_size;
@@ -450,10 +459,17 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 		struct hc_error *err = hc_aspace_read(c->env->as, ga + mi->ctrl_off, ctrl, 8);
 		if (err) {
 			hc_error_destroy(err);
+			c->st_partial = true;
 			return used;
 		}
 		check_ctrl(c, ga, ctrl, &full, &deleted, &empty);
 	}
+	c->st.tables++;
+	c->st.groups += mask + 1;
+	c->st.capacity += cap;
+	c->st.bytes += mi->table_size + (mask + 1) * mi->group_size;
+	c->st.entries += full;
+	c->st.tombstones += deleted;
 	if (full != used && !(c->env->write_in_flight || h->writing))
 		hc_findings_add(c->out, HC_FINDING_MAP_COUNT, c->path, taddr,
 				"table used is %" PRIu64 " but %u slots are full", used, full);
@@ -526,6 +542,7 @@ static void validate_swiss(struct ctx *c)
 		return;
 	uint64_t used = 0, tables = 0, capacity = 0;
 	bool ok = true;
+	c->st.bytes = mi->header_size + 8 * h->dir_len;
 	for (uint64_t i = 0; i < h->dir_len && ok; i++) {
 		uint64_t taddr;
 		struct hc_error *err = hc_aspace_read_u64(c->env->as, h->dir_ptr + 8 * i, &taddr);
@@ -547,6 +564,11 @@ static void validate_swiss(struct ctx *c)
 	}
 	if (!ok)
 		return;
+	if (c->env->stats && !c->st_partial) {
+		*c->env->stats = c->st;
+		hc_map_swiss_stats_finish(mi, c->env->stats);
+		*c->env->stats_done = true;
+	}
 	uint64_t d = used > h->count ? used - h->count : h->count - used;
 	if (d && !(d == 1 && in_flight))
 		hc_findings_add(c->out, HC_FINDING_MAP_COUNT, c->path, h->addr,
@@ -561,6 +583,8 @@ void hc_validate_map(const struct hc_validate_env *env,
 		     const struct hc_map_info *mi, uint64_t addr,
 		     const char *path, struct hc_findings *out)
 {
+	if (env->stats_done)
+		*env->stats_done = false;
 	struct hc_map_header h;
 	struct hc_error *err = hc_map_read_header(env->as, mi, addr, &h);
 	if (err) {
@@ -569,7 +593,7 @@ void hc_validate_map(const struct hc_validate_env *env,
 		hc_error_destroy(err);
 		return;
 	}
-	struct ctx c = {env, mi, &h, path, out, 0};
+	struct ctx c = {.env = env, .mi = mi, .h = &h, .path = path, .out = out};
 	if (env->heap)
 		check_memory(&c, addr, mi->header_size, "the map header", true);
 	if (mi->flavour == HC_MAPS_CLASSIC)

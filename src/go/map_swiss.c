@@ -177,6 +177,12 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 	if (h->dir_len == 0) {
 		if (!h->dir_ptr)
 			return NULL;
+		uint8_t ctrl[8];
+		err = hc_aspace_read(as, h->dir_ptr + mi->ctrl_off, ctrl, 8);
+		if (err)
+			return err;
+		unsigned del = 0;
+		st->entries = count_ctrl(ctrl, &del);
 		st->groups = 1;
 		st->capacity = 8;
 		st->slots = 8;
@@ -185,6 +191,9 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 		if (h->dir_len > MAX_DIR_LEN)
 			return hc_error_create(HC_ERROR_BAD_DATA,
 					       "map directory length %" PRIu64 " is impossible", h->dir_len);
+		if (!hc_aspace_readable(as, h->dir_ptr) ||
+		    !hc_aspace_readable(as, h->dir_ptr + 8 * h->dir_len - 1))
+			return hc_error_fault(h->dir_ptr, "map directory not in memory");
 		st->bytes = mi->header_size + 8 * h->dir_len;
 		for (uint64_t i = 0; i < h->dir_len; i++) {
 			uint64_t taddr;
@@ -209,12 +218,20 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 				if (err)
 					return err;
 				unsigned del = 0;
-				count_ctrl(ctrl, &del);
+				st->entries += count_ctrl(ctrl, &del);
 				st->tombstones += del;
 			}
 		}
-		st->slots = st->groups * HC_MAP_SLOTS;
 	}
+	hc_map_swiss_stats_finish(mi, st);
+	return NULL;
+}
+
+void hc_map_swiss_stats_finish(const struct hc_map_info *mi,
+			       struct hc_map_stats *st)
+{
+	if (st->tables)
+		st->slots = st->groups * HC_MAP_SLOTS;
 	/* A fresh map for n entries: one group up to 8, else a table of
 	 * capacity >= n*8/7 rounded up to a power of two, split into tables of
 	 * 1024 slots (maps/map.go NewMap). */
@@ -229,7 +246,7 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 		st->bytes_needed = mi->header_size + 8 * tables + tables * mi->table_size +
 				   cap / 8 * mi->group_size;
 	}
-	return NULL;
+	st->load = st->slots ? (double)st->entries / (double)st->slots : 0;
 }
 
 /* ------------------------------------------------------------ units */

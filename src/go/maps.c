@@ -419,8 +419,21 @@ struct hc_error *hc_map_stats(const struct hc_aspace *as,
 {
 	struct hc_map_stats st;
 	memset(&st, 0, sizeof(st));
+	struct hc_error *err;
+	if (info->flavour != HC_MAPS_CLASSIC) {
+		// The Swiss walk visits the groups the iterator would, and
+		// counts the live slots itself: one pass, not two.
+		struct hc_map_header h;
+		err = hc_map_read_header(as, info, addr, &h);
+		if (!err)
+			err = hc_map_swiss_stats(as, info, &h, &st);
+		if (err)
+			return err;
+		*ret = st;
+		return NULL;
+	}
 	struct hc_map_iter it;
-	struct hc_error *err = hc_map_iter_init(&it, as, info, addr);
+	err = hc_map_iter_init(&it, as, info, addr);
 	bool done = false;
 	while (!err && !done) {
 		uint64_t k, e;
@@ -430,9 +443,7 @@ struct hc_error *hc_map_stats(const struct hc_aspace *as,
 	hc_map_iter_deinit(&it);
 	if (err)
 		return err;
-	err = info->flavour == HC_MAPS_CLASSIC
-		      ? hc_map_classic_stats(as, info, &it.hdr, &st)
-		      : hc_map_swiss_stats(as, info, &it.hdr, &st);
+	err = hc_map_classic_stats(as, info, &it.hdr, &st);
 	if (err)
 		return err;
 	st.load = st.slots ? (double)st.entries / (double)st.slots : 0;

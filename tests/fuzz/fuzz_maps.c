@@ -117,20 +117,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hc_map_iter it;
 	struct hc_error *err = hc_map_iter_init(&it, as, &mi, BASE);
 	bool done = false;
+	uint64_t iterated = 0;
 	while (!err && !done) {
 		uint64_t k, e;
 		err = hc_map_iter_next(&it, &k, &e, &done);
-		if (!err && !done)
+		if (!err && !done) {
 			sink += k ^ e;
+			iterated++;
+		}
 	}
+	bool iter_ok = !err;
 	hc_error_destroy(err);
 	hc_map_iter_deinit(&it);
 
 	struct hc_map_stats st;
 	err = hc_map_stats(as, &mi, BASE, &st);
+	bool stats_ok = !err;
 	if (!err)
 		sink += st.entries + st.bytes + st.bytes_needed;
 	hc_error_destroy(err);
+	/* Two walks, one answer: the Swiss stats count the live slots the
+	 * iterator visits. */
+	if (iter_ok && stats_ok && st.entries != iterated)
+		abort();
 
 	struct hc_map_unit_iter ui;
 	err = hc_map_units_init(&ui, as, &mi, BASE);
@@ -145,9 +154,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct hc_findings f;
 	hc_findings_init(&f);
-	struct hc_validate_env env = {.as = as};
+	struct hc_map_stats vst;
+	bool vst_done = false;
+	struct hc_validate_env env = {.as = as, .stats = &vst, .stats_done = &vst_done};
 	hc_validate_map(&env, &mi, BASE, "m", &f);
 	sink += f.v.size;
+	/* The validation's stats (from its own walk) are hc_map_stats()'s. */
+	if (vst_done && (!stats_ok || vst.entries != st.entries ||
+			 vst.tables != st.tables || vst.groups != st.groups ||
+			 vst.capacity != st.capacity || vst.tombstones != st.tombstones ||
+			 vst.slots != st.slots || vst.bytes != st.bytes ||
+			 vst.bytes_needed != st.bytes_needed))
+		abort();
 	hc_findings_deinit(&f);
 
 	hc_aspace_destroy(as);
