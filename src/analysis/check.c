@@ -228,19 +228,21 @@ static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
 		walk_map(t, j, row);
 }
 
+/* A worker thread: the queue, and its clone of the heap index. */
+struct worker_arg {
+	struct job_queue *q;
+	struct hc_heap *heap;
+};
+
 static void *worker(void *arg)
 {
-	struct job_queue *q = arg;
-	struct hc_heap *heap = NULL;
-	if (q->a->heap && hc_heap_clone(q->a->heap, q->a->target->runtime, &heap))
-		return NULL; /* out of memory: the main thread does the rest */
+	struct worker_arg *w = arg;
 	for (;;) {
-		size_t k = atomic_fetch_add(&q->next, 1);
-		if (k >= q->njobs)
+		size_t k = atomic_fetch_add(&w->q->next, 1);
+		if (k >= w->q->njobs)
 			break;
-		run_job(q, heap, q->order[k]);
+		run_job(w->q, w->heap, w->q->order[k]);
 	}
-	hc_heap_destroy_clone(heap);
 	return NULL;
 }
 
@@ -284,10 +286,20 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 	atomic_init(&q.next, 0);
 	unsigned n = thread_count(jobs, njobs);
 	pthread_t th[8];
+	struct worker_arg wa[8];
 	unsigned started = 0;
 	for (unsigned i = 1; i < n; i++) {
-		if (pthread_create(&th[started], NULL, worker, &q) != 0)
+		/* Each worker's heap clone is made here, before any job runs:
+		 * cloning reads (and first indexes) the heap the main thread's
+		 * jobs then use. Out of memory: the main thread does the rest. */
+		wa[started].q = &q;
+		wa[started].heap = NULL;
+		if (a->heap && hc_heap_clone(a->heap, a->target->runtime, &wa[started].heap))
 			break;
+		if (pthread_create(&th[started], NULL, worker, &wa[started]) != 0) {
+			hc_heap_destroy_clone(wa[started].heap);
+			break;
+		}
 		started++;
 	}
 	/* The main thread works too, with the heap itself. */
@@ -297,8 +309,10 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 			break;
 		run_job(&q, a->heap, q.order[k]);
 	}
-	for (unsigned i = 0; i < started; i++)
+	for (unsigned i = 0; i < started; i++) {
 		pthread_join(th[i], NULL);
+		hc_heap_destroy_clone(wa[i].heap);
+	}
 	free(q.order);
 	return NULL;
 }
