@@ -76,6 +76,15 @@ struct hc_error *hc_pclntab_create(const uint8_t *data, size_t size,
 				   struct hc_pclntab **ret);
 void hc_pclntab_destroy(struct hc_pclntab *t);
 
+/**
+ * A pclntab reading the same table with lookup caches of its own, for
+ * another thread (a pclntab is used from one thread at a time).
+ * @param[out] ret owned by the caller (hc_pclntab_destroy()); it borrows
+ * the table @p t borrows, not @p t.
+ */
+struct hc_error *hc_pclntab_clone(const struct hc_pclntab *t,
+				  struct hc_pclntab **ret);
+
 /** The magic (0xfffffff1...). */
 uint32_t hc_pclntab_magic(const struct hc_pclntab *t);
 /** PC quantum (1 amd64, 4 arm64) and pointer size. */

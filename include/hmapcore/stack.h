@@ -137,6 +137,17 @@ struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
 				    struct hc_unwinder **ret);
 void hc_unwinder_destroy(struct hc_unwinder *u);
 
+/**
+ * An unwinder like @p u that reads the pclntab through @p pclntab (a
+ * clone of u's, hc_pclntab_clone()), for another thread: unwinding
+ * changes nothing but the pclntab's caches.
+ * @param[out] ret owned by the caller (hc_unwinder_destroy()); borrows
+ * @p pclntab.
+ */
+struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
+				   struct hc_pclntab *pclntab,
+				   struct hc_unwinder **ret);
+
 /** Registers to start a walk from. */
 struct hc_unwind_regs {
 	uint64_t pc, sp, fp, lr;

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hmapcore/discover.h"
 #include "hmapcore/hash_table.h"
@@ -617,72 +619,180 @@ static void drain(struct walker *w)
 }
 
 /*
- * Goroutines' frames as roots: "goroutine 12 frame main.worker local m".
- * Frames of the runtime's own packages are skipped (their locals lead into
- * the scheduler, not into the program's maps).
+ * One goroutine's frames as roots: "goroutine 12 frame main.worker local
+ * m". Frames of the runtime's own packages are skipped (their locals lead
+ * into the scheduler, not into the program's maps). False when out of
+ * memory.
  */
-static void stack_roots(struct walker *w)
+static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
+			    const struct hc_stack *st, struct hc_frame_var_vec *vars)
 {
-	const struct hc_runtime *rt = w->t->runtime;
-	struct hc_stack st;
-	hc_stack_init(&st);
-	struct hc_frame_var_vec vars;
-	hc_frame_var_vec_init(&vars);
-	bool all = true;
-	for (size_t i = 0; i < rt->goroutines.size && !w->nomem; i++) {
-		const struct hc_goroutine *g = &rt->goroutines.data[i];
+	if (w->opts.visit_stack) {
+		struct hc_error *err = w->opts.visit_stack(w->opts.visit_arg, g, st);
+		if (err) {
+			hc_error_destroy(err);
+			return false;
+		}
+	}
+	if (g->status == HC_G_IDLE)
+		return true;
+	for (size_t k = 0; k < st->frames.size && !w->nomem; k++) {
+		const struct hc_frame *f = &st->frames.data[k];
+		if (f->inlined || !f->func || skip_root(f->func) ||
+		    strncmp(f->func, "sync.", 5) == 0)
+			continue;
+		vars->size = 0;
+		struct hc_error *err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, vars);
+		hc_error_destroy(err);
+		for (size_t v = 0; v < vars->size; v++) {
+			const struct hc_frame_var *fv = &vars->data[v];
+			if (!has_pointers(w, fv->type, 0))
+				continue;
+			w->d->roots++;
+			char *path;
+			if (asprintf(&path, "goroutine %" PRIu64 " frame %s %s %s",
+				     g->goid, f->func, fv->param ? "arg" : "local",
+				     fv->name) < 0)
+				path = NULL;
+			push(w, NULL, f->fp + (uint64_t)fv->cfa_offset, fv->type,
+			     path, false, 0);
+			if (w->queue.size)
+				w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
+		}
+		drain(w);
+	}
+	return !w->nomem;
+}
+
+/*
+ * Goroutines unwound ahead, a chunk at a time: a helper thread unwinds the
+ * next chunk (with an unwinder and pclntab caches of its own) while the
+ * walker takes the roots of this one, in goroutine order, so the result is
+ * the serial one. Two chunks of stacks are held at a time.
+ */
+enum { UNWIND_CHUNK = 512 };
+
+struct unwind_chunk {
+	struct hc_unwinder *u;
+	const struct hc_runtime *rt;
+	size_t begin, end;
+	struct hc_stack stacks[UNWIND_CHUNK];
+	bool nomem;
+};
+
+static void unwind_chunk(struct unwind_chunk *c)
+{
+	c->nomem = false;
+	for (size_t i = c->begin; i < c->end; i++) {
+		const struct hc_goroutine *g = &c->rt->goroutines.data[i];
+		struct hc_stack *st = &c->stacks[i - c->begin];
+		hc_stack_reset(st);
 		if (hc_gstatus_is_dead(g->status))
 			continue;
-		hc_stack_reset(&st);
-		struct hc_error *err = hc_unwind_goroutine(w->opts.unwinder, g, &st);
+		struct hc_error *err = hc_unwind_goroutine(c->u, g, st);
 		if (err) {
 			/* NOMEM only: the walk itself never fails. */
 			hc_error_destroy(err);
+			c->nomem = true;
+			return;
+		}
+	}
+}
+
+static void *unwind_chunk_thread(void *arg)
+{
+	unwind_chunk(arg);
+	return NULL;
+}
+
+/*
+ * The goroutines per chunk, 0 for no helper thread. A helper pays when
+ * there are a few chunks and another CPU. HMAPCORE_THREADS decides as for
+ * the map walks (check.c): 1 keeps everything on one thread, more forces
+ * the helper even for a few goroutines, in chunks of 8 (so the tests
+ * cover it on small cores).
+ */
+static size_t unwind_ahead(size_t ngoroutines)
+{
+	const char *env = getenv("HMAPCORE_THREADS");
+	if (env && *env)
+		return strtol(env, NULL, 10) > 1 ? 8 : 0;
+	return ngoroutines >= 4 * UNWIND_CHUNK && sysconf(_SC_NPROCESSORS_ONLN) > 1
+		       ? UNWIND_CHUNK : 0;
+}
+
+static void stack_roots(struct walker *w)
+{
+	const struct hc_runtime *rt = w->t->runtime;
+	size_t n = rt->goroutines.size;
+	struct hc_frame_var_vec vars;
+	hc_frame_var_vec_init(&vars);
+	struct unwind_chunk *c[2] = {calloc(1, sizeof(*c[0])), calloc(1, sizeof(*c[1]))};
+	struct hc_pclntab *pt = NULL;
+	struct hc_unwinder *helper = NULL;
+	if (!c[0] || !c[1]) {
+		w->nomem = true;
+		goto out;
+	}
+	for (int k = 0; k < 2; k++) {
+		c[k]->rt = rt;
+		for (size_t i = 0; i < UNWIND_CHUNK; i++)
+			hc_stack_init(&c[k]->stacks[i]);
+	}
+	size_t chunk = unwind_ahead(n);
+	if (chunk && w->t->pclntab && !hc_pclntab_clone(w->t->pclntab, &pt) &&
+	    hc_unwinder_clone(w->opts.unwinder, pt, &helper)) {
+		helper = NULL; /* out of memory: unwind here */
+	}
+	if (!helper)
+		chunk = UNWIND_CHUNK;
+	c[0]->u = w->opts.unwinder;
+	c[0]->begin = 0;
+	c[0]->end = n < chunk ? n : chunk;
+	unwind_chunk(c[0]);
+	bool all = true;
+	for (int cur = 0; c[cur]->begin < n; cur ^= 1) {
+		struct unwind_chunk *now = c[cur], *next = c[cur ^ 1];
+		if (now->nomem) {
 			w->nomem = true;
 			all = false;
 			break;
 		}
-		if (w->opts.visit_stack) {
-			err = w->opts.visit_stack(w->opts.visit_arg, g, &st);
-			if (err) {
-				hc_error_destroy(err);
+		next->begin = now->end;
+		next->end = next->begin + chunk < n ? next->begin + chunk : n;
+		next->u = helper ? helper : w->opts.unwinder;
+		pthread_t th;
+		bool threaded = helper && next->begin < n &&
+				pthread_create(&th, NULL, unwind_chunk_thread, next) == 0;
+		for (size_t i = now->begin; i < now->end && all; i++) {
+			const struct hc_goroutine *g = &rt->goroutines.data[i];
+			if (hc_gstatus_is_dead(g->status))
+				continue;
+			if (!goroutine_roots(w, g, &now->stacks[i - now->begin], &vars)) {
 				w->nomem = true;
 				all = false;
-				break;
 			}
 		}
-		if (g->status == HC_G_IDLE)
-			continue;
-		for (size_t k = 0; k < st.frames.size && !w->nomem; k++) {
-			const struct hc_frame *f = &st.frames.data[k];
-			if (f->inlined || !f->func || skip_root(f->func) ||
-			    strncmp(f->func, "sync.", 5) == 0)
-				continue;
-			vars.size = 0;
-			err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, &vars);
-			hc_error_destroy(err);
-			for (size_t v = 0; v < vars.size; v++) {
-				const struct hc_frame_var *fv = &vars.data[v];
-				if (!has_pointers(w, fv->type, 0))
-					continue;
-				w->d->roots++;
-				char *path;
-				if (asprintf(&path, "goroutine %" PRIu64 " frame %s %s %s",
-					     g->goid, f->func, fv->param ? "arg" : "local",
-					     fv->name) < 0)
-					path = NULL;
-				push(w, NULL, f->fp + (uint64_t)fv->cfa_offset, fv->type,
-				     path, false, 0);
-				if (w->queue.size)
-					w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
-			}
-			drain(w);
+		if (threaded) {
+			pthread_join(th, NULL);
+		} else if (next->begin < n && all) {
+			next->u = w->opts.unwinder;
+			unwind_chunk(next);
 		}
+		if (!all)
+			break;
 	}
-	hc_frame_var_vec_deinit(&vars);
-	hc_stack_deinit(&st);
 	if (all && !w->nomem && w->opts.visited_stacks)
 		*w->opts.visited_stacks = true;
+out:
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; c[k] && i < UNWIND_CHUNK; i++)
+			hc_stack_deinit(&c[k]->stacks[i]);
+		free(c[k]);
+	}
+	hc_unwinder_destroy(helper);
+	hc_pclntab_destroy(pt);
+	hc_frame_var_vec_deinit(&vars);
 }
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,

@@ -312,6 +312,20 @@ struct hc_error *hc_pclntab_create(const uint8_t *data, size_t size,
 	return NULL;
 }
 
+struct hc_error *hc_pclntab_clone(const struct hc_pclntab *t,
+				  struct hc_pclntab **ret)
+{
+	struct hc_pclntab *c = malloc(sizeof(*c));
+	if (!c)
+		return &hc_error_nomem;
+	*c = *t;
+	c->names_built = false;
+	name_index_init(&c->names);
+	c->cache = calloc(1, sizeof(*c->cache));
+	*ret = c;
+	return NULL;
+}
+
 void hc_pclntab_destroy(struct hc_pclntab *t)
 {
 	if (!t)

@@ -130,6 +130,28 @@ struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
 	return NULL;
 }
 
+struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
+				   struct hc_pclntab *pclntab,
+				   struct hc_unwinder **ret)
+{
+	struct hc_unwinder *c = calloc(1, sizeof(*c));
+	if (!c)
+		return &hc_error_nomem;
+	*c = *u;
+	c->src.pclntab = pclntab;
+	c->ms = NULL;
+	if (u->nms) {
+		c->ms = malloc(u->nms * sizeof(*c->ms));
+		if (!c->ms) {
+			free(c);
+			return &hc_error_nomem;
+		}
+		memcpy(c->ms, u->ms, u->nms * sizeof(*c->ms));
+	}
+	*ret = c;
+	return NULL;
+}
+
 void hc_unwinder_destroy(struct hc_unwinder *u)
 {
 	if (!u)
