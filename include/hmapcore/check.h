@@ -16,6 +16,8 @@
 #ifndef HMAPCORE_CHECK_H
 #define HMAPCORE_CHECK_H
 
+#include <time.h>
+
 #include "hmapcore/crash.h"
 #include "hmapcore/discover.h"
 #include "hmapcore/error.h"
@@ -85,7 +87,19 @@ struct hc_analysis {
 	 * path and then by index (hc_analysis_findings_of()). */
 	size_t *by_path;
 	size_t nby_path;
+	/** Seconds (monotonic clock) spent in the goroutine pass with the
+	 * discovery, and walking and validating the maps (HMAPCORE_STATS
+	 * prints them; the heap index is built lazily, within these). */
+	double seconds_discover, seconds_maps;
 };
+
+/** The monotonic clock in seconds, for the phase times. */
+static inline double hc_seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /**
  * Run everything on @p t (borrowed: it must outlive the analysis).

@@ -620,6 +620,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		note(a, "no heap index", err);
 		a->heap = NULL;
 	}
+	double t1 = hc_seconds_now();
 	err = hc_unwinder_create_target(t, &a->unwinder);
 	if (err) {
 		note(a, "no stacks", err);
@@ -664,6 +665,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	}
 	if (a->crash)
 		hc_crash_analysis_end(a->crash);
+	double t2 = hc_seconds_now();
+	a->seconds_discover = t2 - t1;
 	err = derr;
 	if (err) {
 		note(a, "no map discovery", err);
@@ -682,6 +685,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		hc_analysis_destroy(a);
 		return err;
 	}
+	a->seconds_maps = hc_seconds_now() - t2;
 	slice_findings(a);
 	crash_findings(a);
 	if (finish_findings(a)) {

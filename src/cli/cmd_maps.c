@@ -39,9 +39,11 @@ static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
 
 struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret)
 {
+	double t0 = hc_seconds_now();
 	struct hc_target *t = hc_cli_open_target(cli);
 	if (!t)
 		return NULL;
+	double t1 = hc_seconds_now();
 	struct hc_analysis *a;
 	struct hc_error *err = hc_analyze(t, &a);
 	if (err) {
@@ -50,6 +52,9 @@ struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **
 		hc_target_destroy(t);
 		return NULL;
 	}
+	if (getenv("HMAPCORE_STATS"))
+		fprintf(stderr, "hmapcore-time: open %.3f s, goroutines and discovery %.3f s, maps %.3f s\n",
+			t1 - t0, a->seconds_discover, a->seconds_maps);
 	*t_ret = t;
 	return a;
 }
