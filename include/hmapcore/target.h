@@ -74,6 +74,9 @@ struct hc_target_options {
 	 * Opening compressed DWARF costs tens of milliseconds.
 	 */
 	bool dwarf_unneeded;
+	/** The caller needs no goroutines, Ms or crash (map --no-check):
+	 * the runtime model is not built (hc_target.runtime stays NULL). */
+	bool runtime_unneeded;
 	/** Upper bound on decompressed input (0 = default). */
 	uint64_t max_file_size;
 };

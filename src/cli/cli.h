@@ -45,6 +45,8 @@ struct hc_cli {
 	/* maps / map / check / addr */
 	const char *arg;
 	bool internals;
+	/** map: the entries only, no walk of the whole map (--no-check). */
+	bool no_check;
 	bool entries;
 	uint64_t limit;
 	enum hc_severity fail_on;
@@ -59,10 +61,15 @@ struct hc_cli {
 
 /** Open the target named on the command line; prints the error. */
 struct hc_target *hc_cli_open_target(const struct hc_cli *cli);
-/** The same, for a command that reads no DWARF itself (target.h:
- * hc_target_options.dwarf_unneeded). */
+/** What a command does not need of the target (target.h:
+ * hc_target_options.dwarf_unneeded, runtime_unneeded). */
+enum {
+	HC_CLI_DWARF_UNNEEDED = 1,
+	HC_CLI_RUNTIME_UNNEEDED = 2,
+};
+/** hc_cli_open_target() for a command that needs less (HC_CLI_*). */
 struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
-					  bool dwarf_unneeded);
+					  unsigned unneeded);
 
 struct hc_analysis;
 /** Open the target and analyse it (check.h); prints the error. The

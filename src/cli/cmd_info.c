@@ -13,7 +13,7 @@ int hc_cmd_info(const struct hc_cli *cli)
 		fprintf(stderr, "hmapcore: info supports --format text or json\n");
 		return HC_EXIT_USAGE;
 	}
-	struct hc_target *t = hc_cli_open_target_with(cli, true);
+	struct hc_target *t = hc_cli_open_target_with(cli, HC_CLI_DWARF_UNNEEDED);
 	if (!t)
 		return HC_EXIT_ERROR;
 	struct hc_strbuf sb;

@@ -430,16 +430,163 @@ static void internals(struct hc_strbuf *sb, const struct hc_map_row *r)
 	hc_strbuf_appends(sb, ")\n");
 }
 
+/*
+ * The map's entries, typed, up to @p limit (JSON: into the open array of
+ * @p j; text when @p j is NULL); *n_ret: how many it holds, @p total when
+ * known (the walk of the analysis, the header's count), else counted by
+ * iterating on.
+ */
+static void write_entries(struct hc_strbuf *sb, struct hc_json *j,
+			  struct hc_target *t, const struct hc_map_info *info,
+			  uint64_t addr, uint64_t limit, const uint64_t *total,
+			  uint64_t *n_ret)
+{
+	bool json = j != NULL;
+	uint64_t n = 0;
+	struct hc_value_ctx vctx;
+	hc_value_ctx_init(&vctx, t);
+	struct hc_value_options vo;
+	hc_value_options_default(&vo);
+	/* One map on request: show keys and values whole; JSON
+	 * escapes the bytes itself. */
+	vo.max_elements = 1024;
+	vo.max_string = 4096;
+	vo.raw_bytes = json;
+	struct hc_map_iter it;
+	struct hc_error *err = hc_map_iter_init(&it, t->as, info, addr);
+	bool done = false;
+	while (!err && !done) {
+		uint64_t k, e;
+		err = hc_map_iter_next(&it, &k, &e, &done);
+		if (err || done)
+			break;
+		if (n++ >= limit) {
+			if (total) {
+				n = *total > limit ? *total : limit + 1;
+				break;
+			}
+			continue; /* keep counting */
+		}
+		struct hc_strbuf ks, es;
+		hc_strbuf_init(&ks);
+		hc_strbuf_init(&es);
+		struct hc_error *e1 = hc_value_format(&vctx, info->key, k, &ks, &vo);
+		struct hc_error *e2 = hc_value_format(&vctx, info->elem, e, &es, &vo);
+		hc_error_destroy(e1);
+		hc_error_destroy(e2);
+		if (json) {
+			hc_json_object_begin(j);
+			hc_json_key(j, "key");
+			hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
+			hc_json_key(j, "value");
+			hc_json_string_n(j, es.str ? es.str : "", es.len);
+			hc_json_object_end(j);
+		} else {
+			hc_strbuf_appendf(sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
+		}
+		hc_strbuf_deinit(&ks);
+		hc_strbuf_deinit(&es);
+	}
+	hc_map_iter_deinit(&it);
+	if (err) {
+		if (!json)
+			hc_strbuf_appendf(sb, "  (iteration stopped: %s)\n", err->message);
+		hc_error_destroy(err);
+	}
+	*n_ret = n;
+}
+
+/*
+ * map --no-check NAME: a global map's first entries and its header's
+ * count, without the walk of the whole map or any validation (nor the
+ * goroutines, which only the validation and the crash need).
+ */
+static int map_unchecked(const struct hc_cli *cli)
+{
+	struct hc_target *t = hc_cli_open_target_with(cli, HC_CLI_RUNTIME_UNNEEDED);
+	if (!t)
+		return HC_EXIT_ERROR;
+	uint64_t var, addr = 0;
+	const struct hc_type *type = NULL;
+	struct hc_error *err = t->dwarf ? hc_dwarf_find_variable(t->dwarf, cli->arg, &var, &type)
+				       : hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
+	if (!err && !hc_type_is_go_map(type))
+		err = hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", cli->arg);
+	if (!err)
+		err = hc_aspace_read_u64(t->as, var + t->bias, &addr);
+	struct hc_map_info info;
+	struct hc_map_header h = {0};
+	if (!err)
+		err = hc_map_info_from_type(t, type, &info);
+	if (!err && addr)
+		err = hc_map_read_header(t->as, &info, addr, &h);
+	if (err) {
+		fprintf(stderr, "hmapcore: map %s: %s\n", cli->arg, err->message);
+		hc_error_destroy(err);
+		hc_target_destroy(t);
+		return HC_EXIT_ERROR;
+	}
+	bool json = cli->format == HC_FORMAT_JSON;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	struct hc_json j;
+	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
+	if (json) {
+		hc_json_init(&j, &sb, true);
+		hc_json_object_begin(&j);
+		hc_json_key(&j, "path");
+		hc_json_string(&j, cli->arg);
+		hc_json_key(&j, "type");
+		hc_json_string(&j, type->name);
+		hc_json_key(&j, "addr");
+		hc_json_hex(&j, addr);
+		hc_json_key(&j, "checked");
+		hc_json_bool(&j, false);
+		hc_json_key(&j, "count");
+		hc_json_u64(&j, h.count);
+		hc_json_key(&j, "entries");
+		hc_json_array_begin(&j);
+	} else {
+		hc_strbuf_appendf(&sb, "map             %s (%s) at 0x%" PRIx64 "\n", cli->arg,
+				  type->name ? type->name : "?", addr);
+		hc_strbuf_appendf(&sb, "count           %" PRIu64 " (the header's; not walked or validated: --no-check)\n",
+				  h.count);
+		if (addr)
+			hc_strbuf_appends(&sb, "entries:\n");
+	}
+	if (addr)
+		write_entries(&sb, json ? &j : NULL, t, &info, addr, limit, &h.count, &n);
+	if (json) {
+		hc_json_array_end(&j);
+		hc_json_object_end(&j);
+	} else if (n > limit) {
+		hc_strbuf_appendf(&sb, "  ... %" PRIu64 " more (--limit; the header's count)\n",
+				  n - limit);
+	}
+	bool ok = hc_cli_write(sb.str, sb.len);
+	hc_strbuf_deinit(&sb);
+	hc_target_destroy(t);
+	return ok ? HC_EXIT_OK : HC_EXIT_ERROR;
+}
+
 int hc_cmd_map(const struct hc_cli *cli)
 {
 	if (!cli->arg) {
 		fprintf(stderr, "hmapcore: map needs a path or an address: hmapcore map CORE PATH|ADDR\n");
 		return HC_EXIT_USAGE;
 	}
+	bool global = strchr(cli->arg, '.') && !strpbrk(cli->arg, "[] (");
+	if (cli->no_check) {
+		if (!global || cli->internals) {
+			fprintf(stderr, "hmapcore: map --no-check reads a global map by name (main.m), without --internals\n");
+			return HC_EXIT_USAGE;
+		}
+		return map_unchecked(cli);
+	}
 	struct hc_target *t;
 	struct hc_analysis *a = NULL;
 	/* A global map by name: that map alone, not every map of the core. */
-	if (strchr(cli->arg, '.') && !strpbrk(cli->arg, "[] (")) {
+	if (global) {
 		t = hc_cli_open_target(cli);
 		if (!t)
 			return HC_EXIT_ERROR;
@@ -502,59 +649,9 @@ int hc_cmd_map(const struct hc_cli *cli)
 		hc_strbuf_appends(&sb, "entries:\n");
 	}
 	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
-	if (r->has_info && m->addr) {
-		struct hc_value_ctx vctx;
-		hc_value_ctx_init(&vctx, t);
-		struct hc_value_options vo;
-		hc_value_options_default(&vo);
-		/* One map on request: show keys and values whole; JSON
-		 * escapes the bytes itself. */
-		vo.max_elements = 1024;
-		vo.max_string = 4096;
-		vo.raw_bytes = json;
-		struct hc_map_iter it;
-		struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, m->addr);
-		bool done = false;
-		while (!err && !done) {
-			uint64_t k, e;
-			err = hc_map_iter_next(&it, &k, &e, &done);
-			if (err || done)
-				break;
-			if (n++ >= limit) {
-				/* The walk of the analysis counted them already. */
-				if (r->has_stats && !r->error) {
-					n = r->stats.entries;
-					break;
-				}
-				continue; /* keep counting */
-			}
-			struct hc_strbuf ks, es;
-			hc_strbuf_init(&ks);
-			hc_strbuf_init(&es);
-			struct hc_error *e1 = hc_value_format(&vctx, r->info.key, k, &ks, &vo);
-			struct hc_error *e2 = hc_value_format(&vctx, r->info.elem, e, &es, &vo);
-			hc_error_destroy(e1);
-			hc_error_destroy(e2);
-			if (json) {
-				hc_json_object_begin(&j);
-				hc_json_key(&j, "key");
-				hc_json_string_n(&j, ks.str ? ks.str : "", ks.len);
-				hc_json_key(&j, "value");
-				hc_json_string_n(&j, es.str ? es.str : "", es.len);
-				hc_json_object_end(&j);
-			} else {
-				hc_strbuf_appendf(&sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
-			}
-			hc_strbuf_deinit(&ks);
-			hc_strbuf_deinit(&es);
-		}
-		hc_map_iter_deinit(&it);
-		if (err) {
-			if (!json)
-				hc_strbuf_appendf(&sb, "  (iteration stopped: %s)\n", err->message);
-			hc_error_destroy(err);
-		}
-	}
+	if (r->has_info && m->addr)
+		write_entries(&sb, json ? &j : NULL, t, &r->info, m->addr, limit,
+			      r->has_stats && !r->error ? &r->stats.entries : NULL, &n);
 	if (json) {
 		hc_json_array_end(&j);
 		hc_json_key(&j, "entries_total");

@@ -28,8 +28,9 @@ static const char usage_text[] =
 	"  threads       OS threads: tid, PC, function, M and goroutine\n"
 	"  maps          every map found: path, type, count, implementation, size,\n"
 	"                growth state, findings; --entries adds the keys (json)\n"
-	"  map CORE PATH|ADDR  one map: its entries; --internals adds buckets or\n"
-	"                tables, growth, memory\n"
+	"  map CORE PATH|ADDR  one map: its entries and findings; --internals adds\n"
+	"                buckets or tables, growth, memory; --no-check prints entries\n"
+	"                only, unvalidated\n"
 	"  check         run the validators; exit 0 clean, 1 findings at or above\n"
 	"                --fail-on (default warning), 2 error\n"
 	"  addr CORE ADDR  what an address is: heap object, stack, global, map part\n"
@@ -121,9 +122,12 @@ static const struct {
 		 "Every map found from globals and goroutines' frames: path, type, count,\n"
 		 "implementation, size, growth, findings. --entries adds the keys (json).\n"},
 	{"map", "usage: hmapcore [-e EXE] [--debug-file FILE] map [--internals] [--limit N]\n"
-		"                [-f text|json] CORE PATH|ADDR\n\n"
-		"One map's entries, typed; --internals adds buckets or tables, growth\n"
-		"progress and memory held.\n"},
+		"                [--no-check] [-f text|json] CORE PATH|ADDR\n\n"
+		"One map's entries, typed, and its findings (the whole map is walked and\n"
+		"validated); --internals adds buckets or tables, growth progress and\n"
+		"memory held. --no-check (a global by name): only the first --limit\n"
+		"entries and the header's count, without walking the rest or validating\n"
+		"anything: fast on a huge map, and blind to what is broken in it.\n"},
 	{"check", "usage: hmapcore [-e EXE] [--debug-file FILE] check [--fail-on SEV]\n"
 		  "                [-f text|json] CORE\n\n"
 		  "The validators and the crash analysis. Exit 0 clean, 1 findings at or\n"
@@ -184,11 +188,11 @@ bool hc_cli_write(const char *s, size_t n)
 
 struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 {
-	return hc_cli_open_target_with(cli, false);
+	return hc_cli_open_target_with(cli, 0);
 }
 
 struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
-					  bool dwarf_unneeded)
+					  unsigned unneeded)
 {
 	struct hc_target_options opts = {
 		.exe_path = cli->exe_path,
@@ -196,7 +200,8 @@ struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 		.debug_root = getenv("HMAPCORE_DEBUG_ROOT"),
 		.ignore_build_id = cli->ignore_build_id,
 		.no_dwarf = cli->no_dwarf,
-		.dwarf_unneeded = dwarf_unneeded,
+		.dwarf_unneeded = unneeded & HC_CLI_DWARF_UNNEEDED,
+		.runtime_unneeded = unneeded & HC_CLI_RUNTIME_UNNEEDED,
 	};
 	struct hc_target *t;
 	struct hc_error *err = hc_target_open(cli->core_path, &opts, &t);
@@ -260,6 +265,7 @@ static const struct option long_options[] = {
 	{"state", required_argument, NULL, 's'},
 	{"filter", required_argument, NULL, 'F'},
 	{"internals", no_argument, NULL, 'N'},
+	{"no-check", no_argument, NULL, 'X'},
 	{"entries", no_argument, NULL, 'K'},
 	{"fail-on", required_argument, NULL, 'O'},
 	{"limit", required_argument, NULL, 'L'},
@@ -320,6 +326,9 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 			break;
 		case 'N':
 			cli->internals = true;
+			break;
+		case 'X':
+			cli->no_check = true;
 			break;
 		case 'K':
 			cli->entries = true;

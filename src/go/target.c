@@ -668,6 +668,8 @@ static struct hc_error *open_go(struct hc_target *t,
 		.bias = t->bias,
 		.types_addr = t->types_addr,
 	};
+	if (opts && opts->runtime_unneeded)
+		return NULL;
 	src.has_tls_g_offset = tls_g_offset(t, &src.tls_g_offset);
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {

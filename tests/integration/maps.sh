@@ -147,6 +147,14 @@ for d in $(fixtures); do
 		"$HMAPCORE" map --exe "$tmp/exe" "$tmp/core" "$gname" --limit 1 -f json >"$tmp/one.json" 2>"$tmp/err"
 		expect_eq "$name: map $gname" "$gaddr $gcount" \
 			"$(jq -r '"\(.addr) \(.entries_total)"' "$tmp/one.json" 2>/dev/null)"
+		# --no-check: the header's count and the same first entries,
+		# without the walk.
+		"$HMAPCORE" map --exe "$tmp/exe" "$tmp/core" "$gname" --limit 3 -f json >"$tmp/three.json" 2>"$tmp/err"
+		"$HMAPCORE" map --no-check --exe "$tmp/exe" "$tmp/core" "$gname" --limit 3 -f json >"$tmp/quick.json" 2>"$tmp/err"
+		expect_eq "$name: map --no-check $gname" "$gaddr $gcount false" \
+			"$(jq -r '"\(.addr) \(.count) \(.checked)"' "$tmp/quick.json" 2>/dev/null)"
+		expect_eq "$name: map --no-check $gname entries" "$(jq -c .entries "$tmp/three.json")" \
+			"$(jq -c .entries "$tmp/quick.json" 2>/dev/null)"
 	done <"$tmp/globals"
 	if [ "$msg" = "concurrent map writes" ]; then
 		"$HMAPCORE" map --exe "$tmp/exe" "$tmp/core" "$victim" --limit 1 >"$tmp/one.txt" 2>&1
