@@ -253,23 +253,27 @@ static struct hc_error *open_exe(struct hc_target *t,
 	return t->exe_path ? NULL : &hc_error_nomem;
 }
 
-/* A symbol of the executable, else of its debug file (a stripped
- * executable's .symtab is there), plus the load bias; 0 when neither has it. */
+/* A symbol's value and size in the executable, else in its debug file (a
+ * stripped executable's .symtab is there); false when neither has it. */
+static bool find_symbol(struct hc_target *t, const char *name, uint64_t *value,
+			uint64_t *size)
+{
+	if (t->no_symbols)
+		return false;
+	struct hc_error *err = hc_elffile_symbol(t->exe, name, value, size);
+	if (err && err->code == HC_ERROR_NOT_FOUND && t->debug) {
+		hc_error_destroy(err);
+		err = hc_elffile_symbol(t->debug, name, value, size);
+	}
+	hc_error_destroy(err);
+	return err == NULL;
+}
+
+/* A symbol's address plus the load bias; 0 when it is not found. */
 static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 {
 	uint64_t v;
-	if (t->no_symbols)
-		return 0;
-	struct hc_error *err = hc_elffile_symbol(t->exe, name, &v, NULL);
-	if (err && err->code == HC_ERROR_NOT_FOUND && t->debug) {
-		hc_error_destroy(err);
-		err = hc_elffile_symbol(t->debug, name, &v, NULL);
-	}
-	if (err) {
-		hc_error_destroy(err);
-		return 0;
-	}
-	return v + t->bias;
+	return find_symbol(t, name, &v, NULL) ? v + t->bias : 0;
 }
 
 /*
@@ -287,16 +291,10 @@ static uint64_t symbol_or_zero(struct hc_target *t, const char *name)
 static bool tls_g_offset(struct hc_target *t, int64_t *ret)
 {
 	struct hc_elf_segment tls;
-	if (t->no_symbols || hc_elffile_arch(t->exe) != HC_ARCH_AMD64 ||
-	    !hc_elffile_tls(t->exe, &tls))
-		return false;
 	uint64_t value, size;
-	struct hc_error *err =
-		hc_elffile_symbol(t->exe, "runtime.tlsg", &value, &size);
-	if (err) {
-		hc_error_destroy(err);
+	if (hc_elffile_arch(t->exe) != HC_ARCH_AMD64 || !hc_elffile_tls(t->exe, &tls) ||
+	    !find_symbol(t, "runtime.tlsg", &value, &size))
 		return false;
-	}
 	uint64_t align = tls.align ? tls.align : 1;
 	if ((align & (align - 1)) || align > 4096 || tls.memsz > (1u << 30) ||
 	    value > tls.memsz || size > 8 || tls.memsz - value < 8) {
