@@ -230,6 +230,8 @@ struct hc_report {
 		char *gnu_build_id;
 		char *go_build_id;
 		char *exe;
+		/** The separate debug file the DWARF came from, or NULL. */
+		char *debug_file;
 		char *core;
 		uint64_t core_size, core_disk_size;
 		const char *compression;

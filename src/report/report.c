@@ -206,6 +206,7 @@ static void build_process(struct builder *b)
 	r->process.gnu_build_id = clean(b, t->gnu_build_id ? t->gnu_build_id : "");
 	r->process.go_build_id = clean(b, t->go_build_id ? t->go_build_id : "");
 	r->process.exe = clean(b, t->exe_path ? t->exe_path : "?");
+	r->process.debug_file = clean(b, t->debug_path);
 	r->process.core = clean(b, t->core_path ? t->core_path : "?");
 	r->process.core_size = cf->size;
 	r->process.core_disk_size = cf->disk_size;

@@ -199,6 +199,10 @@ static void process(struct rp_doc *d, const struct hc_report *r)
 	t(d, "%s", r->process.maps_impl);
 	OP(kv_row, "executable");
 	OP(code, r->process.exe);
+	if (r->process.debug_file) {
+		OP(kv_row, "debug file");
+		OP(code, r->process.debug_file);
+	}
 	OP(kv_row, "build id");
 	OP(code, *r->process.gnu_build_id ? r->process.gnu_build_id : "none");
 	OP(kv_row, "Go build id");

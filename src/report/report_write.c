@@ -316,6 +316,10 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 	tf(W, "\n  arch        %s, maps %s\n", r->process.arch, r->process.maps_impl);
 	tf(W, "  executable  ");
 	tx(W, r->process.exe);
+	if (r->process.debug_file) {
+		tf(W, "\n  debug file  ");
+		tx(W, r->process.debug_file);
+	}
 	tf(W, "\n  build-id    ");
 	tx(W, *r->process.gnu_build_id ? r->process.gnu_build_id : "-");
 	tf(W, "\n  go build id ");
@@ -629,6 +633,7 @@ static bool write_json(const struct hc_report *r, struct hc_strbuf *out)
 	js(j, "gnu_build_id", r->process.gnu_build_id);
 	js(j, "go_build_id", r->process.go_build_id);
 	js(j, "executable", r->process.exe);
+	js(j, "debug_file", r->process.debug_file);
 	hc_json_key(j, "core");
 	hc_json_object_begin(j);
 	js(j, "path", r->process.core);

@@ -71,13 +71,18 @@ same() {
 	done
 }
 
-# debug_file_is NAME WANT EXE ROOT: info names WANT as the debug file.
+# debug_file_is NAME WANT EXE ROOT: info and the report name WANT as the
+# debug file.
 debug_file_is() {
 	name=$1 want=$2 exe=$3 root=$4
 	HMAPCORE_DEBUG_ROOT="$root" "$HMAPCORE" --exe "$exe" --format json info "$w/core" \
 		>"$w/info.json" 2>"$w/err"
 	expect_eq "$fx: $name: debug file in info" "$want" \
 		"$(jq -r .executable.debug_file "$w/info.json" 2>/dev/null)"
+	HMAPCORE_DEBUG_ROOT="$root" "$HMAPCORE" --exe "$exe" --format json report "$w/core" \
+		>"$w/report.json" 2>"$w/err"
+	expect_eq "$fx: $name: debug file in the report" "$want" \
+		"$(jq -r .process.debug_file "$w/report.json" 2>/dev/null)"
 	if jq -r '.notes[]' "$w/info.json" 2>/dev/null |
 	   grep -qF "DWARF from separate debug file $want ("; then ok; else
 		bad "$fx: $name: no note 'DWARF from separate debug file $want': $(jq -c .notes "$w/info.json" 2>/dev/null)"
