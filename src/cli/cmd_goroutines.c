@@ -40,7 +40,10 @@ static void warn_degraded(const struct hc_target *t)
 
 static int run(const struct hc_cli *cli, bool threads)
 {
-	struct hc_target *t = hc_cli_open_target(cli);
+	/* Only the JSON has what needs DWARF (pprof labels of go1.23 and
+	 * older, a map[string]string). */
+	struct hc_target *t = hc_cli_open_target_with(
+		cli, cli->format == HC_FORMAT_JSON ? 0 : HC_CLI_DWARF_UNNEEDED);
 	if (!t)
 		return HC_EXIT_ERROR;
 	struct hc_traceback_options opts = {
