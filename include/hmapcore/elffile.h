@@ -62,6 +62,15 @@ void hc_elffile_destroy(struct hc_elffile *f);
 const struct hc_file *hc_elffile_file(const struct hc_elffile *f);
 /** The libelf handle (borrowed), e.g. for dwarf_begin_elf(). */
 Elf *hc_elffile_elf(const struct hc_elffile *f);
+
+/**
+ * A copy of the file's image as it is on disk, for a second libelf
+ * reader (libdwfl): the image hc_elffile_elf() reads from may have had
+ * its section headers patched by libdw (decompressed .debug_* sections),
+ * which another Elf over the same bytes would misread.
+ * @return malloc'd (free()), *size_ret its size; NULL without memory.
+ */
+uint8_t *hc_elffile_pristine_copy(const struct hc_elffile *f, size_t *size_ret);
 enum hc_arch hc_elffile_arch(const struct hc_elffile *f);
 /** ET_EXEC or ET_DYN. */
 uint16_t hc_elffile_type(const struct hc_elffile *f);

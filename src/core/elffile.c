@@ -75,6 +75,10 @@ struct hc_elffile {
 	const uint8_t *gnu_build_id;
 	size_t gnu_build_id_len;
 	char *go_build_id;
+	/* The section header table as the file has it, taken before libdw
+	 * could patch it in the image (hc_elffile_pristine_copy()). */
+	uint8_t *shdrs;
+	size_t shdrs_off, shdrs_len;
 };
 
 static uint16_t get16(const uint8_t *p)
@@ -195,6 +199,42 @@ static struct hc_error *check_header(const uint8_t *d, size_t size)
 	return NULL;
 }
 
+/*
+ * Keep the section header table of a 64-bit little-endian image (the
+ * arches hmapcore reads) as the file has it. Not kept when it does not fit
+ * the image (libelf then refuses the file anyway) or uses extended
+ * numbering.
+ */
+static void snapshot_shdrs(struct hc_elffile *f)
+{
+	const uint8_t *im = f->image;
+	if (f->image_size < 64 || memcmp(im, ELFMAG, SELFMAG) != 0 ||
+	    im[EI_CLASS] != ELFCLASS64 || im[EI_DATA] != ELFDATA2LSB)
+		return;
+	uint64_t off = (uint64_t)get32(im + 0x28) | (uint64_t)get32(im + 0x2c) << 32;
+	uint64_t len = (uint64_t)get16(im + 0x3a) * get16(im + 0x3c);
+	if (!len || off > f->image_size || len > f->image_size - off)
+		return;
+	f->shdrs = malloc((size_t)len);
+	if (!f->shdrs)
+		return;
+	memcpy(f->shdrs, im + off, (size_t)len);
+	f->shdrs_off = (size_t)off;
+	f->shdrs_len = (size_t)len;
+}
+
+uint8_t *hc_elffile_pristine_copy(const struct hc_elffile *f, size_t *size_ret)
+{
+	uint8_t *c = malloc(f->image_size ? f->image_size : 1);
+	if (!c)
+		return NULL;
+	memcpy(c, f->image, f->image_size);
+	if (f->shdrs)
+		memcpy(c + f->shdrs_off, f->shdrs, f->shdrs_len);
+	*size_ret = f->image_size;
+	return c;
+}
+
 static struct hc_error *load_headers(struct hc_elffile *f)
 {
 	GElf_Ehdr eh;
@@ -305,6 +345,7 @@ struct hc_error *hc_elffile_open(struct hc_file *file, struct hc_elffile **ret)
 		memcpy(f->copy, file->data, file->size);
 		f->image = f->copy;
 	}
+	snapshot_shdrs(f);
 	elf_version(EV_CURRENT);
 	f->elf = elf_memory((char *)f->image, f->image_size);
 	if (!f->elf) {
@@ -338,6 +379,7 @@ void hc_elffile_destroy(struct hc_elffile *f)
 {
 	if (!f)
 		return;
+	free(f->shdrs);
 	for (size_t i = 0; i < f->shnum && f->sections; i++)
 		free(f->sections[i].owned);
 	free(f->sections);

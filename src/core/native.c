@@ -28,6 +28,8 @@ struct hc_native {
 	bool tried;
 	char *open_error;
 	Elf *core_elf;
+	/* libdwfl's image of the executable (hc_elffile_pristine_copy()). */
+	uint8_t *exe_copy;
 	Dwfl *dwfl;
 	bool attached;
 	char *attach_error;
@@ -80,6 +82,7 @@ void hc_native_destroy(struct hc_native *n)
 	owned_str_vec_deinit(&n->strs);
 	if (n->dwfl)
 		dwfl_end(n->dwfl);
+	free(n->exe_copy);
 	if (n->core_elf)
 		elf_end(n->core_elf);
 	free(n->open_error);
@@ -123,11 +126,15 @@ static int find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 		const char *exe_path = hc_core_exe_path(n->core);
 		bool is_exe = same_build_id(mod, n->exe) ||
 			      (exe_path && modname && strcmp(exe_path, modname) == 0);
-		if (is_exe) {
-			const struct hc_file *f = hc_elffile_file(n->exe);
-			/* libelf only reads a native-endian image (ELF_C_READ_MMAP
-			 * semantics): the cast does not make it written. */
-			Elf *e = elf_memory((char *)f->data, f->size);
+		if (is_exe && !n->exe_copy) {
+			/* A copy of the image as on disk: hmapcore's own libdw
+			 * may have patched the section headers of the one it
+			 * reads (decompressing .debug_*), which would make
+			 * libdwfl misread the DWARF. Once: libdwfl keeps the
+			 * module's Elf. */
+			size_t size;
+			n->exe_copy = hc_elffile_pristine_copy(n->exe, &size);
+			Elf *e = n->exe_copy ? elf_memory((char *)n->exe_copy, size) : NULL;
 			if (e) {
 				*file_name = NULL;
 				*elfp = e;
@@ -296,8 +303,11 @@ static int frame_cb(Dwfl_Frame *frame, void *arg)
 	}
 	/* A return address points after the call: look up the call. */
 	uint64_t lookup = activation || pc == 0 ? pc : pc - 1;
-	describe(c->n, pc, lookup, true, fr);
-	if (c->n->is_go && c->n->is_go(lookup, c->n->is_go_arg)) {
+	/* Go code ends the native frames; its source lines are the
+	 * pclntab's (libdw can pin a Go PC on a cgo C unit's line). */
+	bool go = c->n->is_go && c->n->is_go(lookup, c->n->is_go_arg);
+	describe(c->n, pc, lookup, !go, fr);
+	if (go) {
 		fr->go = true;
 		return DWARF_CB_ABORT;
 	}

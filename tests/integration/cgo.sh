@@ -42,6 +42,24 @@ for d in $(fixtures); do
 		echo "$txt" | grep -qE "^    native +#[0-9]+ +0x[0-9a-f]+ in $f\+0x" && ok ||
 			bad "$name: text native frames lack $f"
 	done
+	# The C frames' source lines, against the program's source: c_inner
+	# waits in its nanosleep call, c_outer in its call of c_inner. Both
+	# outputs: the JSON opens hmapcore's own DWARF before libdwfl reads
+	# the executable's, the text does not.
+	src=$top_srcdir/corefiles/programs/cgo/main.go
+	l_inner=$(grep -n 'nanosleep(&ts' "$src" | head -n 1 | cut -d: -f1)
+	l_outer=$(grep -n '^	c_inner(secs);' "$src" | head -n 1 | cut -d: -f1)
+	for fl in "c_inner $l_inner" "c_outer $l_outer"; do
+		set -- $fl
+		expect_eq "$name: $1's line (JSON)" "cgo/main.go:$2" \
+			"$(echo "$t" | jq -r --arg f "$1" '.native_frames[] | select(.function == $f) | "\(.file | sub(".*/(?<x>cgo/main.go)$"; "\(.x)")):\(.line)"' | head -n 1)"
+		echo "$txt" | grep -qE "^    native +#[0-9]+ +0x[0-9a-f]+ in $1\+0x[0-9a-f]+ from [^ ]+ at [^ ]*cgo/main\.go:$2\$" && ok ||
+			bad "$name: text native frame $1 is not at cgo/main.go:$2"
+	done
+	# A Go frame ends the native ones, with no line from libdw (a Go PC
+	# can fall in a cgo C unit's line table).
+	expect_eq "$name: the Go frame ending the native ones has no file" null \
+		"$(echo "$t" | jq -r '.native_frames[-1].file')"
 	# The goroutine in C: [syscall], runtime.cgocall and the manifest's Go
 	# frames, as the runtime printed it.
 	tb=$("$HMAPCORE" goroutines --format go "$d/core.xz" 2>/dev/null)
