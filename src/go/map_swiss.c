@@ -38,9 +38,14 @@ static uint64_t get(const uint8_t *buf, size_t n, struct hc_map_field f)
 	return v;
 }
 
+/*
+ * The table at @p addr, found in directory slot @p slot. Its group count
+ * is checked only when the slot is the table's own (t->index == slot):
+ * the walks skip a table from every other slot, stale ones included.
+ */
 static struct hc_error *read_table(const struct hc_aspace *as,
 				   const struct hc_map_info *mi, uint64_t addr,
-				   struct table *t)
+				   uint64_t slot, struct table *t)
 {
 	uint8_t buf[64];
 	size_t n = mi->table_size < sizeof(buf) ? (size_t)mi->table_size : sizeof(buf);
@@ -55,7 +60,7 @@ static struct hc_error *read_table(const struct hc_aspace *as,
 	t->index = (int64_t)get(buf, n, mi->t_index);
 	t->groups = get(buf, n, mi->t_groups_data);
 	t->mask = get(buf, n, mi->t_groups_mask);
-	if (t->mask >= MAX_GROUPS)
+	if (t->index == (int64_t)slot && t->mask >= MAX_GROUPS)
 		return hc_error_create(HC_ERROR_BAD_DATA,
 				       "table at 0x%" PRIx64 " has %" PRIu64 " groups (at most %d)",
 				       addr, t->mask + 1, MAX_GROUPS);
@@ -135,7 +140,7 @@ struct hc_error *hc_map_swiss_iter_next(struct hc_map_iter *it,
 			if (!taddr)
 				continue;
 			struct table t;
-			err = read_table(it->as, mi, taddr, &t);
+			err = read_table(it->as, mi, taddr, i, &t);
 			if (err)
 				return err;
 			if (t.index != (int64_t)i)
@@ -203,7 +208,7 @@ struct hc_error *hc_map_swiss_stats(const struct hc_aspace *as,
 			if (!taddr)
 				continue;
 			struct table t;
-			err = read_table(as, mi, taddr, &t);
+			err = read_table(as, mi, taddr, i, &t);
 			if (err)
 				return err;
 			if (t.index != (int64_t)i)
@@ -320,7 +325,7 @@ struct hc_error *hc_map_swiss_units_next(struct hc_map_unit_iter *it,
 		if (!taddr)
 			continue;
 		struct table t;
-		err = read_table(it->as, it->info, taddr, &t);
+		err = read_table(it->as, it->info, taddr, i, &t);
 		if (err)
 			return err;
 		if (t.index != (int64_t)i)

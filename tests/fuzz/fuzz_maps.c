@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,8 +139,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hc_error_destroy(err);
 	/* Two walks, one answer: the Swiss stats count the live slots the
 	 * iterator visits. */
-	if (iter_ok && stats_ok && st.entries != iterated)
+	if (iter_ok && stats_ok && st.entries != iterated) {
+		fprintf(stderr, "fuzz_maps: the stats count %llu entries, the iterator %llu\n",
+			(unsigned long long)st.entries, (unsigned long long)iterated);
 		abort();
+	}
 
 	struct hc_map_unit_iter ui;
 	err = hc_map_units_init(&ui, as, &mi, BASE);
@@ -164,8 +168,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 vst.tables != st.tables || vst.groups != st.groups ||
 			 vst.capacity != st.capacity || vst.tombstones != st.tombstones ||
 			 vst.slots != st.slots || vst.bytes != st.bytes ||
-			 vst.bytes_needed != st.bytes_needed))
+			 vst.bytes_needed != st.bytes_needed)) {
+		fprintf(stderr, "fuzz_maps: the validation's stats differ from hc_map_stats (%s): "
+			"entries %llu/%llu tables %llu/%llu groups %llu/%llu tombstones %llu/%llu bytes %llu/%llu\n",
+			stats_ok ? "which succeeded" : "which failed",
+			(unsigned long long)vst.entries, (unsigned long long)st.entries,
+			(unsigned long long)vst.tables, (unsigned long long)st.tables,
+			(unsigned long long)vst.groups, (unsigned long long)st.groups,
+			(unsigned long long)vst.tombstones, (unsigned long long)st.tombstones,
+			(unsigned long long)vst.bytes, (unsigned long long)st.bytes);
 		abort();
+	}
 	hc_findings_deinit(&f);
 
 	hc_aspace_destroy(as);
