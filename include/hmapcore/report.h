@@ -174,6 +174,22 @@ struct hc_report_map {
 
 HC_DEFINE_VECTOR(hc_report_map_vec, struct hc_report_map)
 
+/** A native (C) frame of a thread outside Go code (native.h). */
+struct hc_report_native_frame {
+	uint64_t pc;
+	/** NULL when unknown. */
+	char *func;
+	uint64_t offset;
+	/** Module file name, source file and line; NULL / 0 when unknown. */
+	char *module;
+	char *file;
+	int32_t line;
+	/** Go code: the native frames end here. */
+	bool go;
+};
+
+HC_DEFINE_VECTOR(hc_report_native_frame_vec, struct hc_report_native_frame)
+
 struct hc_report_thread {
 	int32_t tid;
 	uint64_t pc;
@@ -182,7 +198,13 @@ struct hc_report_thread {
 	int64_t m;
 	uint64_t goid;
 	const char *sysg;
+	/** A thread in C: its native frames, innermost first (at most
+	 * HC_REPORT_NATIVE_FRAMES), and why they end early, or NULL. */
+	struct hc_report_native_frame_vec native;
+	char *native_error;
 };
+
+enum { HC_REPORT_NATIVE_FRAMES = 64 };
 
 HC_DEFINE_VECTOR(hc_report_thread_vec, struct hc_report_thread)
 

@@ -32,6 +32,7 @@
 #include "hmapcore/elffile.h"
 #include "hmapcore/error.h"
 #include "hmapcore/layout.h"
+#include "hmapcore/native.h"
 #include "hmapcore/pclntab.h"
 #include "hmapcore/runtime.h"
 #include "hmapcore/vector.h"
@@ -147,5 +148,14 @@ void hc_target_destroy(struct hc_target *t);
  * ("clock_nanosleep", "libc.so.6+0x1234" without one); "?" when none.
  * Borrowed from the target. */
 const char *hc_target_func_name(const struct hc_target *t, uint64_t pc);
+
+/**
+ * The native (C) frames of the core's thread @p index (hc_core_threads()
+ * order), at most @p max: only for a thread whose PC is outside Go code;
+ * a thread in Go leaves @p st empty.
+ * @return NULL; NOMEM.
+ */
+struct hc_error *hc_target_native_stack(const struct hc_target *t, size_t index,
+					size_t max, struct hc_native_stack *st);
 
 #endif /* HMAPCORE_TARGET_H */

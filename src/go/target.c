@@ -678,6 +678,23 @@ static struct hc_error *open_go(struct hc_target *t,
 	return NULL;
 }
 
+struct hc_error *hc_target_native_stack(const struct hc_target *t, size_t index,
+					size_t max, struct hc_native_stack *st)
+{
+	size_t n;
+	const struct hc_core_thread *th = hc_core_threads(t->core, &n);
+	if (!t->native || index >= n)
+		return NULL;
+	if (t->pclntab) {
+		struct hc_func f;
+		struct hc_error *err = hc_pclntab_find_func(t->pclntab, th[index].pc, &f);
+		hc_error_destroy(err);
+		if (!err)
+			return NULL;
+	}
+	return hc_native_unwind(t->native, index, max, st);
+}
+
 /* hc_native_is_go_fn: @p pc is in a Go function of the pclntab. */
 static bool pc_is_go(uint64_t pc, void *arg)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hmapcore/hash_table.h"
+#include "hmapcore/native.h"
 #include "hmapcore/report.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
@@ -807,6 +808,37 @@ static void build_maps(struct builder *b)
 
 /* ------------------------------------------------------------ threads */
 
+/* A thread in C: its native frames (libdwfl), names cleaned. */
+static void native_frames(struct builder *b, size_t index, struct hc_report_thread *th)
+{
+	struct hc_native_stack st;
+	hc_native_stack_init(&st);
+	struct hc_error *err = hc_target_native_stack(b->t, index, HC_REPORT_NATIVE_FRAMES, &st);
+	if (err) {
+		hc_error_destroy(err);
+		b->nomem = true;
+	}
+	for (size_t k = 0; k < st.frames.size && !b->nomem; k++) {
+		const struct hc_native_frame *f = &st.frames.data[k];
+		struct hc_report_native_frame rf = {
+			.pc = f->pc,
+			.func = clean(b, f->func),
+			.offset = f->func ? f->offset : 0,
+			.module = clean(b, f->module),
+			.file = clean(b, f->file),
+			.line = f->line,
+			.go = f->go,
+		};
+		if (!hc_report_native_frame_vec_append(&th->native, &rf))
+			b->nomem = true;
+	}
+	if (st.error)
+		th->native_error = clean(b, st.error);
+	else if (st.truncated)
+		th->native_error = clean(b, "cut at the frame limit");
+	hc_native_stack_deinit(&st);
+}
+
 static void build_threads(struct builder *b)
 {
 	struct hc_report *r = b->r;
@@ -838,8 +870,12 @@ static void build_threads(struct builder *b)
 					rt_.sysg = "gsignal";
 			}
 		}
-		if (!hc_report_thread_vec_append(&r->threads, &rt_))
+		hc_report_native_frame_vec_init(&rt_.native);
+		native_frames(b, i, &rt_);
+		if (!hc_report_thread_vec_append(&r->threads, &rt_)) {
+			hc_report_native_frame_vec_deinit(&rt_.native);
 			b->nomem = true;
+		}
 	}
 }
 
@@ -902,6 +938,8 @@ void hc_report_destroy(struct hc_report *r)
 		hc_report_unit_vec_deinit(&m->units);
 	}
 	hc_report_map_vec_deinit(&r->maps);
+	for (size_t i = 0; i < r->threads.size; i++)
+		hc_report_native_frame_vec_deinit(&r->threads.data[i].native);
 	hc_report_thread_vec_deinit(&r->threads);
 	hc_report_str_vec_deinit(&r->notes);
 	for (size_t i = 0; i < r->pool.size; i++)

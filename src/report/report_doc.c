@@ -361,6 +361,38 @@ static void threads(struct rp_doc *d, const struct hc_report *r)
 		OP(row_end);
 	}
 	OP(table_end);
+	/* The threads in C: their native frames, as gdb's bt prints them. */
+	for (size_t i = 0; i < r->threads.size && d->ok; i++) {
+		const struct hc_report_thread *th = &r->threads.data[i];
+		if (!th->native.size && !th->native_error)
+			continue;
+		struct hc_strbuf b;
+		hc_strbuf_init(&b);
+		bool ok = hc_strbuf_appendf(&b, "thread %d, native frames:\n", th->tid);
+		for (size_t k = 0; ok && k < th->native.size; k++) {
+			const struct hc_report_native_frame *f = &th->native.data[k];
+			ok = hc_strbuf_appendf(&b, "#%-2zu 0x%016" PRIx64 " in ", k, f->pc) &&
+			     (f->func ? rp_text(&b, f->func) &&
+					hc_strbuf_appendf(&b, "+0x%" PRIx64, f->offset)
+				      : hc_strbuf_appends(&b, "??"));
+			if (ok && f->module)
+				ok = hc_strbuf_appends(&b, " from ") && rp_text(&b, f->module);
+			if (ok && f->file)
+				ok = hc_strbuf_appends(&b, " at ") && rp_text(&b, f->file) &&
+				     hc_strbuf_appendf(&b, ":%" PRId32, f->line);
+			if (ok && f->go)
+				ok = hc_strbuf_appends(&b, " (Go code: native frames end here)");
+			ok = ok && hc_strbuf_appendc(&b, '\n');
+		}
+		if (ok && th->native_error)
+			ok = hc_strbuf_appends(&b, "(native frames incomplete: ") &&
+			     rp_text(&b, th->native_error) && hc_strbuf_appends(&b, ")\n");
+		if (!ok)
+			d->ok = false;
+		else
+			OP(pre, b.str ? b.str : "");
+		hc_strbuf_deinit(&b);
+	}
 	OP(section_end);
 }
 

@@ -450,6 +450,33 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 		if (t->sysg)
 			tf(W, "  on %s", t->sysg);
 		tf(W, "\n");
+		for (size_t k = 0; k < t->native.size; k++) {
+			const struct hc_report_native_frame *f = &t->native.data[k];
+			tf(W, "    native #%-2zu 0x%016" PRIx64 " in ", k, f->pc);
+			if (f->func) {
+				tx(W, f->func);
+				tf(W, "+0x%" PRIx64, f->offset);
+			} else {
+				tf(W, "??");
+			}
+			if (f->module) {
+				tf(W, " from ");
+				tx(W, f->module);
+			}
+			if (f->file) {
+				tf(W, " at ");
+				tx(W, f->file);
+				tf(W, ":%" PRId32, f->line);
+			}
+			if (f->go)
+				tf(W, " (Go code: native frames end here)");
+			tf(W, "\n");
+		}
+		if (t->native_error) {
+			tf(W, "    (native frames incomplete: ");
+			tx(W, t->native_error);
+			tf(W, ")\n");
+		}
 	}
 	if (r->notes.size) {
 		heading(W, "NOTES");
@@ -765,6 +792,23 @@ static bool write_json(const struct hc_report *r, struct hc_strbuf *out)
 		else
 			hc_json_null(j);
 		js(j, "system_g", t->sysg);
+		hc_json_key(j, "native_frames");
+		hc_json_array_begin(j);
+		for (size_t k = 0; k < t->native.size; k++) {
+			const struct hc_report_native_frame *f = &t->native.data[k];
+			hc_json_object_begin(j);
+			jx(j, "pc", f->pc);
+			js(j, "function", f->func);
+			ju(j, "offset", f->offset);
+			js(j, "module", f->module);
+			js(j, "file", f->file);
+			hc_json_key(j, "line");
+			hc_json_i64(j, f->line);
+			jb(j, "go", f->go);
+			hc_json_object_end(j);
+		}
+		hc_json_array_end(j);
+		js(j, "native_error", t->native_error);
 		hc_json_object_end(j);
 	}
 	hc_json_array_end(j);

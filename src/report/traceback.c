@@ -872,23 +872,6 @@ bool hc_traceback_thread_line(const struct hc_target *t, struct hc_unwinder *u,
 /* Native frames shown per thread (bounded: a corrupt stack must not run). */
 enum { NATIVE_MAX_FRAMES = 64 };
 
-/* The native stack of a thread that is outside Go code, else none (empty). */
-static struct hc_error *native_stack(const struct hc_target *t,
-				     const struct hc_core_thread *c, size_t index,
-				     struct hc_native_stack *st)
-{
-	struct hc_func f;
-	if (!t->native)
-		return NULL;
-	if (t->pclntab) {
-		struct hc_error *err = hc_pclntab_find_func(t->pclntab, c->pc, &f);
-		hc_error_destroy(err);
-		if (!err)
-			return NULL;
-	}
-	return hc_native_unwind(t->native, index, NATIVE_MAX_FRAMES, st);
-}
-
 /* gdb's bt, one frame a line: "#1 0x... in c_inner+0x12 (exe) at f.c:3". */
 static bool text_native(struct hc_strbuf *out, const struct hc_native_stack *st)
 {
@@ -1007,7 +990,7 @@ struct hc_error *hc_traceback_write_threads(
 		if (stacks || format == HC_FORMAT_JSON) {
 			err = hc_unwind_thread(u, ti->index, &st);
 			if (!err && stacks)
-				err = native_stack(t, c, ti->index, &nst);
+				err = hc_target_native_stack(t, ti->index, NATIVE_MAX_FRAMES, &nst);
 			if (err) {
 				hc_strbuf_deinit(&gt);
 				hc_stack_deinit(&st);

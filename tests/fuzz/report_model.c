@@ -135,8 +135,22 @@ struct hc_report *report_model_from_strings(const char *const *s, const size_t *
 		p.nomem = true;
 	struct hc_report_thread t = {.tid = 1, .pc = 0x401000, .func = str(&p), .has_m = true,
 				     .goid = 7, .sysg = "g0"};
-	if (!hc_report_thread_vec_append(&r->threads, &t))
+	/* A thread in C: native frames whose names come from the core's
+	 * libraries and debug files. */
+	hc_report_native_frame_vec_init(&t.native);
+	for (int k = 0; k < 2; k++) {
+		struct hc_report_native_frame nf = {.pc = 0x7f0000001000 + (uint64_t)k,
+						    .func = str(&p), .offset = 0x10,
+						    .module = str(&p), .file = str(&p),
+						    .line = 3, .go = k == 1};
+		if (!hc_report_native_frame_vec_append(&t.native, &nf))
+			p.nomem = true;
+	}
+	t.native_error = str(&p);
+	if (!hc_report_thread_vec_append(&r->threads, &t)) {
+		hc_report_native_frame_vec_deinit(&t.native);
 		p.nomem = true;
+	}
 	strs(&p, &r->notes, 1);
 	if (p.nomem) {
 		hc_report_destroy(r);

@@ -60,6 +60,22 @@ for d in $(fixtures); do
 	# can fall in a cgo C unit's line table).
 	expect_eq "$name: the Go frame ending the native ones has no file" null \
 		"$(echo "$t" | jq -r '.native_frames[-1].file')"
+	# The report lists the same native frames under the thread in C, in
+	# every format (the JSON's threads[].native_frames; text, Markdown).
+	rj=$("$HMAPCORE" report -f json "$d/core.xz" 2>/dev/null)
+	tid=$(echo "$t" | jq -r .tid)
+	expect_eq "$name: report: native frames of thread $tid" \
+		"$(echo "$t" | jq -c '[.native_frames[] | {function, file, line, go}]')" \
+		"$(echo "$rj" | jq -c --argjson tid "$tid" '[.threads[] | select(.tid == $tid)][0] | [.native_frames[] | {function, file, line, go}]')"
+	expect_eq "$name: report: threads in Go have no native frames" 0 \
+		"$(echo "$rj" | jq --argjson tid "$tid" '[.threads[] | select(.tid != $tid) | .native_frames[]] | length')"
+	for fmt in text markdown; do
+		out=$("$HMAPCORE" report -f $fmt "$d/core.xz" 2>/dev/null)
+		for f in $(jq -r '.cgo.c_functions[]' "$m"); do
+			echo "$out" | grep -qE "#[0-9]+ +0x[0-9a-f]+ in $f\+0x[0-9a-f]+ from " && ok ||
+				bad "$name: report -f $fmt lacks the native frame $f"
+		done
+	done
 	# The goroutine in C: [syscall], runtime.cgocall and the manifest's Go
 	# frames, as the runtime printed it.
 	tb=$("$HMAPCORE" goroutines --format go "$d/core.xz" 2>/dev/null)
