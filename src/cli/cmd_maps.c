@@ -85,6 +85,16 @@ static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
 	hc_json_array_end(j);
 }
 
+/* Keys and values of a map asked for by name are shown whole; JSON
+ * (@p raw) escapes the bytes itself. */
+static void entry_value_options(struct hc_value_options *vo, bool raw)
+{
+	hc_value_options_default(vo);
+	vo->max_elements = 1024;
+	vo->max_string = 4096;
+	vo->raw_bytes = raw;
+}
+
 /* The keys of a map, rendered, as a JSON array (maps --entries). */
 static void json_keys(struct hc_json *j, struct hc_target *t,
 		      const struct hc_map_row *r, uint64_t limit)
@@ -92,10 +102,7 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 	struct hc_value_ctx vctx;
 	hc_value_ctx_init(&vctx, t);
 	struct hc_value_options vo;
-	hc_value_options_default(&vo);
-	vo.max_elements = 1024;
-	vo.max_string = 4096;
-	vo.raw_bytes = true;
+	entry_value_options(&vo, true);
 	hc_json_array_begin(j);
 	struct hc_map_iter it;
 	struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, r->found->addr);
@@ -446,12 +453,7 @@ static void write_entries(struct hc_strbuf *sb, struct hc_json *j,
 	struct hc_value_ctx vctx;
 	hc_value_ctx_init(&vctx, t);
 	struct hc_value_options vo;
-	hc_value_options_default(&vo);
-	/* One map on request: show keys and values whole; JSON
-	 * escapes the bytes itself. */
-	vo.max_elements = 1024;
-	vo.max_string = 4096;
-	vo.raw_bytes = json;
+	entry_value_options(&vo, json);
 	struct hc_map_iter it;
 	struct hc_error *err = hc_map_iter_init(&it, t->as, info, addr);
 	bool done = false;

@@ -111,17 +111,24 @@ for d in $(fixtures); do
 done
 [ "$n" -gt 0 ] || { echo "SKIP: no fixtures"; exit 77; }
 
+# strip_exe FIXTURE-DIR --strip-all|--strip-debug: $tmp/exe (the fixture's
+# executable) and $tmp/exe.s (it stripped; eu-strip handles every arch,
+# objcopy the host's); false when neither could.
+strip_exe() {
+	xz -dc "$1/exe.xz" >"$tmp/exe"
+	rm -f "$tmp/exe.s"
+	if command -v eu-strip >/dev/null; then
+		eu-strip "$2" -o "$tmp/exe.s" "$tmp/exe" 2>/dev/null
+	fi
+	[ -s "$tmp/exe.s" ] || objcopy "$2" "$tmp/exe" "$tmp/exe.s" 2>/dev/null
+	[ -s "$tmp/exe.s" ]
+}
+
 # 3. stripped for real: the same as --no-dwarf.
 for c in go1.19.13/gallery go1.23.12/nilmap go1.26.11/gallery go1.26.11-pie/segv go1.26.11-arm64/gallery; do
 	d=$top_srcdir/corefiles/$c
 	[ -f "$d/exe.xz" ] || continue
-	xz -dc "$d/exe.xz" >"$tmp/exe"
-	rm -f "$tmp/exe.s"
-	if command -v eu-strip >/dev/null; then
-		eu-strip --strip-all -o "$tmp/exe.s" "$tmp/exe" 2>/dev/null
-	fi
-	[ -s "$tmp/exe.s" ] || objcopy --strip-all "$tmp/exe" "$tmp/exe.s" 2>/dev/null
-	[ -s "$tmp/exe.s" ] || { bad "$c: cannot strip the executable"; continue; }
+	strip_exe "$d" --strip-all || { bad "$c: cannot strip the executable"; continue; }
 	if readelf -S "$tmp/exe.s" 2>/dev/null | grep -qE '\.(symtab|debug_info|zdebug_info)'; then
 		bad "$c: the stripped executable still has symbols or DWARF"
 		continue
@@ -143,13 +150,7 @@ done
 for c in go1.21.13/gallery go1.26.11/sigquit go1.26.11-pie/segv go1.26.11-cgo/cgo go1.23.12-arm64/gallery; do
 	d=$top_srcdir/corefiles/$c
 	[ -f "$d/exe.xz" ] || continue
-	xz -dc "$d/exe.xz" >"$tmp/exe"
-	rm -f "$tmp/exe.s"
-	if command -v eu-strip >/dev/null; then
-		eu-strip --strip-debug -o "$tmp/exe.s" "$tmp/exe" 2>/dev/null
-	fi
-	[ -s "$tmp/exe.s" ] || objcopy --strip-debug "$tmp/exe" "$tmp/exe.s" 2>/dev/null
-	[ -s "$tmp/exe.s" ] || { bad "$c: cannot strip the executable's DWARF"; continue; }
+	strip_exe "$d" --strip-debug || { bad "$c: cannot strip the executable's DWARF"; continue; }
 	if readelf -S "$tmp/exe.s" 2>/dev/null | grep -qE '\.(debug_info|zdebug_info)' ||
 		! readelf -S "$tmp/exe.s" 2>/dev/null | grep -q '\.symtab'; then
 		bad "$c: stripping the DWARF left some or took the symbols"
