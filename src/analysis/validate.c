@@ -376,6 +376,41 @@ static uint64_t read_field(struct ctx *c, uint64_t base, struct hc_map_field f,
 }
 
 /* One Swiss table: S3-S5, S7, S9. Returns its used count. */
+enum { PREFETCH_GROUPS = 16 };
+
+/* The bytes of @p b equal to @p v, counted eight at a time: a byte of
+ * x = b ^ v is zero when adding 0x7f to its low seven bits leaves its top
+ * bit clear and it had none of its own. */
+static unsigned count_bytes_equal(uint64_t b, uint8_t v)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+	uint64_t x = b ^ (0x0101010101010101ull * v);
+	uint64_t zero = ~(((x & low7) + low7) | x) & ~low7;
+	return (unsigned)(((zero >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/*
+ * check_ctrl's counts for a group whose eight control bytes are all
+ * empty, deleted or full; false (nothing counted) when one is not, for
+ * check_ctrl to report.
+ */
+static bool count_ctrl(const uint8_t ctrl[8], unsigned *full, unsigned *deleted,
+		       unsigned *empty)
+{
+	uint64_t b;
+	memcpy(&b, ctrl, 8);
+	uint64_t top = b & ~0x7f7f7f7f7f7f7f7full;
+	unsigned nfull = 8 - (unsigned)(((top >> 7) * 0x0101010101010101ull) >> 56);
+	unsigned nempty = count_bytes_equal(b, HC_CTRL_EMPTY);
+	unsigned ndeleted = count_bytes_equal(b, HC_CTRL_DELETED);
+	if (nfull + nempty + ndeleted != 8)
+		return false;
+	*full += nfull;
+	*empty += nempty;
+	*deleted += ndeleted;
+	return true;
+}
+
 static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 			    uint64_t *tables, uint64_t *capacity_sum, bool *ok)
 {
@@ -453,14 +488,27 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 		return used;
 	}
 	unsigned full = 0, deleted = 0, empty = 0;
+	const uint8_t *array = hc_aspace_ptr(c->env->as, groups, (mask + 1) * mi->group_size);
 	for (uint64_t g = 0; g <= mask; g++) {
 		uint64_t ga = groups + g * mi->group_size;
 		uint8_t ctrl[8];
-		struct hc_error *err = hc_aspace_read(c->env->as, ga + mi->ctrl_off, ctrl, 8);
-		if (err) {
-			hc_error_destroy(err);
-			c->st_partial = true;
-			return used;
+		if (array) {
+			/* The whole array is in one buffer: count a group's
+			 * bytes at once and report only a group with a bad one. */
+			const uint8_t *at = array + g * mi->group_size + mi->ctrl_off;
+			/* A walk of memory-sized arrays waits on memory. */
+			if (g + PREFETCH_GROUPS <= mask)
+				__builtin_prefetch(at + PREFETCH_GROUPS * mi->group_size);
+			memcpy(ctrl, at, 8);
+			if (count_ctrl(ctrl, &full, &deleted, &empty))
+				continue;
+		} else {
+			struct hc_error *err = hc_aspace_read(c->env->as, ga + mi->ctrl_off, ctrl, 8);
+			if (err) {
+				hc_error_destroy(err);
+				c->st_partial = true;
+				return used;
+			}
 		}
 		check_ctrl(c, ga, ctrl, &full, &deleted, &empty);
 	}

@@ -39,11 +39,47 @@ struct mstack {
 	const struct hc_goroutine *curg;
 };
 
+/*
+ * The logical frames one physical frame's PC symbolizes to (function,
+ * file, line, inlined calls), by (pc, trap): goroutines parked in the same
+ * places repeat the same few PCs, and symbolizing one is most of the cost
+ * of a frame. They depend on nothing but the PC and the executable, so
+ * they never go stale. Only a symbolization without an error, of at most
+ * EMIT_CACHE_FRAMES frames, is kept; the frames' own fields (SP, FP, g)
+ * are the walk's. One per unwinder (not thread-safe, as the unwinder).
+ */
+enum { EMIT_CACHE_BITS = 11, EMIT_CACHE_FRAMES = 4 };
+
+/* Names the walk tests a function for (walk_regs). */
+enum {
+	NAME_CGOCALLBACK = 1 << 0,
+	NAME_MORESTACK = 1 << 1,
+	NAME_SYSTEMSTACK = 1 << 2,
+	NAME_SIGTRAMP = 1 << 3,
+	NAME_INJECTED = 1 << 4, /* sigpanic, asyncPreempt, debugCallV2 */
+};
+
+struct emit_slot {
+	uint64_t pc; /* 0: empty */
+	uint64_t entry;
+	bool trap;
+	uint8_t names;
+	uint8_t n;
+	struct {
+		const char *func, *file;
+		int32_t line;
+		bool inlined;
+		uint64_t sym_pc;
+	} fr[EMIT_CACHE_FRAMES];
+};
+
 struct hc_unwinder {
 	struct hc_unwind_source src;
 	/* Per M (same indexes as rt->ms): stack bounds of g0 and gsignal. */
 	struct mstack *ms;
 	size_t nms;
+	/* NULL when it could not be allocated (then nothing is cached). */
+	struct emit_slot *emit_cache;
 };
 
 const char *hc_stack_kind_name(enum hc_stack_kind k)
@@ -110,10 +146,12 @@ struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
 	if (!u)
 		return &hc_error_nomem;
 	u->src = *src;
+	u->emit_cache = calloc((size_t)1 << EMIT_CACHE_BITS, sizeof(*u->emit_cache));
 	const struct hc_runtime *rt = src->rt;
 	if (rt && rt->ms.size) {
 		u->ms = calloc(rt->ms.size, sizeof(*u->ms));
 		if (!u->ms) {
+			free(u->emit_cache);
 			free(u);
 			return &hc_error_nomem;
 		}
@@ -140,9 +178,14 @@ struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
 	*c = *u;
 	c->src.pclntab = pclntab;
 	c->ms = NULL;
+	/* Its own cache: the names it holds are the clone's pclntab's too
+	 * (both borrow from the same mapped executable), but a cache is
+	 * written as it is read. */
+	c->emit_cache = calloc((size_t)1 << EMIT_CACHE_BITS, sizeof(*c->emit_cache));
 	if (u->nms) {
 		c->ms = malloc(u->nms * sizeof(*c->ms));
 		if (!c->ms) {
+			free(c->emit_cache);
 			free(c);
 			return &hc_error_nomem;
 		}
@@ -157,6 +200,7 @@ void hc_unwinder_destroy(struct hc_unwinder *u)
 	if (!u)
 		return;
 	free(u->ms);
+	free(u->emit_cache);
 	free(u);
 }
 
@@ -321,6 +365,42 @@ static bool is(const struct hc_func *f, const char *name)
 	return f->name && strcmp(f->name, name) == 0;
 }
 
+static uint8_t func_names(const struct hc_func *f)
+{
+	uint8_t n = 0;
+	if (!f->name || strncmp(f->name, "runtime.", 8) != 0)
+		return 0;
+	if (is(f, "runtime.cgocallback"))
+		n |= NAME_CGOCALLBACK;
+	if (is(f, "runtime.morestack"))
+		n |= NAME_MORESTACK;
+	if (is(f, "runtime.systemstack"))
+		n |= NAME_SYSTEMSTACK;
+	if (is(f, "runtime.sigtramp"))
+		n |= NAME_SIGTRAMP;
+	if (is(f, "runtime.sigpanic") || is(f, "runtime.asyncPreempt") ||
+	    is(f, "runtime.debugCallV2"))
+		n |= NAME_INJECTED;
+	return n;
+}
+
+static struct emit_slot *emit_slot_of(const struct hc_unwinder *u, uint64_t pc, bool trap)
+{
+	if (!u->emit_cache)
+		return NULL;
+	uint64_t h = (pc ^ (uint64_t)trap) * 0x9e3779b97f4a7c15ull;
+	return &u->emit_cache[h >> (64 - EMIT_CACHE_BITS)];
+}
+
+/* The cached symbolization of (@p pc, @p trap) in function @p f, or NULL. */
+static const struct emit_slot *emit_lookup(const struct hc_unwinder *u,
+					   const struct hc_func *f, uint64_t pc,
+					   bool trap)
+{
+	const struct emit_slot *e = emit_slot_of(u, pc, trap);
+	return e && e->pc == pc && e->trap == trap && e->entry == f->entry ? e : NULL;
+}
+
 static int32_t pcdata_or_minus1(const struct hc_pclntab *t,
 				const struct hc_func *f, uint32_t index,
 				uint64_t pc)
@@ -342,7 +422,8 @@ static bool push(struct walk *w, const struct hc_frame *fr)
 /* The logical frames of one physical frame, innermost first. */
 static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 			     uint64_t pc, uint64_t sp, uint64_t fp, bool trap,
-			     uint32_t phys)
+			     uint32_t phys, const struct emit_slot *cached,
+			     uint8_t names)
 {
 	struct hc_unwinder *u = w->u;
 	struct hc_pclntab *t = u->src.pclntab;
@@ -357,6 +438,20 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		.phys = phys,
 		.trap = trap,
 	};
+	if (cached) {
+		for (uint8_t k = 0; k < cached->n; k++) {
+			fr.func = cached->fr[k].func;
+			fr.file = cached->fr[k].file;
+			fr.line = cached->fr[k].line;
+			fr.inlined = cached->fr[k].inlined;
+			fr.sym_pc = cached->fr[k].sym_pc;
+			if (!push(w, &fr))
+				return &hc_error_nomem;
+		}
+		return NULL;
+	}
+	size_t first = w->st->frames.size;
+	bool clean = true;
 	/* unwinder.symPC: back up into the CALL unless the PC is a trap or
 	 * the function's entry. */
 	uint64_t sym = (!trap && pc > f->entry) ? pc - 1 : pc;
@@ -404,6 +499,7 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 			if (sym < f->entry || sym >= f->end) {
 				set_error(w->st, "inline tree of %s: parent pc 0x%" PRIx64
 					  " outside the function", f->name, sym);
+				clean = false;
 				idx = -1;
 				sym = fr.sym_pc;
 			} else {
@@ -415,13 +511,32 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		if (err) {
 			set_error(w->st, "%s", err->message);
 			hc_error_destroy(err);
+			clean = false;
 		}
 		fr.func = f->name ? f->name : "?";
 		fr.inlined = false;
 		if (!push(w, &fr))
 			return &hc_error_nomem;
-		return NULL;
+		break;
 	}
+	size_t n = w->st->frames.size - first;
+	struct emit_slot *e = emit_slot_of(u, pc, trap);
+	if (e && clean && n <= EMIT_CACHE_FRAMES) {
+		e->pc = pc;
+		e->trap = trap;
+		e->entry = f->entry;
+		e->names = names;
+		e->n = (uint8_t)n;
+		for (size_t k = 0; k < n; k++) {
+			const struct hc_frame *x = &w->st->frames.data[first + k];
+			e->fr[k].func = x->func;
+			e->fr[k].file = x->file;
+			e->fr[k].line = x->line;
+			e->fr[k].inlined = x->inlined;
+			e->fr[k].sym_pc = x->sym_pc;
+		}
+	}
+	return NULL;
 }
 
 static bool read_u64(struct walk *w, uint64_t addr, uint64_t *ret,
@@ -507,8 +622,10 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 		}
 		if (f.pcsp == 0)
 			break; /* no frame information: external code */
+		const struct emit_slot *cached = emit_lookup(u, &f, pc, trap);
+		uint8_t names = cached ? cached->names : func_names(&f);
 		uint8_t flag = f.flag;
-		if (is(&f, "runtime.cgocallback"))
+		if (names & NAME_CGOCALLBACK)
 			flag &= (uint8_t)~HC_FUNCFLAG_SPWRITE;
 		if (innermost && syscall)
 			flag &= (uint8_t)~HC_FUNCFLAG_SPWRITE;
@@ -519,7 +636,7 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 		    w.m >= 0 && u->ms[w.m].curg &&
 		    u->ms[w.m].curg->m_addr == u->src.rt->ms.data[w.m].addr) {
 			const struct hc_goroutine *cg = u->ms[w.m].curg;
-			if (is(&f, "runtime.morestack") && cg->sched_sp) {
+			if ((names & NAME_MORESTACK) && cg->sched_sp) {
 				pc = cg->sched_pc;
 				sp = cg->sched_sp;
 				lr = lr_arch ? cg->sched_lr : 0;
@@ -533,7 +650,9 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 					break;
 				}
 				flag = f.flag;
-			} else if (is(&f, "runtime.systemstack") && cg->sched_sp) {
+				cached = emit_lookup(u, &f, pc, trap);
+				names = cached ? cached->names : func_names(&f);
+			} else if ((names & NAME_SYSTEMSTACK) && cg->sched_sp) {
 				int32_t d = 0;
 				struct hc_error *e2 = hc_pclntab_pcsp(t, &f, pc, &d);
 				hc_error_destroy(e2);
@@ -569,7 +688,7 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 		if (flag & HC_FUNCFLAG_TOPFRAME) {
 			lr = 0;
 			sigframe = (flags & HC_UNWIND_SIGNAL_FRAMES) &&
-				   is(&f, "runtime.sigtramp");
+				   (names & NAME_SIGTRAMP);
 		} else if (flag & HC_FUNCFLAG_SPWRITE) {
 			/* The runtime stops here too (it cannot know where
 			 * an SP-writing function left the SP). */
@@ -584,7 +703,7 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				stop = true;
 		}
 
-		err = emit(&w, &f, pc, sp, fp, trap, phys);
+		err = emit(&w, &f, pc, sp, fp, trap, phys, cached, names);
 		if (err)
 			return err;
 		phys++;
@@ -620,9 +739,7 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				  " sp 0x%" PRIx64, pc, sp);
 			break;
 		}
-		bool injected = is(&f, "runtime.sigpanic") ||
-				is(&f, "runtime.asyncPreempt") ||
-				is(&f, "runtime.debugCallV2");
+		bool injected = names & NAME_INJECTED;
 		trap = injected;
 		pc = lr;
 		lr = 0;
