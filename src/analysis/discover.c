@@ -59,11 +59,39 @@ HC_DEFINE_HASH_MAP(visit_set, struct visit, bool, visit_hash, visit_eq)
 HC_DEFINE_HASH_MAP(ptr_memo, uint64_t, bool, hc_hash_u64, hc_eq_u64)
 HC_DEFINE_HASH_MAP(map_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
 
-/* A value to look at: @p type at @p addr, reached by @p path. */
+/*
+ * Paths are built only for what is reported (a map, a torn slice): an
+ * item names its path by a node, a segment appended to its parent's
+ * node. The nodes of one drain live until the drain ends, as its items
+ * do. Most segments borrow their text (a field's name from DWARF, a
+ * function's from the pclntab); map keys and the like own theirs.
+ */
+enum path_kind {
+	PATH_NAME,      /* s: a package-level variable's name */
+	PATH_GOROUTINE, /* "goroutine <index> frame <s> arg|local <s2>" */
+	PATH_FIELD,     /* ".<s>" */
+	PATH_INDEX,     /* "[<index>]" */
+	PATH_TEXT,      /* s as it is */
+};
+
+struct path_node {
+	uint32_t parent; /* NO_NODE for a root */
+	uint8_t kind;
+	bool owned; /* s is freed with the node */
+	bool param;
+	const char *s, *s2;
+	uint64_t index;
+};
+
+#define NO_NODE UINT32_MAX
+
+HC_DEFINE_VECTOR(path_nodes, struct path_node)
+
+/* A value to look at: @p type at @p addr, reached by the path of @p node. */
 struct item {
 	uint64_t addr;
 	const struct hc_type *type;
-	char *path;
+	uint32_t node;
 	unsigned depth;
 	enum hc_root_kind root;
 	bool in_slice;
@@ -83,6 +111,7 @@ struct walker {
 	/* A FIFO: breadth first gives the shortest paths. */
 	struct item_queue queue;
 	size_t head;
+	struct path_nodes nodes;
 	struct hc_value_ctx vctx;
 	/* sync.Map layout, resolved on first use (-1 unavailable). */
 	int sync_state;
@@ -149,47 +178,132 @@ static bool has_pointers(struct walker *w, const struct hc_type *t, unsigned dep
 	return r;
 }
 
-static char *joinf(const char *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static char *joinf(const char *a, const char *fmt, ...)
+/*
+ * A new path node under @p parent (NO_NODE for a root); NO_NODE when out
+ * of memory (then an owned @p s is freed). @p s NULL is written "?".
+ */
+static uint32_t node(struct walker *w, uint32_t parent, enum path_kind kind,
+		     const char *s, bool owned)
 {
-	struct hc_strbuf sb;
-	hc_strbuf_init(&sb);
+	struct path_node *n = w->nodes.size < NO_NODE ? path_nodes_append_entry(&w->nodes) : NULL;
+	if (!n) {
+		if (owned)
+			free((char *)s);
+		w->nomem = true;
+		return NO_NODE;
+	}
+	n->parent = parent;
+	n->kind = (uint8_t)kind;
+	n->owned = owned;
+	n->param = false;
+	n->s = s;
+	n->s2 = NULL;
+	n->index = 0;
+	return (uint32_t)(w->nodes.size - 1);
+}
+
+static uint32_t index_node(struct walker *w, uint32_t parent, uint64_t index)
+{
+	uint32_t k = node(w, parent, PATH_INDEX, NULL, false);
+	if (k != NO_NODE)
+		w->nodes.data[k].index = index;
+	return k;
+}
+
+/* A node of formatted text under @p parent. */
+static uint32_t text_node(struct walker *w, uint32_t parent, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static uint32_t text_node(struct walker *w, uint32_t parent, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	bool ok = hc_strbuf_appends(&sb, a) && hc_strbuf_appendv(&sb, fmt, ap);
+	char *s;
+	int r = vasprintf(&s, fmt, ap);
 	va_end(ap);
+	if (r < 0) {
+		w->nomem = true;
+		return NO_NODE;
+	}
+	return node(w, parent, PATH_TEXT, s, true);
+}
+
+static void free_nodes(struct walker *w)
+{
+	for (size_t i = 0; i < w->nodes.size; i++)
+		if (w->nodes.data[i].owned)
+			free((char *)w->nodes.data[i].s);
+	w->nodes.size = 0;
+}
+
+static bool append_node(struct hc_strbuf *sb, const struct path_node *n)
+{
+	const char *s = n->s ? n->s : "?";
+	switch ((enum path_kind)n->kind) {
+	case PATH_GOROUTINE:
+		return hc_strbuf_appendf(sb, "goroutine %" PRIu64 " frame %s %s %s", n->index,
+					 s, n->param ? "arg" : "local", n->s2 ? n->s2 : "?");
+	case PATH_FIELD:
+		return hc_strbuf_appends(sb, ".") && hc_strbuf_appends(sb, s);
+	case PATH_INDEX:
+		return hc_strbuf_appendf(sb, "[%" PRIu64 "]", n->index);
+	case PATH_NAME:
+	case PATH_TEXT:
+		return hc_strbuf_appends(sb, s);
+	}
+	return true;
+}
+
+/* The path of node @p k (allocated), NULL when out of memory. */
+static char *path_of(struct walker *w, uint32_t k)
+{
+	uint32_t small[128], *chain = small;
+	size_t n = 0;
+	for (uint32_t i = k; i != NO_NODE; i = w->nodes.data[i].parent)
+		n++;
+	if (n > sizeof(small) / sizeof(small[0]) && !(chain = malloc(n * sizeof(*chain)))) {
+		w->nomem = true;
+		return NULL;
+	}
+	size_t m = 0;
+	for (uint32_t i = k; i != NO_NODE; i = w->nodes.data[i].parent)
+		chain[m++] = i;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	bool ok = true;
+	while (ok && m)
+		ok = append_node(&sb, &w->nodes.data[chain[--m]]);
+	if (chain != small)
+		free(chain);
 	if (!ok) {
 		hc_strbuf_deinit(&sb);
+		w->nomem = true;
 		return NULL;
 	}
 	return hc_strbuf_steal(&sb);
 }
 
-/* Queue a value; takes ownership of @p path. */
+/* Queue a value reached by the path of node @p k. */
 static void push(struct walker *w, const struct item *parent, uint64_t addr,
-		 const struct hc_type *type, char *path, bool in_slice,
+		 const struct hc_type *type, uint32_t k, bool in_slice,
 		 uint64_t index)
 {
-	if (!path) {
+	if (k == NO_NODE) {
 		w->nomem = true;
 		return;
 	}
 	unsigned depth = parent ? parent->depth + 1 : 0;
 	if (depth > w->opts.max_depth) {
 		w->d->truncated = true;
-		free(path);
 		return;
 	}
 	struct item *it = item_queue_append_entry(&w->queue);
 	if (!it) {
 		w->nomem = true;
-		free(path);
 		return;
 	}
 	it->addr = addr;
 	it->type = type;
-	it->path = path;
+	it->node = k;
 	it->depth = depth;
 	it->root = parent ? parent->root : HC_ROOT_GLOBAL;
 	it->in_slice = in_slice;
@@ -236,7 +350,7 @@ static void found_map(struct walker *w, const struct item *it,
 	if (!read_u64(w, it->addr, &ptr))
 		return;
 	struct hc_found_map *m = hc_found_map_vec_append_entry(&w->d->maps);
-	char *path = strdup(it->path);
+	char *path = path_of(w, it->node);
 	if (!m || !path) {
 		free(path);
 		if (m)
@@ -270,7 +384,7 @@ static void check_slice(struct walker *w, const struct item *it,
 			uint64_t obase, uint64_t osize)
 {
 	struct hc_torn_slice *ts = hc_torn_slice_vec_append_entry(&w->d->torn);
-	char *path = strdup(it->path);
+	char *path = path_of(w, it->node);
 	if (!ts || !path) {
 		free(path);
 		if (ts)
@@ -347,9 +461,8 @@ static void walk_slice(struct walker *w, const struct item *it,
 	if (n < len)
 		w->d->truncated = true;
 	bool maps = hc_type_is_go_map(elem);
-	for (uint64_t i = 0; i < n; i++)
-		push(w, it, array + i * esize, elem, joinf(it->path, "[%" PRIu64 "]", i),
-		     maps, i);
+	for (uint64_t i = 0; i < n && !w->nomem; i++)
+		push(w, it, array + i * esize, elem, index_node(w, it->node, i), maps, i);
 }
 
 static void walk_array(struct walker *w, const struct item *it,
@@ -363,9 +476,8 @@ static void walk_array(struct walker *w, const struct item *it,
 	if (n < s->count)
 		w->d->truncated = true;
 	bool maps = hc_type_is_go_map(elem);
-	for (uint64_t i = 0; i < n; i++)
-		push(w, it, it->addr + i * es->size, elem,
-		     joinf(it->path, "[%" PRIu64 "]", i), maps, i);
+	for (uint64_t i = 0; i < n && !w->nomem; i++)
+		push(w, it, it->addr + i * es->size, elem, index_node(w, it->node, i), maps, i);
 }
 
 /* An interface: follow the dynamic type (runtime type descriptor). */
@@ -401,12 +513,13 @@ static void walk_iface(struct walker *w, const struct item *it,
 		hc_error_destroy(err);
 		return;
 	}
-	char *path = joinf(it->path, ".(%s)", dyn->name ? dyn->name : rt.name ? rt.name : "?");
+	uint32_t k = text_node(w, it->node, ".(%s)",
+			       dyn->name ? dyn->name : rt.name ? rt.name : "?");
 	/* Pointer-shaped values live in the data word itself. */
 	if (rt.direct_iface)
-		push(w, it, it->addr + 8, dyn, path, false, 0);
+		push(w, it, it->addr + 8, dyn, k, false, 0);
 	else
-		push(w, it, data, dyn, path, false, 0);
+		push(w, it, data, dyn, k, false, 0);
 	hc_rtype_deinit(&rt);
 }
 
@@ -429,7 +542,8 @@ static void walk_sync_map(struct walker *w, const struct item *it,
 	}
 	if (w->sync_state < 0)
 		return;
-	char *base = joinf(it->path, " (sync.Map)");
+	uint32_t base_node = node(w, it->node, PATH_TEXT, " (sync.Map)", false);
+	char *base = base_node != NO_NODE ? path_of(w, base_node) : NULL;
 	struct hc_found_map *m = base ? hc_found_map_vec_append_entry(&w->d->maps) : NULL;
 	if (!m) {
 		free(base);
@@ -453,7 +567,7 @@ static void walk_sync_map(struct walker *w, const struct item *it,
 	bool done = false;
 	uint64_t n = 0;
 	struct item parent = *it;
-	parent.path = base;
+	parent.node = base_node;
 	while (!err && !done) {
 		uint64_t k, v;
 		err = hc_syncmap_iter_next(&iter, &k, &v, &done);
@@ -476,7 +590,7 @@ static void walk_sync_map(struct walker *w, const struct item *it,
 		bool quote = kname && strcmp(kname, "string") == 0;
 		free(kname);
 		push(w, &parent, v, w->eface,
-		     joinf(base, quote ? "[\"%s\"]" : "[%s]", key.str ? key.str : "?"),
+		     text_node(w, base_node, quote ? "[\"%s\"]" : "[%s]", key.str ? key.str : "?"),
 		     false, 0);
 		hc_strbuf_deinit(&key);
 	}
@@ -516,7 +630,7 @@ static void walk_item(struct walker *w, const struct item *it)
 			if (!m->type || !has_pointers(w, m->type, 0))
 				continue;
 			push(w, it, it->addr + m->offset, m->type,
-			     joinf(it->path, ".%s", m->name ? m->name : "?"), false, 0);
+			     node(w, it->node, PATH_FIELD, m->name, false), false, 0);
 		}
 	} else if (s->kind == HC_TYPE_ARRAY) {
 		walk_array(w, it, s);
@@ -527,7 +641,7 @@ static void walk_item(struct walker *w, const struct item *it)
 		if (!read_u64(w, it->addr, &p) || !p)
 			return;
 		/* Go's selectors dereference implicitly: keep the path. */
-		push(w, it, p, s->target, strdup(it->path), false, 0);
+		push(w, it, p, s->target, it->node, false, 0);
 	}
 }
 
@@ -596,11 +710,11 @@ static void descend_map(struct walker *w, const struct item *it,
 		bool quote = hc_type_strip(kt) && is_string_type(hc_type_strip(kt));
 		if (kp)
 			push(w, it, key_addr, kt,
-			     joinf(it->path, quote ? "[key \"%s\"]" : "[key %s]", ks),
+			     text_node(w, it->node, quote ? "[key \"%s\"]" : "[key %s]", ks),
 			     false, 0);
 		if (ep)
 			push(w, it, elem_addr, et,
-			     joinf(it->path, quote ? "[\"%s\"]" : "[%s]", ks), false, 0);
+			     text_node(w, it->node, quote ? "[\"%s\"]" : "[%s]", ks), false, 0);
 		hc_strbuf_deinit(&key);
 	}
 	hc_map_iter_deinit(&iter);
@@ -612,10 +726,10 @@ static void drain(struct walker *w)
 	while (w->head < w->queue.size && !w->nomem) {
 		struct item it = w->queue.data[w->head++];
 		walk_item(w, &it);
-		free(it.path);
 	}
 	w->head = 0;
 	w->queue.size = 0;
+	free_nodes(w);
 }
 
 /*
@@ -649,13 +763,14 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 			if (!has_pointers(w, fv->type, 0))
 				continue;
 			w->d->roots++;
-			char *path;
-			if (asprintf(&path, "goroutine %" PRIu64 " frame %s %s %s",
-				     g->goid, f->func, fv->param ? "arg" : "local",
-				     fv->name) < 0)
-				path = NULL;
-			push(w, NULL, f->fp + (uint64_t)fv->cfa_offset, fv->type,
-			     path, false, 0);
+			uint32_t root = node(w, NO_NODE, PATH_GOROUTINE, f->func, false);
+			if (root != NO_NODE) {
+				struct path_node *pn = &w->nodes.data[root];
+				pn->index = g->goid;
+				pn->param = fv->param;
+				pn->s2 = fv->name;
+			}
+			push(w, NULL, f->fp + (uint64_t)fv->cfa_offset, fv->type, root, false, 0);
 			if (w->queue.size)
 				w->queue.data[w->queue.size - 1].root = HC_ROOT_GOROUTINE;
 		}
@@ -825,6 +940,7 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	ptr_memo_init(&w.has_ptrs);
 	map_index_init(&w.first_row);
 	item_queue_init(&w.queue);
+	path_nodes_init(&w.nodes);
 	hc_value_ctx_init(&w.vctx, t);
 
 	size_t nvars = hc_dwarf_num_variables(t->dwarf);
@@ -841,13 +957,14 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 		if (!name || !type || skip_root(name) || !has_pointers(&w, type, 0))
 			continue;
 		w.d->roots++;
-		push(&w, NULL, addr + t->bias, type, strdup(name), false, 0);
+		push(&w, NULL, addr + t->bias, type, node(&w, NO_NODE, PATH_NAME, name, false),
+		     false, 0);
 		drain(&w);
 	}
 	if (w.opts.unwinder && t->runtime && !w.nomem)
 		stack_roots(&w);
-	for (size_t i = w.head; i < w.queue.size; i++)
-		free(w.queue.data[i].path);
+	free_nodes(&w);
+	path_nodes_deinit(&w.nodes);
 	item_queue_deinit(&w.queue);
 	visit_set_deinit(&w.visited);
 	ptr_memo_deinit(&w.has_ptrs);

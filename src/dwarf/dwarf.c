@@ -101,6 +101,21 @@ HC_DEFINE_HASH_MAP(fv_memo, struct fv_key, struct fv_list, fv_hash, fv_eq)
 /* Distinct (function, pc) pairs memoised at most; past it, no caching. */
 enum { FV_MEMO_MAX = 1 << 16 };
 
+/*
+ * In front of the memo, by the name's address and the pc: frames borrow
+ * their names from the pclntab, so the same pointer comes back for every
+ * goroutine parked in the same place, and hashing the name (to find the
+ * function's DIE) was the lookup's cost. A slot borrows the memo's list.
+ */
+enum { FV_FAST_BITS = 12 };
+
+struct fv_fast {
+	const char *func; /* NULL: empty */
+	uint64_t pc;
+	const struct hc_frame_var *vars;
+	size_t n;
+};
+
 struct hc_dwarf {
 	Dwarf *dw;
 	struct type_name_map types;
@@ -111,6 +126,8 @@ struct hc_dwarf {
 	/* Subprogram name -> DIE offset, for frame variables. */
 	struct u64_name_map function_dies;
 	struct fv_memo frame_vars;
+	/* NULL until first used, or when it could not be allocated. */
+	struct fv_fast *fv_fast;
 	struct type_memo memo;
 	const char *producer;
 	bool big_endian;
@@ -391,6 +408,7 @@ void hc_dwarf_destroy(struct hc_dwarf *d)
 		if (d->frame_vars.used[i])
 			free(d->frame_vars.entries[i].value.vars);
 	fv_memo_deinit(&d->frame_vars);
+	free(d->fv_fast);
 	u64_name_map_deinit(&d->constants);
 	index_name_map_deinit(&d->variables_by_name);
 	variable_vector_deinit(&d->variables);
@@ -1206,19 +1224,45 @@ static struct hc_error *frame_vars_of(struct hc_dwarf *d, Dwarf_Die *parent,
 	return NULL;
 }
 
+static struct hc_error *append_vars(const struct hc_frame_var *vars, size_t n,
+				    struct hc_frame_var_vec *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!hc_frame_var_vec_append(out, &vars[i]))
+			return &hc_error_nomem;
+	return NULL;
+}
+
+static struct fv_fast *fv_fast_slot(struct hc_dwarf *d, const char *func, uint64_t pc)
+{
+	if (!d->fv_fast)
+		d->fv_fast = calloc((size_t)1 << FV_FAST_BITS, sizeof(*d->fv_fast));
+	if (!d->fv_fast)
+		return NULL;
+	uint64_t h = ((uint64_t)(uintptr_t)func ^ pc * 0xff51afd7ed558ccdull) *
+		     0x9e3779b97f4a7c15ull;
+	return &d->fv_fast[h >> (64 - FV_FAST_BITS)];
+}
+
 struct hc_error *hc_dwarf_frame_vars(struct hc_dwarf *d, const char *func,
 				     uint64_t pc, struct hc_frame_var_vec *out)
 {
+	struct fv_fast *fast = fv_fast_slot(d, func, pc);
+	if (fast && fast->func == func && fast->pc == pc)
+		return append_vars(fast->vars, fast->n, out);
 	uint64_t *off = u64_name_map_search(&d->function_dies, func);
 	if (!off)
 		return hc_error_create(HC_ERROR_NOT_FOUND, "function %s not in DWARF", func);
 	struct fv_key key = {.die = *off, .pc = pc};
 	const struct fv_list *hit = fv_memo_search(&d->frame_vars, key);
 	if (hit) {
-		for (size_t i = 0; i < hit->n; i++)
-			if (!hc_frame_var_vec_append(out, &hit->vars[i]))
-				return &hc_error_nomem;
-		return NULL;
+		if (fast) {
+			fast->func = func;
+			fast->pc = pc;
+			fast->vars = hit->vars;
+			fast->n = hit->n;
+		}
+		return append_vars(hit->vars, hit->n, out);
 	}
 	Dwarf_Die die;
 	if (!dwarf_offdie(d->dw, *off, &die))
@@ -1235,7 +1279,13 @@ struct hc_error *hc_dwarf_frame_vars(struct hc_dwarf *d, const char *func,
 		memcpy(l.vars, out->data + before, l.n * sizeof(*l.vars));
 	}
 	bool existed;
-	if (!fv_memo_insert(&d->frame_vars, key, l, &existed) || existed)
+	if (!fv_memo_insert(&d->frame_vars, key, l, &existed) || existed) {
 		free(l.vars);
+	} else if (fast) {
+		fast->func = func;
+		fast->pc = pc;
+		fast->vars = l.vars;
+		fast->n = l.n;
+	}
 	return NULL;
 }
