@@ -91,6 +91,9 @@ struct hc_analysis {
 	 * discovery, and walking and validating the maps (HMAPCORE_STATS
 	 * prints them; the heap index is built lazily, within these). */
 	double seconds_discover, seconds_maps;
+	/** Maps walked and validated during the goroutine pass (check.c),
+	 * and of them walked again because a goroutine was writing them. */
+	size_t maps_early, maps_early_redone;
 };
 
 /** The monotonic clock in seconds, for the phase times. */

@@ -87,6 +87,8 @@ struct hc_torn_slice {
 HC_DEFINE_VECTOR(hc_found_map_vec, struct hc_found_map)
 HC_DEFINE_VECTOR(hc_torn_slice_vec, struct hc_torn_slice)
 
+struct hc_discovery;
+
 struct hc_discover_options {
 	/** Upper bound on (address, type) pairs visited; 0 = 10^7. */
 	uint64_t max_visits;
@@ -109,6 +111,12 @@ struct hc_discover_options {
 	/** Set by hc_discover() when it called visit_stack for every
 	 * goroutine. */
 	bool *visited_stacks;
+	/** When set, called once the package-level variables are walked,
+	 * before the goroutines' frames, with the discovery so far: the maps
+	 * found until then keep their rows (rows are only appended), so work
+	 * on them can start while the goroutines are walked. */
+	void (*globals_done)(void *arg, const struct hc_discovery *so_far);
+	void *globals_arg;
 };
 
 struct hc_discovery {

@@ -162,6 +162,12 @@ const size_t *hc_analysis_findings_of(const struct hc_analysis *a, const char *p
  */
 struct map_job {
 	size_t row;
+	/* What to walk (borrowed), and where its stats go. */
+	const struct hc_map_info *info;
+	uint64_t addr;
+	const char *path;
+	struct hc_map_stats *stats;
+	bool *has_stats;
 	bool validate;
 	/* A Swiss map with a directory, validated: the validation's walk
 	 * gives its stats too (validate.h), the walk item has nothing to do
@@ -172,6 +178,9 @@ struct map_job {
 	struct hc_findings findings;
 	/* Why the walk failed (owned), or NULL. */
 	char *stats_error;
+	/* Its map was walked during the goroutine pass (below): the result
+	 * is there and nothing is left to run. */
+	struct map_job *early;
 };
 
 struct job_queue {
@@ -187,27 +196,24 @@ struct job_queue {
 };
 
 /* The map's stats by a walk of its own. */
-static void walk_map(const struct hc_target *t, struct map_job *j,
-		     struct hc_map_row *row)
+static void walk_map(const struct hc_target *t, struct map_job *j)
 {
-	struct hc_error *err =
-		hc_map_stats(t->as, &row->info, row->found->addr, &row->stats);
+	struct hc_error *err = hc_map_stats(t->as, j->info, j->addr, j->stats);
 	if (!err) {
-		row->has_stats = true;
+		*j->has_stats = true;
 	} else {
 		j->stats_error = strdup(err->message);
 		hc_error_destroy(err);
 	}
 }
 
-static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
+/* One half of a job: its walk, or its validation. */
+static void run_part(const struct hc_target *t, struct hc_heap *heap, struct map_job *j,
+		     bool validation)
 {
-	const struct hc_target *t = q->a->target;
-	struct map_job *j = &q->jobs[item / 2];
-	struct hc_map_row *row = &q->a->rows.data[j->row];
-	if (item % 2 == 0) {
+	if (!validation) {
 		if (!j->stats_from_validation)
-			walk_map(t, j, row);
+			walk_map(t, j);
 		return;
 	}
 	if (!j->validate)
@@ -218,14 +224,215 @@ static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
 		.heap = heap,
 		.rt = t->runtime,
 		.write_in_flight = j->write_in_flight,
-		.stats = j->stats_from_validation ? &row->stats : NULL,
+		.stats = j->stats_from_validation ? j->stats : NULL,
 		.stats_done = &stats_done,
 	};
-	hc_validate_map(&env, &row->info, row->found->addr, row->found->path, &j->findings);
+	hc_validate_map(&env, j->info, j->addr, j->path, &j->findings);
 	if (stats_done)
-		row->has_stats = true;
+		*j->has_stats = true;
 	else if (j->stats_from_validation)
-		walk_map(t, j, row);
+		walk_map(t, j);
+}
+
+static void run_job(struct job_queue *q, struct hc_heap *heap, size_t item)
+{
+	struct map_job *j = &q->jobs[item / 2];
+	if (!j->early)
+		run_part(q->a->target, heap, j, item % 2);
+}
+
+/* ------------------------------------- the large maps, walked early */
+
+/*
+ * The goroutine pass keeps one thread busy with the frames' roots and
+ * another, part of the time, unwinding ahead (discover.c); the large maps
+ * found among the package-level variables need nothing from it but
+ * whether a goroutine was writing them when the process died. So they
+ * are walked and validated meanwhile, on a thread of their own, as if no
+ * write were in flight; a map the crash analysis then finds written is
+ * walked again with the writers known. A job the thread has not begun
+ * when the maps' own pass starts is taken back and run there.
+ */
+enum { EARLY_MIN_ENTRIES = 65536 };
+
+enum { EARLY_PENDING, EARLY_TAKEN, EARLY_TAKEN_BACK };
+
+struct early_job {
+	struct map_job job;
+	size_t found; /* index of the map in the discovery */
+	struct hc_map_info info;
+	struct hc_map_stats stats;
+	bool has_stats;
+	atomic_int state;
+};
+
+struct early {
+	const struct hc_target *t;
+	struct early_job *jobs; /* largest first */
+	size_t njobs;
+	/* Row (index in the discovery) -> 1 + its job, 0 for none; for the
+	 * rows found when the thread started. */
+	size_t *job_of;
+	size_t nrows;
+	struct hc_heap *heap; /* the thread's clone */
+	pthread_t thread;
+	bool started;
+};
+
+static void *early_thread(void *arg)
+{
+	struct early *e = arg;
+	for (size_t k = 0; k < e->njobs; k++) {
+		struct early_job *x = &e->jobs[k];
+		int expect = EARLY_PENDING;
+		if (!atomic_compare_exchange_strong(&x->state, &expect, EARLY_TAKEN))
+			continue;
+		run_part(e->t, e->heap, &x->job, false);
+		run_part(e->t, e->heap, &x->job, true);
+	}
+	return NULL;
+}
+
+/* The least entries of a map walked early; 0 for none. HMAPCORE_THREADS
+ * as for the map walks: 1 walks nothing early, more walks every map
+ * found in the variables early (so the tests cover it on small cores). */
+static uint64_t early_min(void)
+{
+	const char *env = getenv("HMAPCORE_THREADS");
+	if (env && *env)
+		return strtol(env, NULL, 10) > 1 ? 1 : 0;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? EARLY_MIN_ENTRIES : 0;
+}
+
+static int cmp_early(const void *pa, const void *pb)
+{
+	const struct early_job *x = pa, *y = pb;
+	if (x->job.weight != y->job.weight)
+		return x->job.weight > y->job.weight ? -1 : 1;
+	return x->found < y->found ? -1 : x->found > y->found;
+}
+
+static void early_destroy(struct early *e)
+{
+	if (!e)
+		return;
+	if (e->started)
+		pthread_join(e->thread, NULL);
+	hc_heap_destroy_clone(e->heap);
+	for (size_t k = 0; k < e->njobs; k++) {
+		hc_findings_deinit(&e->jobs[k].job.findings);
+		free(e->jobs[k].job.stats_error);
+		free((char *)e->jobs[k].job.path);
+	}
+	free(e->jobs);
+	free(e->job_of);
+	free(e);
+}
+
+struct early_arg {
+	struct hc_analysis *a;
+	struct early *e;
+};
+
+/* hc_discover_options.globals_done: start the thread on the large maps
+ * found so far. Nothing is started when anything fails. */
+static void start_early(void *arg, const struct hc_discovery *d)
+{
+	struct early_arg *ea = arg;
+	const struct hc_target *t = ea->a->target;
+	uint64_t min = early_min();
+	if (!min)
+		return;
+	struct early *e = calloc(1, sizeof(*e));
+	if (!e)
+		return;
+	e->t = t;
+	for (size_t i = 0; i < d->maps.size; i++) {
+		const struct hc_found_map *m = &d->maps.data[i];
+		if (!m->addr || m->sync_map || m->alias)
+			continue;
+		struct hc_map_info info;
+		struct hc_map_header h;
+		struct hc_error *err = hc_map_info_from_type(t, m->type, &info);
+		if (!err)
+			err = hc_map_read_header(t->as, &info, m->addr, &h);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (h.count < min)
+			continue;
+		struct early_job *n = realloc(e->jobs, (e->njobs + 1) * sizeof(*n));
+		if (!n) {
+			early_destroy(e);
+			return;
+		}
+		e->jobs = n;
+		struct early_job *x = &e->jobs[e->njobs++];
+		memset(x, 0, sizeof(*x));
+		x->found = i;
+		x->info = info;
+		x->job.addr = m->addr;
+		/* Its own copy: a discovery that fails frees its own. */
+		x->job.path = strdup(m->path ? m->path : "?");
+		if (!x->job.path) {
+			early_destroy(e);
+			return;
+		}
+		x->job.validate = true;
+		x->job.stats_from_validation = info.flavour != HC_MAPS_CLASSIC && h.dir_len > 0;
+		x->job.weight = h.count;
+		hc_findings_init(&x->job.findings);
+	}
+	if (!e->njobs) {
+		early_destroy(e);
+		return;
+	}
+	qsort(e->jobs, e->njobs, sizeof(*e->jobs), cmp_early);
+	e->nrows = d->maps.size;
+	e->job_of = calloc(e->nrows, sizeof(*e->job_of));
+	if (!e->job_of) {
+		early_destroy(e);
+		return;
+	}
+	/* Pointers into the jobs only once they stop moving. */
+	for (size_t k = 0; k < e->njobs; k++) {
+		struct early_job *x = &e->jobs[k];
+		e->job_of[x->found] = k + 1;
+		x->job.info = &x->info;
+		x->job.stats = &x->stats;
+		x->job.has_stats = &x->has_stats;
+		atomic_init(&x->state, EARLY_PENDING);
+	}
+	/* The clone is made here, before the thread starts (see
+	 * run_map_jobs). */
+	struct hc_error *err = ea->a->heap ? hc_heap_clone(ea->a->heap, t->runtime, &e->heap)
+					   : NULL;
+	if (err || pthread_create(&e->thread, NULL, early_thread, e) != 0) {
+		hc_error_destroy(err);
+		early_destroy(e);
+		return;
+	}
+	e->started = true;
+	ea->e = e;
+}
+
+/* Take back the jobs the thread has not begun. */
+static void early_close(struct early *e)
+{
+	for (size_t k = 0; e && k < e->njobs; k++) {
+		int expect = EARLY_PENDING;
+		atomic_compare_exchange_strong(&e->jobs[k].state, &expect, EARLY_TAKEN_BACK);
+	}
+}
+
+/* The early job for the map of row @p found, when the thread took it. */
+static struct early_job *early_for(struct early *e, size_t found)
+{
+	if (!e || found >= e->nrows || !e->job_of[found])
+		return NULL;
+	struct early_job *x = &e->jobs[e->job_of[found] - 1];
+	return atomic_load(&x->state) == EARLY_TAKEN ? x : NULL;
 }
 
 /* A worker thread: the queue, and its clone of the heap index. */
@@ -501,7 +708,7 @@ static void clear_pass(struct hc_analysis *a)
  * DWARF types lazily), the walks and validation in threads, then in row
  * order the aliases and the findings.
  */
-static struct hc_error *analyze_rows(struct hc_analysis *a)
+static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 {
 	const struct hc_target *t = a->target;
 	const struct hc_discovery *d = a->discovery;
@@ -521,6 +728,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a)
 		return &hc_error_nomem;
 	}
 	size_t njobs = 0;
+	early_close(early);
 	/* 1. Layouts and headers, here: they resolve DWARF types lazily. */
 	for (size_t i = 0; i < d->maps.size; i++) {
 		struct hc_map_row *row = hc_map_row_vec_append_entry(&a->rows);
@@ -556,16 +764,49 @@ static struct hc_error *analyze_rows(struct hc_analysis *a)
 		row->has_header = true;
 		struct map_job *j = &jobs[njobs++];
 		j->row = i;
+		j->info = &row->info;
+		j->addr = m->addr;
+		j->path = m->path;
+		j->stats = &row->stats;
+		j->has_stats = &row->has_stats;
 		j->validate = !m->alias;
 		j->stats_from_validation = j->validate && row->info.flavour != HC_MAPS_CLASSIC &&
 					   row->header.dir_len > 0;
 		j->write_in_flight = write_in_flight(a, m->addr);
 		j->weight = row->header.count;
 		hc_findings_init(&j->findings);
+		struct early_job *x = early_for(early, i);
+		if (x && x->job.addr == m->addr) {
+			a->maps_early++;
+			if (j->write_in_flight) {
+				a->maps_early_redone++;
+			} else {
+				j->early = &x->job;
+				j->weight = 0;
+			}
+		}
 	}
-	/* 2. Walk and validate every map: the bulk of the work, in threads. */
+	/* 2. Walk and validate every map: the bulk of the work, in threads;
+	 * then the results of the maps walked early. */
 	if (!err)
 		err = run_map_jobs(a, jobs, njobs);
+	if (early && early->started) {
+		pthread_join(early->thread, NULL);
+		early->started = false;
+	}
+	for (size_t k = 0; k < njobs && !err; k++) {
+		struct map_job *j = &jobs[k], *x = j->early;
+		if (!x)
+			continue;
+		struct hc_map_row *row = &a->rows.data[j->row];
+		row->has_stats = *x->has_stats;
+		if (row->has_stats)
+			row->stats = *x->stats;
+		j->stats_error = x->stats_error;
+		x->stats_error = NULL;
+		j->findings = x->findings;
+		hc_findings_init(&x->findings);
+	}
 	/* 3. In row order: aliases, findings. */
 	for (size_t k = 0; k < njobs; k++) {
 		struct map_job *j = &jobs[k];
@@ -644,6 +885,9 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	group_index_init(&p->index);
 	bool visited = false;
 	struct hc_discover_options dopts = {.unwinder = a->unwinder};
+	struct early_arg ea = {.a = a};
+	dopts.globals_done = start_early;
+	dopts.globals_arg = &ea;
 	if (a->unwinder && t->runtime) {
 		dopts.visit_stack = visit_stack;
 		dopts.visit_arg = p;
@@ -658,6 +902,10 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	}
 	group_index_deinit(&p->index);
 	free(p);
+	if (err || derr) {
+		early_destroy(ea.e);
+		ea.e = NULL;
+	}
 	if (err) {
 		hc_error_destroy(derr);
 		hc_analysis_destroy(a);
@@ -680,7 +928,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		return NULL;
 	}
 
-	err = analyze_rows(a);
+	err = analyze_rows(a, ea.e);
+	early_destroy(ea.e);
 	if (err) {
 		hc_analysis_destroy(a);
 		return err;
@@ -755,7 +1004,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 			a->crash = NULL;
 		}
 	}
-	err = analyze_rows(a);
+	err = analyze_rows(a, NULL);
 	if (!err) {
 		crash_findings(a);
 		err = finish_findings(a);

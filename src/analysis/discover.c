@@ -961,6 +961,8 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 		     false, 0);
 		drain(&w);
 	}
+	if (w.opts.globals_done && !w.nomem)
+		w.opts.globals_done(w.opts.globals_arg, w.d);
 	if (w.opts.unwinder && t->runtime && !w.nomem)
 		stack_roots(&w);
 	free_nodes(&w);

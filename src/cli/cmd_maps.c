@@ -53,8 +53,10 @@ struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **
 		return NULL;
 	}
 	if (getenv("HMAPCORE_STATS"))
-		fprintf(stderr, "hmapcore-time: open %.3f s, goroutines and discovery %.3f s, maps %.3f s\n",
-			t1 - t0, a->seconds_discover, a->seconds_maps);
+		fprintf(stderr, "hmapcore-time: open %.3f s, goroutines and discovery %.3f s, maps %.3f s"
+			" (%zu walked during the goroutine pass, %zu of them again)\n",
+			t1 - t0, a->seconds_discover, a->seconds_maps, a->maps_early,
+			a->maps_early_redone);
 	*t_ret = t;
 	return a;
 }
