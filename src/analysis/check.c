@@ -347,13 +347,22 @@ static void start_early(void *arg, const struct hc_discovery *d)
 	if (!e)
 		return;
 	e->t = t;
+	/* Maps of one type come in runs (a slice of maps): the layout of
+	 * the last type is kept. */
+	const struct hc_type *last = NULL;
+	struct hc_map_info info;
 	for (size_t i = 0; i < d->maps.size; i++) {
 		const struct hc_found_map *m = &d->maps.data[i];
 		if (!m->addr || m->sync_map || m->alias)
 			continue;
-		struct hc_map_info info;
 		struct hc_map_header h;
-		struct hc_error *err = hc_map_info_from_type(t, m->type, &info);
+		struct hc_error *err = NULL;
+		if (m->type != last) {
+			last = NULL;
+			err = hc_map_info_from_type(t, m->type, &info);
+			if (!err)
+				last = m->type;
+		}
 		if (!err)
 			err = hc_map_read_header(t->as, &info, m->addr, &h);
 		if (err) {

@@ -61,7 +61,8 @@ static bool map_function(const char *name, enum hc_map_op *op_ret,
 {
 	/* Every name below starts "runtime.map" or "internal/runtime/maps.":
 	 * most frames are rejected on their first bytes. */
-	if (!starts(name, "runtime.map") && !starts(name, "internal/runtime/maps."))
+	if ((name[0] != 'r' || !starts(name, "runtime.map")) &&
+	    (name[0] != 'i' || !starts(name, "internal/runtime/maps.")))
 		return false;
 	static const struct {
 		const char *prefix;

@@ -72,6 +72,12 @@ enum path_kind {
 	PATH_FIELD,     /* ".<s>" */
 	PATH_INDEX,     /* "[<index>]" */
 	PATH_TEXT,      /* s as it is */
+	/* A map's key at address index, of type type, formatted only when
+	 * the path is written: "[k]" (the element) or "[key k]" (param, the
+	 * key itself), a string quoted. */
+	PATH_MAP_KEY,
+	/* A sync.Map's key: the interface at address index, "[k]". */
+	PATH_SYNC_KEY,
 };
 
 struct path_node {
@@ -81,6 +87,7 @@ struct path_node {
 	bool param;
 	const char *s, *s2;
 	uint64_t index;
+	const struct hc_type *type;
 };
 
 #define NO_NODE UINT32_MAX
@@ -199,7 +206,21 @@ static uint32_t node(struct walker *w, uint32_t parent, enum path_kind kind,
 	n->s = s;
 	n->s2 = NULL;
 	n->index = 0;
+	n->type = NULL;
 	return (uint32_t)(w->nodes.size - 1);
+}
+
+/* A key node (PATH_MAP_KEY, PATH_SYNC_KEY) for the key at @p addr. */
+static uint32_t key_node(struct walker *w, uint32_t parent, enum path_kind kind,
+			 uint64_t addr, const struct hc_type *type, bool key_itself)
+{
+	uint32_t k = node(w, parent, kind, NULL, false);
+	if (k != NO_NODE) {
+		w->nodes.data[k].index = addr;
+		w->nodes.data[k].type = type;
+		w->nodes.data[k].param = key_itself;
+	}
+	return k;
 }
 
 static uint32_t index_node(struct walker *w, uint32_t parent, uint64_t index)
@@ -235,17 +256,70 @@ static void free_nodes(struct walker *w)
 	w->nodes.size = 0;
 }
 
-static bool append_node(struct hc_strbuf *sb, const struct path_node *n)
+static bool is_string_type(const struct hc_type *s);
+
+/* How keys are written into paths: short, as a reader can match them. */
+static void key_options(struct hc_value_options *vo)
+{
+	hc_value_options_default(vo);
+	vo->max_depth = 2;
+	vo->max_string = 40;
+	vo->max_elements = 4;
+}
+
+/* "[k]" or "[key k]" for a key node; the value formatted now. */
+static bool append_key(struct walker *w, struct hc_strbuf *sb, const struct path_node *n)
+{
+	struct hc_value_options vo;
+	key_options(&vo);
+	struct hc_strbuf key;
+	hc_strbuf_init(&key);
+	bool quote;
+	if (n->kind == PATH_MAP_KEY) {
+		struct hc_error *err = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
+		hc_error_destroy(err);
+		quote = hc_type_strip(n->type) && is_string_type(hc_type_strip(n->type));
+	} else {
+		struct hc_error *fe = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
+		hc_error_destroy(fe);
+		/* String keys quoted, as Go source writes them. */
+		uint64_t ktype = 0;
+		uint8_t kind = 0;
+		char *kname = NULL;
+		if (!hc_aspace_read_u64(w->t->as, n->index, &ktype) && ktype)
+			kname = hc_value_type_name(w->t->as, w->t->types_addr, ktype, &kind);
+		quote = kname && strcmp(kname, "string") == 0;
+		free(kname);
+	}
+	const char *ks = key.str ? key.str : "?";
+	bool ok = hc_strbuf_appendf(sb, quote ? (n->param ? "[key \"%s\"]" : "[\"%s\"]")
+					      : (n->param ? "[key %s]" : "[%s]"),
+				    ks);
+	hc_strbuf_deinit(&key);
+	return ok;
+}
+
+static bool append_node(struct walker *w, struct hc_strbuf *sb, const struct path_node *n)
 {
 	const char *s = n->s ? n->s : "?";
 	switch ((enum path_kind)n->kind) {
+	case PATH_MAP_KEY:
+	case PATH_SYNC_KEY:
+		return append_key(w, sb, n);
 	case PATH_GOROUTINE:
 		return hc_strbuf_appendf(sb, "goroutine %" PRIu64 " frame %s %s %s", n->index,
 					 s, n->param ? "arg" : "local", n->s2 ? n->s2 : "?");
 	case PATH_FIELD:
 		return hc_strbuf_appends(sb, ".") && hc_strbuf_appends(sb, s);
-	case PATH_INDEX:
-		return hc_strbuf_appendf(sb, "[%" PRIu64 "]", n->index);
+	case PATH_INDEX: {
+		char d[24], *e = d + sizeof(d), *p = e;
+		uint64_t v = n->index;
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10));
+		return hc_strbuf_appendc(sb, '[') && hc_strbuf_append(sb, p, (size_t)(e - p)) &&
+		       hc_strbuf_appendc(sb, ']');
+	}
 	case PATH_NAME:
 	case PATH_TEXT:
 		return hc_strbuf_appends(sb, s);
@@ -271,7 +345,7 @@ static char *path_of(struct walker *w, uint32_t k)
 	hc_strbuf_init(&sb);
 	bool ok = true;
 	while (ok && m)
-		ok = append_node(&sb, &w->nodes.data[chain[--m]]);
+		ok = append_node(w, &sb, &w->nodes.data[chain[--m]]);
 	if (chain != small)
 		free(chain);
 	if (!ok) {
@@ -559,11 +633,6 @@ static void walk_sync_map(struct walker *w, const struct item *it,
 	size_t row = w->d->maps.size - 1;
 	struct hc_syncmap_iter iter;
 	struct hc_error *err = hc_syncmap_iter_init(&iter, w->t->as, &w->sync_info, it->addr);
-	struct hc_value_options vo;
-	hc_value_options_default(&vo);
-	vo.max_depth = 2;
-	vo.max_string = 40;
-	vo.max_elements = 4;
 	bool done = false;
 	uint64_t n = 0;
 	struct item parent = *it;
@@ -577,22 +646,8 @@ static void walk_sync_map(struct walker *w, const struct item *it,
 			w->d->truncated = true;
 			break;
 		}
-		struct hc_strbuf key;
-		hc_strbuf_init(&key);
-		struct hc_error *fe = hc_value_format(&w->vctx, w->eface, k, &key, &vo);
-		hc_error_destroy(fe);
-		/* String keys quoted, as Go source writes them. */
-		uint64_t ktype = 0;
-		uint8_t kind = 0;
-		char *kname = NULL;
-		if (!hc_aspace_read_u64(w->t->as, k, &ktype) && ktype)
-			kname = hc_value_type_name(w->t->as, w->t->types_addr, ktype, &kind);
-		bool quote = kname && strcmp(kname, "string") == 0;
-		free(kname);
-		push(w, &parent, v, w->eface,
-		     text_node(w, base_node, quote ? "[\"%s\"]" : "[%s]", key.str ? key.str : "?"),
+		push(w, &parent, v, w->eface, key_node(w, base_node, PATH_SYNC_KEY, k, w->eface, false),
 		     false, 0);
-		hc_strbuf_deinit(&key);
 	}
 	if (err) {
 		w->d->unreadable++;
@@ -652,8 +707,15 @@ static bool skip_root(const char *name)
 		"runtime.", "internal/", "runtime/", "type:", "go:", "go.",
 	};
 	/* Every prefix starts with 'r', 'i', 't' or 'g'. */
-	if (!strchr("ritg", name[0]) || !name[0])
+	switch (name[0]) {
+	case 'r':
+	case 'i':
+	case 't':
+	case 'g':
+		break;
+	default:
 		return false;
+	}
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
@@ -681,11 +743,6 @@ static void descend_map(struct walker *w, const struct item *it,
 		w->d->unreadable++;
 		return;
 	}
-	struct hc_value_options vo;
-	hc_value_options_default(&vo);
-	vo.max_depth = 2;
-	vo.max_string = 40;
-	vo.max_elements = 4;
 	uint64_t n = 0;
 	uint64_t key_addr, elem_addr;
 	bool done = false;
@@ -702,20 +759,12 @@ static void descend_map(struct walker *w, const struct item *it,
 			w->d->truncated = true;
 			break;
 		}
-		struct hc_strbuf key;
-		hc_strbuf_init(&key);
-		err = hc_value_format(&w->vctx, kt, key_addr, &key, &vo);
-		hc_error_destroy(err);
-		const char *ks = key.str ? key.str : "?";
-		bool quote = hc_type_strip(kt) && is_string_type(hc_type_strip(kt));
 		if (kp)
 			push(w, it, key_addr, kt,
-			     text_node(w, it->node, quote ? "[key \"%s\"]" : "[key %s]", ks),
-			     false, 0);
+			     key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, true), false, 0);
 		if (ep)
 			push(w, it, elem_addr, et,
-			     text_node(w, it->node, quote ? "[\"%s\"]" : "[%s]", ks), false, 0);
-		hc_strbuf_deinit(&key);
+			     key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, false), false, 0);
 	}
 	hc_map_iter_deinit(&iter);
 }
