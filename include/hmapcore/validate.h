@@ -55,10 +55,10 @@ struct hc_validate_env {
 			      uint64_t *size_ret);
 	void *object_bounds_arg;
 	/**
-	 * When not NULL: a Swiss map with a directory also gets its
-	 * hc_map_stats() from the validation's walk of its groups (one pass
-	 * over them, not two), and *stats_done says whether the walk was
-	 * whole; when it was not (a table or group array that could not be
+	 * When not NULL: a Swiss map also gets its hc_map_stats() from the
+	 * validation's walk of its groups (one pass over them, not two), and
+	 * *stats_done says whether the walk was whole; when it was not (a
+	 * table or group array, or a small map's group, that could not be
 	 * walked), call hc_map_stats().
 	 */
 	struct hc_map_stats *stats;

@@ -389,7 +389,7 @@ static void start_early(void *arg, const struct hc_discovery *d)
 			return;
 		}
 		x->job.validate = true;
-		x->job.stats_from_validation = info.flavour != HC_MAPS_CLASSIC && h.dir_len > 0;
+		x->job.stats_from_validation = info.flavour != HC_MAPS_CLASSIC;
 		x->job.weight = h.count;
 		hc_findings_init(&x->job.findings);
 	}
@@ -779,8 +779,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 		j->stats = &row->stats;
 		j->has_stats = &row->has_stats;
 		j->validate = !m->alias;
-		j->stats_from_validation = j->validate && row->info.flavour != HC_MAPS_CLASSIC &&
-					   row->header.dir_len > 0;
+		j->stats_from_validation = j->validate && row->info.flavour != HC_MAPS_CLASSIC;
 		j->write_in_flight = write_in_flight(a, m->addr);
 		j->weight = row->header.count;
 		hc_findings_init(&j->findings);

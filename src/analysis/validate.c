@@ -535,6 +535,24 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 	return used;
 }
 
+/* The stats of a small map (no directory), as hc_map_stats gives them. */
+static void small_stats(struct ctx *c, unsigned full, bool group)
+{
+	if (!c->env->stats)
+		return;
+	struct hc_map_stats *st = c->env->stats;
+	memset(st, 0, sizeof(*st));
+	if (group) {
+		st->entries = full;
+		st->groups = 1;
+		st->capacity = 8;
+		st->slots = 8;
+		st->bytes = c->mi->header_size + c->mi->group_size;
+	}
+	hc_map_swiss_stats_finish(c->mi, st);
+	*c->env->stats_done = true;
+}
+
 static void validate_swiss(struct ctx *c)
 {
 	const struct hc_map_header *h = c->h;
@@ -552,6 +570,7 @@ static void validate_swiss(struct ctx *c)
 			if (h->count)
 				hc_findings_add(c->out, HC_FINDING_MAP_NIL_BUCKETS, c->path, h->addr,
 						"used is %" PRIu64 " but the map has no group", h->count);
+			small_stats(c, 0, false);
 			return;
 		}
 		if (!check_memory(c, h->dir_ptr, mi->group_size, "the small map's group", true))
@@ -564,6 +583,7 @@ static void validate_swiss(struct ctx *c)
 		}
 		unsigned full = 0, deleted = 0, empty = 0;
 		check_ctrl(c, h->dir_ptr, ctrl, &full, &deleted, &empty);
+		small_stats(c, full, true);
 		if (deleted)
 			hc_findings_add(c->out, HC_FINDING_MAP_CTRL, c->path, h->dir_ptr + mi->ctrl_off,
 					"a small map has %u tombstones (deletes empty its slots)", deleted);
