@@ -548,8 +548,8 @@ static void small_stats(struct ctx *c, unsigned full, bool group)
 		st->capacity = 8;
 		st->slots = 8;
 		st->bytes = c->mi->header_size + c->mi->group_size;
+		hc_map_swiss_stats_finish(c->mi, st);
 	}
-	hc_map_swiss_stats_finish(c->mi, st);
 	*c->env->stats_done = true;
 }
 
