@@ -67,6 +67,19 @@ struct hc_native_stack {
 void hc_native_stack_init(struct hc_native_stack *st);
 void hc_native_stack_deinit(struct hc_native_stack *st);
 
+struct hc_strbuf;
+
+/**
+ * One native frame as gdb's bt writes it, after the frame's number:
+ * "0x<pc> in func+0xoff from module at file:line", "??" for an unknown
+ * function, and " (Go code: native frames end here)" for @p go. Every
+ * string goes through @p text (the caller's escaping). False when out of
+ * memory.
+ */
+bool hc_native_frame_format(struct hc_strbuf *out, uint64_t pc, const char *func,
+			    uint64_t offset, const char *module, const char *file, int line,
+			    bool go, bool (*text)(struct hc_strbuf *out, const char *s));
+
 /** Whether @p pc is in Go code (the caller's pclntab); stops the unwind. */
 typedef bool hc_native_is_go_fn(uint64_t pc, void *arg);
 

@@ -52,6 +52,25 @@ void hc_native_stack_deinit(struct hc_native_stack *st)
 	st->error = NULL;
 }
 
+bool hc_native_frame_format(struct hc_strbuf *out, uint64_t pc, const char *func,
+			    uint64_t offset, const char *module, const char *file, int line,
+			    bool go, bool (*text)(struct hc_strbuf *out, const char *s))
+{
+	bool ok = hc_strbuf_appendf(out, "0x%016" PRIx64 " in ", pc);
+	if (ok && func)
+		ok = text(out, func) && hc_strbuf_appendf(out, "+0x%" PRIx64, offset);
+	else if (ok)
+		ok = hc_strbuf_appends(out, "??");
+	if (ok && module)
+		ok = hc_strbuf_appends(out, " from ") && text(out, module);
+	if (ok && file)
+		ok = hc_strbuf_appends(out, " at ") && text(out, file) &&
+		     hc_strbuf_appendf(out, ":%d", line);
+	if (ok && go)
+		ok = hc_strbuf_appends(out, " (Go code: native frames end here)");
+	return ok;
+}
+
 struct hc_error *hc_native_create(const struct hc_core *core,
 				  struct hc_elffile *exe,
 				  hc_native_is_go_fn *is_go, void *is_go_arg,

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "hmapcore/native.h"
 #include "report_priv.h"
 
 /* Our own text. */
@@ -371,18 +372,10 @@ static void threads(struct rp_doc *d, const struct hc_report *r)
 		bool ok = hc_strbuf_appendf(&b, "thread %d, native frames:\n", th->tid);
 		for (size_t k = 0; ok && k < th->native.size; k++) {
 			const struct hc_report_native_frame *f = &th->native.data[k];
-			ok = hc_strbuf_appendf(&b, "#%-2zu 0x%016" PRIx64 " in ", k, f->pc) &&
-			     (f->func ? rp_text(&b, f->func) &&
-					hc_strbuf_appendf(&b, "+0x%" PRIx64, f->offset)
-				      : hc_strbuf_appends(&b, "??"));
-			if (ok && f->module)
-				ok = hc_strbuf_appends(&b, " from ") && rp_text(&b, f->module);
-			if (ok && f->file)
-				ok = hc_strbuf_appends(&b, " at ") && rp_text(&b, f->file) &&
-				     hc_strbuf_appendf(&b, ":%" PRId32, f->line);
-			if (ok && f->go)
-				ok = hc_strbuf_appends(&b, " (Go code: native frames end here)");
-			ok = ok && hc_strbuf_appendc(&b, '\n');
+			ok = hc_strbuf_appendf(&b, "#%-2zu ", k) &&
+			     hc_native_frame_format(&b, f->pc, f->func, f->offset, f->module,
+						    f->file, f->line, f->go, rp_text) &&
+			     hc_strbuf_appendc(&b, '\n');
 		}
 		if (ok && th->native_error)
 			ok = hc_strbuf_appends(&b, "(native frames incomplete: ") &&

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "hmapcore/json.h"
+#include "hmapcore/native.h"
 #include "hmapcore/report.h"
 #include "report_priv.h"
 
@@ -452,24 +453,10 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 		tf(W, "\n");
 		for (size_t k = 0; k < t->native.size; k++) {
 			const struct hc_report_native_frame *f = &t->native.data[k];
-			tf(W, "    native #%-2zu 0x%016" PRIx64 " in ", k, f->pc);
-			if (f->func) {
-				tx(W, f->func);
-				tf(W, "+0x%" PRIx64, f->offset);
-			} else {
-				tf(W, "??");
-			}
-			if (f->module) {
-				tf(W, " from ");
-				tx(W, f->module);
-			}
-			if (f->file) {
-				tf(W, " at ");
-				tx(W, f->file);
-				tf(W, ":%" PRId32, f->line);
-			}
-			if (f->go)
-				tf(W, " (Go code: native frames end here)");
+			tf(W, "    native #%-2zu ", k);
+			W->ok = W->ok && hc_native_frame_format(W->out, f->pc, f->func, f->offset,
+								f->module, f->file, f->line, f->go,
+								rp_text);
 			tf(W, "\n");
 		}
 		if (t->native_error) {

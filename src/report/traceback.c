@@ -878,20 +878,9 @@ static bool text_native(struct hc_strbuf *out, const struct hc_native_stack *st)
 	bool ok = true;
 	for (size_t k = 0; ok && k < st->frames.size; k++) {
 		const struct hc_native_frame *fr = &st->frames.data[k];
-		ok = hc_strbuf_appendf(out, "    %-8s #%-2zu 0x%016" PRIx64 " in ",
-				       "native", k, fr->pc);
-		if (ok && fr->func)
-			ok = appends_esc(out, fr->func) &&
-			     hc_strbuf_appendf(out, "+0x%" PRIx64, fr->offset);
-		else if (ok)
-			ok = hc_strbuf_appends(out, "??");
-		if (ok && fr->module)
-			ok = hc_strbuf_appends(out, " from ") && appends_esc(out, fr->module);
-		if (ok && fr->file)
-			ok = hc_strbuf_appends(out, " at ") && appends_esc(out, fr->file) &&
-			     hc_strbuf_appendf(out, ":%d", fr->line);
-		if (ok && fr->go)
-			ok = hc_strbuf_appends(out, " (Go code: native frames end here)");
+		ok = hc_strbuf_appendf(out, "    %-8s #%-2zu ", "native", k) &&
+		     hc_native_frame_format(out, fr->pc, fr->func, fr->offset, fr->module,
+					    fr->file, fr->line, fr->go, appends_esc);
 		if (ok && fr->problem)
 			ok = hc_strbuf_appends(out, "\n             (") &&
 			     appends_esc(out, fr->problem) && hc_strbuf_appendc(out, ')');
