@@ -891,18 +891,8 @@ static void stack_roots(struct walker *w)
 	size_t n = rt->goroutines.size;
 	struct hc_frame_var_vec vars;
 	hc_frame_var_vec_init(&vars);
-	struct unwind_chunk *c[2] = {calloc(1, sizeof(*c[0])), calloc(1, sizeof(*c[1]))};
 	struct hc_pclntab *pt = NULL;
 	struct hc_unwinder *helper = NULL;
-	if (!c[0] || !c[1]) {
-		w->nomem = true;
-		goto out;
-	}
-	for (int k = 0; k < 2; k++) {
-		c[k]->rt = rt;
-		for (size_t i = 0; i < UNWIND_CHUNK; i++)
-			hc_stack_init(&c[k]->stacks[i]);
-	}
 	size_t chunk = unwind_ahead(n);
 	if (chunk && w->t->pclntab && !hc_pclntab_clone(w->t->pclntab, &pt) &&
 	    hc_unwinder_clone(w->opts.unwinder, pt, &helper)) {
@@ -910,24 +900,40 @@ static void stack_roots(struct walker *w)
 	}
 	if (!helper)
 		chunk = UNWIND_CHUNK;
+	/* Two chunks with the helper (one unwound while the other is
+	 * walked), one without. */
+	int two = helper != NULL;
+	struct unwind_chunk *c[2] = {calloc(1, sizeof(*c[0])), two ? calloc(1, sizeof(*c[1])) : NULL};
+	if (!c[0] || (two && !c[1])) {
+		w->nomem = true;
+		goto out;
+	}
+	for (int k = 0; k <= two; k++) {
+		c[k]->rt = rt;
+		for (size_t i = 0; i < UNWIND_CHUNK; i++)
+			hc_stack_init(&c[k]->stacks[i]);
+	}
 	c[0]->u = w->opts.unwinder;
 	c[0]->begin = 0;
 	c[0]->end = n < chunk ? n : chunk;
 	unwind_chunk(c[0]);
 	bool all = true;
-	for (int cur = 0; c[cur]->begin < n; cur ^= 1) {
-		struct unwind_chunk *now = c[cur], *next = c[cur ^ 1];
+	for (int cur = 0; c[cur]->begin < n; cur ^= two) {
+		struct unwind_chunk *now = c[cur], *next = c[cur ^ two];
 		if (now->nomem) {
 			w->nomem = true;
 			all = false;
 			break;
 		}
-		next->begin = now->end;
-		next->end = next->begin + chunk < n ? next->begin + chunk : n;
-		next->u = helper ? helper : w->opts.unwinder;
+		size_t nb = now->end, ne = nb + chunk < n ? nb + chunk : n;
 		pthread_t th;
-		bool threaded = helper && next->begin < n &&
-				pthread_create(&th, NULL, unwind_chunk_thread, next) == 0;
+		bool threaded = false;
+		if (two) {
+			next->begin = nb;
+			next->end = ne;
+			next->u = helper;
+			threaded = nb < n && pthread_create(&th, NULL, unwind_chunk_thread, next) == 0;
+		}
 		for (size_t i = now->begin; i < now->end && all; i++) {
 			const struct hc_goroutine *g = &rt->goroutines.data[i];
 			if (hc_gstatus_is_dead(g->status))
@@ -939,9 +945,13 @@ static void stack_roots(struct walker *w)
 		}
 		if (threaded) {
 			pthread_join(th, NULL);
-		} else if (next->begin < n && all) {
+		} else {
+			/* Without the helper, or it could not start: here. */
+			next->begin = nb;
+			next->end = ne;
 			next->u = w->opts.unwinder;
-			unwind_chunk(next);
+			if (nb < n && all)
+				unwind_chunk(next);
 		}
 		if (!all)
 			break;

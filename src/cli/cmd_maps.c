@@ -500,6 +500,26 @@ static void write_entries(struct hc_strbuf *sb, struct hc_json *j,
 	*n_ret = n;
 }
 
+/* The start of map's output: a JSON object with path, type and address
+ * (left open), or the text's first line. */
+static void map_header(struct hc_strbuf *sb, struct hc_json *j, const char *path,
+		       const char *type, uint64_t addr)
+{
+	if (j) {
+		hc_json_init(j, sb, true);
+		hc_json_object_begin(j);
+		hc_json_key(j, "path");
+		hc_json_string(j, path);
+		hc_json_key(j, "type");
+		hc_json_string(j, type);
+		hc_json_key(j, "addr");
+		hc_json_hex(j, addr);
+	} else {
+		hc_strbuf_appendf(sb, "map             %s (%s) at 0x%" PRIx64 "\n", path,
+				  type ? type : "?", addr);
+	}
+}
+
 /*
  * map --no-check NAME: a global map's first entries and its header's
  * count, without the walk of the whole map or any validation (nor the
@@ -535,15 +555,8 @@ static int map_unchecked(const struct hc_cli *cli)
 	hc_strbuf_init(&sb);
 	struct hc_json j;
 	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
+	map_header(&sb, json ? &j : NULL, cli->arg, type->name, addr);
 	if (json) {
-		hc_json_init(&j, &sb, true);
-		hc_json_object_begin(&j);
-		hc_json_key(&j, "path");
-		hc_json_string(&j, cli->arg);
-		hc_json_key(&j, "type");
-		hc_json_string(&j, type->name);
-		hc_json_key(&j, "addr");
-		hc_json_hex(&j, addr);
 		hc_json_key(&j, "checked");
 		hc_json_bool(&j, false);
 		hc_json_key(&j, "count");
@@ -551,8 +564,6 @@ static int map_unchecked(const struct hc_cli *cli)
 		hc_json_key(&j, "entries");
 		hc_json_array_begin(&j);
 	} else {
-		hc_strbuf_appendf(&sb, "map             %s (%s) at 0x%" PRIx64 "\n", cli->arg,
-				  type->name ? type->name : "?", addr);
 		hc_strbuf_appendf(&sb, "count           %" PRIu64 " (the header's; not walked or validated: --no-check)\n",
 				  h.count);
 		if (addr)
@@ -620,19 +631,7 @@ int hc_cmd_map(const struct hc_cli *cli)
 	const struct hc_found_map *m = r->found;
 	bool json = cli->format == HC_FORMAT_JSON;
 	struct hc_json j;
-	if (json) {
-		hc_json_init(&j, &sb, true);
-		hc_json_object_begin(&j);
-		hc_json_key(&j, "path");
-		hc_json_string(&j, m->path);
-		hc_json_key(&j, "type");
-		hc_json_string(&j, m->type->name);
-		hc_json_key(&j, "addr");
-		hc_json_hex(&j, m->addr);
-	} else {
-		hc_strbuf_appendf(&sb, "map             %s (%s) at 0x%" PRIx64 "\n", m->path,
-				  m->type->name ? m->type->name : "?", m->addr);
-	}
+	map_header(&sb, json ? &j : NULL, m->path, m->type->name, m->addr);
 	if (r->has_header && r->has_stats && cli->internals && !json)
 		internals(&sb, r);
 	if (r->error && !json)
