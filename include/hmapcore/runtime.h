@@ -237,6 +237,40 @@ const struct hc_goroutine *hc_runtime_find_goroutine(const struct hc_runtime *rt
 const struct hc_goroutine *hc_runtime_goroutine_at(const struct hc_runtime *rt,
 						   uint64_t addr);
 
+/**
+ * The kernel's signal frame at the top of an M's gsignal stack: what the
+ * runtime's signal handler was given (the M is still in it when the core
+ * is taken after a crash the handler started, as for SIGQUIT with
+ * GOTRACEBACK=crash). Registers in the order the runtime's dumpregs
+ * prints them: amd64 rax rbx rcx rdx rdi rsi rbp rsp r8-r15 rip rflags cs
+ * fs gs; arm64 r0-r29 lr sp pc fault.
+ */
+struct hc_sigframe {
+	uint32_t signo;
+	int32_t code;
+	/** si_addr (the fault address of SIGSEGV and SIGBUS). */
+	uint64_t addr;
+	/** Where the signal interrupted the thread. */
+	uint64_t pc, sp, fp, lr;
+	uint64_t regs[34];
+	size_t nregs;
+};
+
+/**
+ * Find the signal frame of the M whose gsignal g is at @p gsignal.
+ * @return NULL; NOT_FOUND when its gsignal stack holds none; FAULT.
+ */
+struct hc_error *hc_runtime_sigframe(const struct hc_aspace *as, enum hc_arch arch,
+				     uint64_t gsignal, struct hc_sigframe *ret);
+
+/**
+ * Read the g at @p addr as the goroutines are read (for a g0 or gsignal,
+ * which allgs does not hold).
+ */
+struct hc_error *hc_runtime_read_g(const struct hc_runtime *rt, const struct hc_layout *l,
+				   const struct hc_aspace *as, uint64_t addr,
+				   struct hc_goroutine *ret);
+
 /** Goroutines counted by status (masked), indexed by enum hc_gstatus. */
 void hc_runtime_count_by_status(const struct hc_runtime *rt,
 				size_t counts[HC_G_NUM_STATUS]);

@@ -375,6 +375,43 @@ static struct hc_error *search_allgs(struct hc_runtime *rt,
 	return NULL;
 }
 
+/* The fields of the g at @p gaddr, read into @p buf (l->g_size bytes). */
+static void parse_g(const struct hc_runtime *rt, const struct hc_layout *l, const uint8_t *buf,
+		    uint64_t gaddr, struct hc_goroutine *g)
+{
+	size_t n = l->g_size;
+	memset(g, 0, sizeof(*g));
+	g->addr = gaddr;
+	g->goid = hc_layout_get(l, HC_LF_G_GOID, buf, n);
+	g->raw_status = (uint32_t)hc_layout_get(l, HC_LF_G_STATUS, buf, n);
+	g->status = g->raw_status & ~(uint32_t)HC_G_SCAN;
+	g->waitreason = (uint8_t)hc_layout_get(l, HC_LF_G_WAITREASON, buf, n);
+	g->waitsince = (int64_t)hc_layout_get(l, HC_LF_G_WAITSINCE, buf, n);
+	g->stack_lo = hc_layout_get(l, HC_LF_G_STACK_LO, buf, n);
+	g->stack_hi = hc_layout_get(l, HC_LF_G_STACK_HI, buf, n);
+	g->sched_sp = hc_layout_get(l, HC_LF_G_SCHED_SP, buf, n);
+	g->sched_pc = hc_layout_get(l, HC_LF_G_SCHED_PC, buf, n);
+	g->sched_bp = hc_layout_get(l, HC_LF_G_SCHED_BP, buf, n);
+	g->sched_lr = hc_layout_get(l, HC_LF_G_SCHED_LR, buf, n);
+	g->syscallsp = hc_layout_get(l, HC_LF_G_SYSCALLSP, buf, n);
+	g->syscallpc = hc_layout_get(l, HC_LF_G_SYSCALLPC, buf, n);
+	g->m_addr = hc_layout_get(l, HC_LF_G_M, buf, n);
+	g->lockedm = hc_layout_get(l, HC_LF_G_LOCKEDM, buf, n);
+	g->gopc = hc_layout_get(l, HC_LF_G_GOPC, buf, n);
+	g->startpc = hc_layout_get(l, HC_LF_G_STARTPC, buf, n);
+	g->parent_goid = hc_layout_get(l, HC_LF_G_PARENT_GOID, buf, n);
+	g->labels = hc_layout_get(l, HC_LF_G_LABELS, buf, n);
+	g->panic_addr = hc_layout_get(l, HC_LF_G_PANIC, buf, n);
+	g->sig = (uint32_t)hc_layout_get(l, HC_LF_G_SIG, buf, n);
+	g->sigcode0 = hc_layout_get(l, HC_LF_G_SIGCODE0, buf, n);
+	g->sigcode1 = hc_layout_get(l, HC_LF_G_SIGCODE1, buf, n);
+	g->sigpc = hc_layout_get(l, HC_LF_G_SIGPC, buf, n);
+	if (g->waitreason < rt->num_waitreasons && rt->waitreasons[g->waitreason])
+		g->waitreason_text = rt->waitreasons[g->waitreason];
+	else
+		g->waitreason_text = "";
+}
+
 static void read_goroutines(struct hc_runtime *rt,
 			    const struct hc_runtime_source *src,
 			    const struct hc_layout *l)
@@ -423,37 +460,7 @@ static void read_goroutines(struct hc_runtime *rt,
 		struct hc_goroutine *g = hc_goroutine_vec_append_entry(&rt->goroutines);
 		if (!g)
 			break;
-		size_t n = l->g_size;
-		g->addr = gaddr;
-		g->goid = hc_layout_get(l, HC_LF_G_GOID, buf, n);
-		g->raw_status = (uint32_t)hc_layout_get(l, HC_LF_G_STATUS, buf, n);
-		g->status = g->raw_status & ~(uint32_t)HC_G_SCAN;
-		g->waitreason = (uint8_t)hc_layout_get(l, HC_LF_G_WAITREASON, buf, n);
-		g->waitsince = (int64_t)hc_layout_get(l, HC_LF_G_WAITSINCE, buf, n);
-		g->stack_lo = hc_layout_get(l, HC_LF_G_STACK_LO, buf, n);
-		g->stack_hi = hc_layout_get(l, HC_LF_G_STACK_HI, buf, n);
-		g->sched_sp = hc_layout_get(l, HC_LF_G_SCHED_SP, buf, n);
-		g->sched_pc = hc_layout_get(l, HC_LF_G_SCHED_PC, buf, n);
-		g->sched_bp = hc_layout_get(l, HC_LF_G_SCHED_BP, buf, n);
-		g->sched_lr = hc_layout_get(l, HC_LF_G_SCHED_LR, buf, n);
-		g->syscallsp = hc_layout_get(l, HC_LF_G_SYSCALLSP, buf, n);
-		g->syscallpc = hc_layout_get(l, HC_LF_G_SYSCALLPC, buf, n);
-		g->m_addr = hc_layout_get(l, HC_LF_G_M, buf, n);
-		g->lockedm = hc_layout_get(l, HC_LF_G_LOCKEDM, buf, n);
-		g->gopc = hc_layout_get(l, HC_LF_G_GOPC, buf, n);
-		g->startpc = hc_layout_get(l, HC_LF_G_STARTPC, buf, n);
-		g->parent_goid = hc_layout_get(l, HC_LF_G_PARENT_GOID, buf, n);
-		g->labels = hc_layout_get(l, HC_LF_G_LABELS, buf, n);
-		g->panic_addr = hc_layout_get(l, HC_LF_G_PANIC, buf, n);
-		g->sig = (uint32_t)hc_layout_get(l, HC_LF_G_SIG, buf, n);
-		g->sigcode0 = hc_layout_get(l, HC_LF_G_SIGCODE0, buf, n);
-		g->sigcode1 = hc_layout_get(l, HC_LF_G_SIGCODE1, buf, n);
-		g->sigpc = hc_layout_get(l, HC_LF_G_SIGPC, buf, n);
-		if (g->waitreason < rt->num_waitreasons &&
-		    rt->waitreasons[g->waitreason])
-			g->waitreason_text = rt->waitreasons[g->waitreason];
-		else
-			g->waitreason_text = "";
+		parse_g(rt, l, buf, gaddr, g);
 	}
 	free(buf);
 }
@@ -860,51 +867,129 @@ static void read_backlog(struct hc_runtime *rt,
  * of 128 bytes, ucontext with uc_stack at 16: ss_sp - 144). Only
  * meaningful when the M is known to be in its handler (m.caughtsig).
  */
-static void read_fatal_signal(struct hc_runtime *rt,
-			      const struct hc_runtime_source *src,
-			      const struct hc_m *m)
+/* Little-endian words of a buffer (the targets are little-endian). */
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/*
+ * The kernel's rt_sigframe is found by its ucontext's uc_stack, which
+ * holds the sigaltstack: the gsignal stack's own bounds (ss_sp = lo,
+ * ss_size = hi - lo), searched from the top down since the frame sits
+ * near hi. amd64: the ucontext (uc_stack at +16, uc_mcontext at +40)
+ * then the siginfo at +304; arm64: the siginfo (128 bytes) then the
+ * ucontext (uc_mcontext at +176: fault_address, x0-x30, sp, pc).
+ * (GO-INTERNALS.md 3.8; src/runtime/defs_linux_*.go.)
+ */
+struct hc_error *hc_runtime_sigframe(const struct hc_aspace *as, enum hc_arch arch,
+				     uint64_t gsignal, struct hc_sigframe *ret)
 {
 	uint64_t b[2];
-	struct hc_error *err = hc_aspace_read(src->as, m->gsignal, b, sizeof(b));
-	if (err) {
-		hc_error_destroy(err);
-		return;
-	}
+	struct hc_error *err = hc_aspace_read(as, gsignal, b, sizeof(b));
+	if (err)
+		return err;
 	uint64_t lo = b[0], hi = b[1];
-	if (lo >= hi || hi - lo > (1u << 20) || hi - lo < 512)
-		return;
+	if (lo >= hi || hi - lo > (1u << 20) || hi - lo < 1024)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no gsignal stack");
 	size_t n = (size_t)(hi - lo);
 	uint8_t *buf = malloc(n);
 	if (!buf)
-		return;
-	err = hc_aspace_read(src->as, lo, buf, n);
+		return &hc_error_nomem;
+	err = hc_aspace_read(as, lo, buf, n);
 	if (err) {
-		hc_error_destroy(err);
 		free(buf);
-		return;
+		return err;
 	}
-	bool arm64 = hc_core_arch(src->core) == HC_ARCH_ARM64;
-	/* From the top down: the frame sits near hi. */
+	bool arm64 = arch == HC_ARCH_ARM64;
+	err = hc_error_create(HC_ERROR_NOT_FOUND, "no signal frame on the gsignal stack");
 	for (size_t off = (n - 24) & ~(size_t)7; off >= 8; off -= 8) {
-		uint64_t sp, size;
-		memcpy(&sp, buf + off, 8);
-		memcpy(&size, buf + off + 16, 8);
-		if (sp != lo || size != n)
+		if (le64(buf + off) != lo || le64(buf + off + 16) != n)
 			continue;
-		size_t si = arm64 ? off - 144 : off + 288;
-		if (arm64 ? off < 144 : si + 12 > n)
+		size_t uc = off - 16;
+		size_t si = arm64 ? uc - 128 : uc + 304;
+		size_t mc = arm64 ? uc + 176 : uc + 40;
+		size_t mc_end = arm64 ? mc + 280 : mc + 152;
+		if ((arm64 && uc < 128) || si + 24 > n || mc_end > n)
 			break;
+		memset(ret, 0, sizeof(*ret));
 		uint32_t signo;
 		int32_t code;
 		memcpy(&signo, buf + si, 4);
 		memcpy(&code, buf + si + 8, 4);
-		if (signo >= 1 && signo <= 64) {
-			rt->crash.fatal_signal = signo;
-			rt->crash.fatal_sigcode = code;
+		ret->signo = signo;
+		ret->code = code;
+		ret->addr = le64(buf + si + 16);
+		const uint8_t *m = buf + mc;
+		if (arm64) {
+			for (int r = 0; r < 31; r++)
+				ret->regs[r] = le64(m + 8 + 8 * (size_t)r);
+			ret->regs[31] = le64(m + 256);    /* sp */
+			ret->regs[32] = le64(m + 264);    /* pc */
+			ret->regs[33] = le64(m);          /* fault_address */
+			ret->nregs = 34;
+			ret->pc = ret->regs[32];
+			ret->sp = ret->regs[31];
+			ret->fp = ret->regs[29];
+			ret->lr = ret->regs[30];
+		} else {
+			/* struct sigcontext: r8-r15, rdi, rsi, rbp, rbx, rdx, rax,
+			 * rcx, rsp, rip, eflags, cs, gs, fs (u16 each). */
+			static const unsigned at[] = {104, 88, 112, 96, 64, 72, 80, 120, 0, 8,
+						      16, 24, 32, 40, 48, 56, 128, 136};
+			for (size_t r = 0; r < sizeof(at) / sizeof(at[0]); r++)
+				ret->regs[r] = le64(m + at[r]);
+			uint16_t seg[3];
+			memcpy(seg, m + 144, sizeof(seg)); /* cs, gs, fs */
+			ret->regs[18] = seg[0];
+			ret->regs[19] = seg[2];
+			ret->regs[20] = seg[1];
+			ret->nregs = 21;
+			ret->pc = ret->regs[16];
+			ret->sp = ret->regs[7];
+			ret->fp = ret->regs[6];
 		}
+		hc_error_destroy(err);
+		err = NULL;
 		break;
 	}
 	free(buf);
+	return err;
+}
+
+struct hc_error *hc_runtime_read_g(const struct hc_runtime *rt, const struct hc_layout *l,
+				   const struct hc_aspace *as, uint64_t addr,
+				   struct hc_goroutine *ret)
+{
+	if (!l || !l->g_size)
+		return hc_error_create(HC_ERROR_UNSUPPORTED, "no g layout");
+	uint8_t *buf = malloc(l->g_size);
+	if (!buf)
+		return &hc_error_nomem;
+	struct hc_error *err = hc_aspace_read(as, addr, buf, l->g_size);
+	if (!err)
+		parse_g(rt, l, buf, addr, ret);
+	free(buf);
+	return err;
+}
+
+static void read_fatal_signal(struct hc_runtime *rt,
+			      const struct hc_runtime_source *src,
+			      const struct hc_m *m)
+{
+	struct hc_sigframe f;
+	struct hc_error *err =
+		hc_runtime_sigframe(src->as, hc_core_arch(src->core), m->gsignal, &f);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	if (f.signo >= 1 && f.signo <= 64) {
+		rt->crash.fatal_signal = f.signo;
+		rt->crash.fatal_sigcode = f.code;
+	}
 }
 
 static void read_crash(struct hc_runtime *rt,

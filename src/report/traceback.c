@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,11 +239,9 @@ static const char *const signames[] = {
  * unavailable", what tracebackothers prints for a goroutine running on
  * another M); @p from_skip starts at the caller of fatalthrow/fatalpanic.
  */
-static bool write_go_goroutine(const struct hc_target *t, struct hc_unwinder *u,
-			       const struct gstack *s, bool whole,
-			       bool from_skip, struct hc_strbuf *out)
+static bool write_go_header(const struct hc_target *t, const struct hc_goroutine *g,
+			    struct hc_strbuf *out)
 {
-	const struct hc_goroutine *g = s->g;
 	bool ok = hc_strbuf_appendf(out, "goroutine %" PRIu64, g->goid);
 	/* goroutineheader prints gp/m with GOTRACEBACK>=crash from go1.22. */
 	if (t->go_minor >= 22) {
@@ -256,18 +255,34 @@ static bool write_go_goroutine(const struct hc_target *t, struct hc_unwinder *u,
 		else
 			ok = ok && hc_strbuf_appends(out, " m=nil");
 	}
-	ok = ok && hc_strbuf_appends(out, " [") && append_state(t, g, out) &&
-	     hc_strbuf_appends(out, "]:\n");
+	return ok && hc_strbuf_appends(out, " [") && append_state(t, g, out) &&
+	       hc_strbuf_appends(out, "]:\n");
+}
+
+/* The frames of @p st, and the walk's error if it stopped early. */
+static bool write_go_frames(const struct hc_target *t, struct hc_unwinder *u,
+			    const struct hc_stack *st, size_t from, struct hc_strbuf *out)
+{
+	bool ok = true;
+	for (size_t i = from; ok && i < st->frames.size; i++)
+		ok = write_go_frame(t, u, &st->frames.data[i], out);
+	if (ok && st->error)
+		ok = hc_strbuf_appends(out, "hmapcore: ") && appends_esc(out, st->error) &&
+		     hc_strbuf_appendc(out, '\n');
+	return ok;
+}
+
+static bool write_go_goroutine(const struct hc_target *t, struct hc_unwinder *u,
+			       const struct gstack *s, bool whole,
+			       bool from_skip, struct hc_strbuf *out)
+{
+	const struct hc_goroutine *g = s->g;
+	bool ok = write_go_header(t, g, out);
 	if (!whole) {
 		ok = ok && hc_strbuf_appends(
 				   out, "\tgoroutine running on other thread; stack unavailable\n");
 	} else {
-		for (size_t i = from_skip ? s->skip : 0; ok && i < s->stack.frames.size; i++)
-			ok = write_go_frame(t, u, &s->stack.frames.data[i], out);
-		if (ok && s->stack.error)
-			ok = hc_strbuf_appends(out, "hmapcore: ") &&
-			     appends_esc(out, s->stack.error) &&
-			     hc_strbuf_appendc(out, '\n');
+		ok = ok && write_go_frames(t, u, &s->stack, from_skip ? s->skip : 0, out);
 	}
 	return ok && write_created_by(t, g, out);
 }
@@ -291,6 +306,230 @@ static bool write_go_crashed(const struct hc_target *t, struct hc_unwinder *u,
 	       write_go_goroutine(t, u, s, true, true, out);
 }
 
+
+/* ------------------------------------------------- the signal handler's dump */
+
+/*
+ * A fatal signal the runtime's handler printed itself (signal_unix.go
+ * sighandler, fatalsignal, dumpregs), as for SIGQUIT with
+ * GOTRACEBACK=crash: the M that took the signal prints the signal, the
+ * goroutine it interrupted (m.caughtsig) from the signal's context, every
+ * other goroutine and the registers; then it relays SIGQUIT to the next M,
+ * which prints its own section (its interrupted goroutine, usually its g0,
+ * and registers) after "-----", and so on. Every M stays in the handler
+ * until the crash, so the core holds each one's signal frame on its
+ * gsignal stack. The first M is the core's first thread (it crashes the
+ * process); the others are taken in thread id order, as the kernel hands
+ * a process's signal to the thread group's leader first and then down its
+ * thread list (a reconstruction: the order is not recorded).
+ */
+struct msec {
+	const struct hc_m *m;
+	int32_t tid;
+	struct hc_sigframe f;
+};
+
+static int cmp_msec(const void *pa, const void *pb)
+{
+	const struct msec *a = pa, *b = pb;
+	return (a->tid > b->tid) - (a->tid < b->tid);
+}
+
+/* The sections, the crashing M's first; 0 when the core is no such dump. */
+static size_t signal_sections(const struct hc_target *t, struct msec **ret)
+{
+	const struct hc_runtime *rt = t->runtime;
+	const struct hc_crash *c = &rt->crash;
+	*ret = NULL;
+	if (!c->fatal_signal || c->fatal_message || c->panic_message || c->panic_raw ||
+	    !rt->threads.size || rt->threads.data[0].m < 0)
+		return 0;
+	size_t nth;
+	const struct hc_core_thread *th = hc_core_threads(t->core, &nth);
+	struct msec *v = calloc(rt->ms.size ? rt->ms.size : 1, sizeof(*v));
+	if (!v)
+		return 0;
+	size_t n = 0;
+	long first = rt->threads.data[0].m;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < rt->ms.size; i++) {
+			const struct hc_m *m = &rt->ms.data[i];
+			if ((pass == 0) != ((long)i == first) || !m->caughtsig || m->thread < 0 ||
+			    (size_t)m->thread >= nth)
+				continue;
+			struct hc_error *err = hc_runtime_sigframe(t->as, hc_core_arch(t->core),
+								   m->gsignal, &v[n].f);
+			if (err) {
+				hc_error_destroy(err);
+				if (pass == 0)
+					break;
+				continue;
+			}
+			v[n].m = m;
+			v[n].tid = th[m->thread].tid;
+			n++;
+		}
+		if (pass == 0 && n == 0)
+			break;
+	}
+	if (n > 1)
+		qsort(v + 1, n - 1, sizeof(*v), cmp_msec);
+	if (!n)
+		free(v);
+	else
+		*ret = v;
+	return n;
+}
+
+static bool write_dumpregs(const struct hc_target *t, const struct hc_sigframe *f,
+			   struct hc_strbuf *out)
+{
+	static const char *const amd64[] = {"rax", "rbx", "rcx", "rdx", "rdi", "rsi",
+					    "rbp", "rsp", "r8", "r9", "r10", "r11",
+					    "r12", "r13", "r14", "r15", "rip", "rflags",
+					    "cs", "fs", "gs"};
+	bool arm64 = hc_core_arch(t->core) == HC_ARCH_ARM64;
+	bool ok = true;
+	for (size_t r = 0; ok && r < f->nregs; r++) {
+		char name[8];
+		if (!arm64)
+			snprintf(name, sizeof(name), "%s", r < 21 ? amd64[r] : "?");
+		else if (r < 30)
+			snprintf(name, sizeof(name), "r%zu", r);
+		else
+			snprintf(name, sizeof(name), "%s",
+				 r == 30 ? "lr" : r == 31 ? "sp" : r == 32 ? "pc" : "fault");
+		ok = hc_strbuf_appendf(out, "%-*s0x%" PRIx64 "\n", arm64 ? 8 : 7, name, f->regs[r]);
+	}
+	return ok;
+}
+
+/* A goroutine's stack from registers (a signal's context, or its sched). */
+static bool write_from_regs(const struct hc_target *t, struct hc_unwinder *u,
+			    const struct hc_unwind_regs *r, const struct hc_goroutine *g,
+			    struct hc_strbuf *out, bool *nomem)
+{
+	struct hc_stack st;
+	hc_stack_init(&st);
+	struct hc_error *err = hc_unwind_regs(u, r, 0, &st);
+	bool ok = !err;
+	if (err) {
+		hc_error_destroy(err);
+		*nomem = true;
+	}
+	ok = ok && write_go_frames(t, u, &st, 0, out) && write_created_by(t, g, out);
+	hc_stack_deinit(&st);
+	return ok;
+}
+
+/* traceback(^0, ^0, 0, gp): from the goroutine's saved registers. */
+static bool write_from_sched(const struct hc_target *t, struct hc_unwinder *u,
+			     const struct hc_goroutine *g, struct hc_strbuf *out, bool *nomem)
+{
+	struct hc_unwind_regs r = {.g_addr = g->addr};
+	if (g->syscallsp) {
+		r.pc = g->syscallpc;
+		r.sp = g->syscallsp;
+		r.syscall = true;
+	} else {
+		r.pc = g->sched_pc;
+		r.sp = g->sched_sp;
+		r.fp = g->sched_bp;
+		r.lr = g->sched_lr;
+	}
+	return write_go_header(t, g, out) && write_from_regs(t, u, &r, g, out, nomem);
+}
+
+static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *u,
+				 const struct msec *s, bool first, struct gstack *gs, size_t n,
+				 struct hc_strbuf *out, bool *nomem)
+{
+	const struct hc_runtime *rt = t->runtime;
+	const struct hc_sigframe *f = &s->f;
+	const struct hc_m *m = s->m;
+	bool ok;
+	if (f->signo < sizeof(signames) / sizeof(signames[0]))
+		ok = hc_strbuf_appendf(out, "%s\n", signames[f->signo]);
+	else
+		ok = hc_strbuf_appendf(out, "Signal %" PRIu32 "\n", f->signo);
+	/* sigcode() is si_code as a uint64. */
+	ok = ok && hc_strbuf_appendf(out, "PC=0x%" PRIx64 " m=%" PRId64 " sigcode=%" PRIu64, f->pc,
+				     m->id, (uint64_t)(int64_t)f->code);
+	if (ok && (f->signo == 11 || f->signo == 7)) /* SIGSEGV, SIGBUS: c.fault() */
+		ok = hc_strbuf_appendf(out, " addr=0x%" PRIx64,
+				       hc_core_arch(t->core) == HC_ARCH_ARM64 ? f->regs[33] : f->addr);
+	ok = ok && hc_strbuf_appendc(out, '\n');
+	if (ok && (f->signo == 4 || f->signo == 8)) { /* SIGILL, SIGFPE */
+		uint64_t k = 16;
+		if (k > 4096 - f->pc % 4096)
+			k = 4096 - f->pc % 4096;
+		uint8_t b[16];
+		ok = hc_strbuf_appends(out, "instruction bytes:");
+		if (!hc_aspace_read(t->as, f->pc, b, (size_t)k))
+			for (uint64_t i = 0; ok && i < k; i++)
+				ok = hc_strbuf_appendf(out, " 0x%x", b[i]);
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	ok = ok && hc_strbuf_appendc(out, '\n');
+	/* The goroutine the signal interrupted: in allgs, or a g0. */
+	struct hc_goroutine own;
+	const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, m->caughtsig);
+	if (!g) {
+		struct hc_error *err = t->has_layout ? hc_runtime_read_g(rt, &t->layout, t->as,
+									 m->caughtsig, &own)
+						     : hc_error_create(HC_ERROR_UNSUPPORTED,
+								       "no g layout");
+		if (err) {
+			hc_error_destroy(err);
+			memset(&own, 0, sizeof(own));
+			own.addr = m->caughtsig;
+			own.waitreason_text = "";
+		}
+		g = &own;
+	}
+	struct hc_unwind_regs r = {.pc = f->pc, .sp = f->sp, .fp = f->fp, .lr = f->lr,
+				   .trap = true, .g_addr = g->addr};
+	ok = ok && write_go_header(t, g, out) && write_from_regs(t, u, &r, g, out, nomem);
+	const struct hc_goroutine *curg = hc_runtime_goroutine_at(rt, m->curg);
+	if (!first) {
+		/* tracebackothers on the first M skipped it; trace it now. */
+		if (ok && curg && curg != g && curg->status == HC_G_RUNNING)
+			ok = write_from_sched(t, u, curg, out, nomem);
+	} else {
+		/* tracebackothers: the M's own goroutine first, then allgs. */
+		if (ok && curg && curg != g)
+			ok = hc_strbuf_appendc(out, '\n') && write_from_sched(t, u, curg, out, nomem);
+		for (size_t i = 0; ok && i < n; i++) {
+			if (gs[i].g == g || gs[i].g == curg)
+				continue;
+			ok = hc_strbuf_appendc(out, '\n') &&
+			     write_go_goroutine(t, u, &gs[i], gs[i].g->status != HC_G_RUNNING, false,
+						out);
+		}
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	return ok && write_dumpregs(t, f, out);
+}
+
+/* The whole dump; false (nothing written) when the core is no such dump. */
+static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
+			    struct gstack *gs, size_t n, struct hc_strbuf *out, bool *ok_ret)
+{
+	struct msec *v;
+	size_t ns = signal_sections(t, &v);
+	if (!ns)
+		return false;
+	bool ok = true, nomem = false;
+	for (size_t k = 0; ok && k < ns; k++) {
+		if (k)
+			ok = hc_strbuf_appends(out, "\n-----\n\n");
+		ok = ok && write_signal_section(t, u, &v[k], k == 0, gs, n, out, &nomem);
+	}
+	free(v);
+	*ok_ret = ok && !nomem;
+	return true;
+}
+
 /*
  * The runtime's dump (panic.go dopanic_m, traceback.go tracebackothers).
  * Who printed what: every M that threw or panicked prints its own
@@ -309,6 +548,11 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 {
 	const struct hc_runtime *rt = t->runtime;
 	const struct hc_crash *c = &rt->crash;
+	bool sig_ok;
+	if ((!opts || (!opts->one && !(opts->state && *opts->state) &&
+		       !(opts->func && *opts->func))) &&
+	    write_go_signal(t, u, gs, n, out, &sig_ok))
+		return sig_ok;
 	size_t order[64];
 	size_t norder = 0;
 	size_t crash_idx = n;

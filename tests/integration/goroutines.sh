@@ -107,25 +107,29 @@ echo "  file:line, +0x, fp/sp/pc), stack-unavailable lines, created-by lines,"
 echo "  signal and message lines; left out: blank lines only"
 
 # signal_dump MANIFEST ORACLE OURS: a SIGQUIT dump (sigquit) is printed by
-# the signal handler while the program runs on: "SIGQUIT: quit", "PC= m=
-# sigcode=", the g0 stack of the signalled M ("goroutine 0"), every
-# goroutine, then one "-----" section per M (registers, its g0 stack). The
-# sections per M and the lines before the first goroutine are a picture of
-# the Ms at signal time, not of the core: both texts are cut to the
-# goroutine blocks (id > 0), and the manifest's busy goroutines (running
-# loops: the runtime saw them running, the core, taken later, may have
-# them runnable on another M) are left out on both sides. Every other
-# goroutine is parked and must agree exactly.
+# the signal handler: "SIGQUIT: quit", "PC= m= sigcode=", the goroutine
+# the signal interrupted (from the signal's context), every other
+# goroutine and the registers; then one section per M after "-----" (the
+# signal line, its interrupted goroutine, usually its g0, its registers).
+# All of it is compared, registers and M sections included, but for the
+# blocks of the manifest's busy goroutines (running loops) among the
+# "every other goroutine" of the first section: the runtime printed them
+# when the signal came, the core, taken later, may have them moved on
+# (runnable, or running elsewhere). The first block of the first section
+# and every M section are pictures of signal time that the core keeps
+# (each M is still in the handler), so they are compared exactly.
 signal_dump() {
 	busy=$(jq -r '[.goroutines[] | select(.role == "busy") | .goid] | join(" ")' "$1")
 	for f in "$2" "$3"; do
 		awk -v busy=" $busy " '
-		/^-----$/ { exit }
+		BEGIN { keep = 1 }
+		/^-----$/ { section++ }
+		/^$/ { keep = 1 }
 		/^goroutine [0-9]+ / {
-			keep = ($2 != "0") && index(busy, " " $2 " ") == 0
-			started = 1
+			blocks++
+			keep = !(section == 0 && blocks > 1 && index(busy, " " $2 " "))
 		}
-		started && keep { print }
+		keep { print }
 		' "$f" >"$f.cut"
 		mv "$f.cut" "$f"
 	done
