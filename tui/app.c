@@ -446,20 +446,52 @@ static const struct hc_stack *cur_stack(struct tui_app *a)
 	return NULL;
 }
 
+/* At most this many native frames of a thread (as threads --stacks). */
+enum { TUI_NATIVE_FRAMES = 64 };
+
+/* Rows of a thread's native frames (they come first: innermost). */
+static size_t native_rows(const struct tui_app *a)
+{
+	return a->stack_is_thread ? a->thread_native.frames.size : 0;
+}
+
+/* The Go frame of @p row, or NULL (a native row, or none). */
+static const struct hc_frame *row_frame(struct tui_app *a, size_t row)
+{
+	const struct hc_stack *s = cur_stack(a);
+	size_t nn = native_rows(a);
+	if (!s || row < nn || row - nn >= s->frames.size)
+		return NULL;
+	return &s->frames.data[row - nn];
+}
+
+static bool native_row(struct tui_app *a, size_t row, struct hc_strbuf *out)
+{
+	const struct hc_native_frame *f = &a->thread_native.frames.data[row];
+	return hc_native_frame_format(out, f->pc, f->func, f->offset, f->module, f->file,
+				      f->line, f->go, appends_esc);
+}
+
 static void stack_enter(struct tui_app *a, uint64_t arg, bool fresh)
 {
 	struct tui_list *l = &a->lists[TUI_SCR_STACK];
 	hc_stack_deinit(&a->thread_stack);
 	hc_stack_init(&a->thread_stack);
+	hc_native_stack_deinit(&a->thread_native);
+	hc_native_stack_init(&a->thread_native);
 	a->stack_is_thread = arg >> 63;
 	a->stack_g = TUI_NO_ROW;
 	struct hc_error *err = NULL;
 	if (a->stack_is_thread) {
 		a->stack_thread = (size_t)(arg & ~(UINT64_C(1) << 63));
 		const struct hc_runtime *rt = a->m->t->runtime;
-		if (a->m->u && rt && a->stack_thread < rt->threads.size)
-			err = hc_unwind_thread(a->m->u, rt->threads.data[a->stack_thread].index,
-					       &a->thread_stack);
+		if (a->m->u && rt && a->stack_thread < rt->threads.size) {
+			size_t index = rt->threads.data[a->stack_thread].index;
+			err = hc_target_native_stack(a->m->t, index, TUI_NATIVE_FRAMES,
+						     &a->thread_native);
+			if (!err)
+				err = hc_unwind_thread(a->m->u, index, &a->thread_stack);
+		}
 	} else {
 		a->stack_g = tui_model_find(a->m, arg);
 		err = tui_model_unwind(a->m, a->stack_g);
@@ -469,12 +501,14 @@ static void stack_enter(struct tui_app *a, uint64_t arg, bool fresh)
 		hc_error_destroy(err);
 	}
 	const struct hc_stack *s = cur_stack(a);
-	size_t n = s ? s->frames.size : 0;
+	size_t nn = native_rows(a);
+	size_t n = nn + (s ? s->frames.size : 0);
 	if (fresh)
 		tui_list_home(l, height(a));
 	tui_list_set_count(l, n, height(a));
-	if (fresh) {
-		/* Start on the first user frame, past runtime internals. */
+	if (fresh && !nn) {
+		/* Start on the first user frame, past runtime internals (a
+		 * thread in C starts on its innermost C frame). */
 		size_t ti = s ? hc_traceback_top_user_frame(s) : TUI_NO_ROW;
 		if (ti != TUI_NO_ROW)
 			tui_list_select_row(l, ti, height(a));
@@ -484,10 +518,11 @@ static void stack_enter(struct tui_app *a, uint64_t arg, bool fresh)
 static bool stack_text(void *ctx, size_t row, struct hc_strbuf *out)
 {
 	struct tui_app *a = ctx;
-	const struct hc_stack *s = cur_stack(a);
-	if (!s || row >= s->frames.size)
+	if (row < native_rows(a))
+		return hc_strbuf_appendf(out, "%3zu %-8s", row, "native") && native_row(a, row, out);
+	const struct hc_frame *fr = row_frame(a, row);
+	if (!fr)
 		return true;
-	const struct hc_frame *fr = &s->frames.data[row];
 	bool ok = hc_strbuf_appendf(out, "%3zu ", row);
 	if (ok && a->stack_is_thread)
 		ok = hc_strbuf_appendf(out, "%-8s", hc_stack_kind_name(fr->stack_kind));
@@ -499,10 +534,12 @@ static bool stack_text(void *ctx, size_t row, struct hc_strbuf *out)
 
 static enum tui_role stack_role(struct tui_app *a, size_t row)
 {
-	const struct hc_stack *s = cur_stack(a);
-	if (!s || row >= s->frames.size)
+	if (row < native_rows(a))
+		return a->thread_native.frames.data[row].file ? TUI_ROLE_ACCENT : TUI_ROLE_NORMAL;
+	const struct hc_frame *fr = row_frame(a, row);
+	if (!fr)
 		return TUI_ROLE_NORMAL;
-	const char *fn = s->frames.data[row].func;
+	const char *fn = fr->func;
 	if (fn && strncmp(fn, "runtime.", 8) != 0 && strncmp(fn, "internal/", 9) != 0)
 		return TUI_ROLE_ACCENT;
 	return TUI_ROLE_NORMAL;
@@ -516,6 +553,9 @@ static bool stack_header(struct tui_app *a, struct hc_strbuf *out)
 		bool ok = hc_strbuf_appends(out, "thread ");
 		if (ok && a->m->u && rt && a->stack_thread < rt->threads.size)
 			ok = hc_traceback_thread_line(t, a->m->u, a->stack_thread, out);
+		if (ok && a->thread_native.error)
+			ok = hc_strbuf_appends(out, "\nnative frames incomplete: ") &&
+			     appends_esc(out, a->thread_native.error);
 		return ok;
 	}
 	if (a->stack_g >= a->m->ngs)
@@ -537,8 +577,14 @@ static bool stack_detail(struct tui_app *a, struct hc_strbuf *out)
 	const struct hc_stack *s = cur_stack(a);
 	size_t row = tui_list_current(&a->lists[TUI_SCR_STACK]);
 	bool ok = true;
-	if (s && row < s->frames.size) {
-		const struct hc_frame *fr = &s->frames.data[row];
+	const struct hc_frame *fr = row_frame(a, row);
+	if (row < native_rows(a)) {
+		const struct hc_native_frame *nf = &a->thread_native.frames.data[row];
+		ok = hc_strbuf_appends(out, "native frame, unwound with the CFI of its module\n    ") &&
+		     native_row(a, row, out);
+		if (ok && nf->problem)
+			ok = hc_strbuf_appends(out, "\n    ") && appends_esc(out, nf->problem);
+	} else if (fr) {
 		ok = hc_traceback_func_name(a->m->t->go_minor, fr->func, out) &&
 		     hc_strbuf_appendc(out, '(');
 		if (ok && a->m->u)
@@ -554,7 +600,9 @@ static bool stack_detail(struct tui_app *a, struct hc_strbuf *out)
 	} else {
 		ok = hc_strbuf_appends(out, "(no frames)");
 	}
-	if (ok && s && s->error)
+	/* A thread in C: its Go walk failing on the C PC is no news (as in
+	 * threads --stacks). */
+	if (ok && s && s->error && !native_rows(a))
 		ok = hc_strbuf_appends(out, "\nstack incomplete: ") &&
 		     appends_esc(out, s->error);
 	return ok;
@@ -1085,6 +1133,7 @@ void tui_app_init(struct tui_app *a, struct tui_model *m)
 		tui_list_init(&a->lists[i]);
 	tui_history_init(&a->hist);
 	hc_stack_init(&a->thread_stack);
+	hc_native_stack_init(&a->thread_native);
 	hc_strbuf_init(&a->lay.header);
 	hc_strbuf_init(&a->lay.columns);
 	hc_strbuf_init(&a->lay.detail);
@@ -1100,6 +1149,7 @@ void tui_app_deinit(struct tui_app *a)
 	if (a->grouping_valid)
 		tui_grouping_deinit(&a->grouping);
 	hc_stack_deinit(&a->thread_stack);
+	hc_native_stack_deinit(&a->thread_native);
 	addr_free(a);
 	free(a->map_order);
 	if (a->map_pager_ready)

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmapcore/native.h"
 #include "hmapcore/strbuf.h"
 
 #include "model.h"
@@ -149,6 +150,8 @@ struct tui_app {
 	size_t stack_g;
 	size_t stack_thread;
 	struct hc_stack thread_stack;
+	/** A thread in C: its native frames, shown above its Go frames. */
+	struct hc_native_stack thread_native;
 	/** Address: the description, one line each. */
 	char **addr_lines;
 	size_t naddr_lines;

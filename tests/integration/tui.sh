@@ -228,6 +228,31 @@ for dir in $picks; do
 	fi
 done
 
+# A thread in C (the cgo fixture): its stack screen lists its native
+# frames, c_inner and c_outer at the lines of the program's source.
+cgo=$(fixtures | grep -e '-cgo/cgo$' | sort -V | tail -n 1)
+if [ -n "$cgo" ] && start "$cgo/core.xz"; then
+	src=$top_srcdir/corefiles/programs/cgo/main.go
+	l_inner=$(grep -n 'nanosleep(&ts' "$src" | head -n 1 | cut -d: -f1)
+	l_outer=$(grep -n '^	c_inner(secs);' "$src" | head -n 1 | cut -d: -f1)
+	check "cgo: summary" "Enter:open" 20
+	T send-keys -t hc 3
+	check "cgo: threads" "clock_nanosleep"
+	T send-keys -t hc -l '/clock_nanosleep'
+	T send-keys -t hc Enter
+	wait_gone "/clock_nanosleep"
+	T send-keys -t hc Enter
+	check "cgo: native frame in libc" "native  0x"
+	wait_re "in c_inner\+0x[0-9a-f]+ from [^ ]+ at [^ ]*cgo/main\.go:$l_inner\$" && ok ||
+		bad "cgo: no c_inner frame at cgo/main.go:$l_inner"
+	wait_re "in c_outer\+0x[0-9a-f]+ from [^ ]+ at [^ ]*cgo/main\.go:$l_outer\$" && ok ||
+		bad "cgo: no c_outer frame at cgo/main.go:$l_outer"
+	check "cgo: where the native frames end" "(Go code: native frames end"
+	check "cgo: detail of the innermost" "native frame, unwound with the CFI of its module"
+	T send-keys -t hc q
+	wait_for "EXIT=0" 10 || bad "cgo: q did not quit with status 0"
+fi
+
 # A signal restores the terminal too, and the program dies of it.
 dir=$(printf '%s\n' "$picks" | awk '{print $1}')
 if start "$dir/core.xz"; then
