@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +64,55 @@ START_TEST(test_util_strbuf_appendf_grows)
 	s = hc_strbuf_steal(&sb);
 	ck_assert_str_eq(s, "");
 	free(s);
+}
+END_TEST
+
+START_TEST(test_util_strbuf_numbers_match_printf)
+{
+	static const uint64_t u[] = {0, 1, 9, 10, 15, 16, 255, 4096, 0x7fffffffffffffffull,
+				     UINT64_MAX, 1234567890123ull, 0xc000123400ull};
+	static const int64_t d[] = {0, -1, 1, INT64_MIN, INT64_MAX, -4096, 2147483647};
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		char want[64];
+		ck_assert(hc_strbuf_append_u64(&sb, u[i]) && hc_strbuf_appendc(&sb, ' ') &&
+			  hc_strbuf_append_hex(&sb, u[i]));
+		snprintf(want, sizeof(want), "%" PRIu64 " 0x%" PRIx64, u[i], u[i]);
+		ck_assert_str_eq(sb.str, want);
+		hc_strbuf_deinit(&sb);
+	}
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		char want[32];
+		ck_assert(hc_strbuf_append_i64(&sb, d[i]));
+		snprintf(want, sizeof(want), "%" PRId64, d[i]);
+		ck_assert_str_eq(sb.str, want);
+		hc_strbuf_deinit(&sb);
+	}
+}
+END_TEST
+
+START_TEST(test_util_strbuf_appendf_past_the_room)
+{
+	/* Appends that fit what is left and ones that do not, at every
+	 * length around the capacity: the text is what printf makes. */
+	char big[300], want[8192];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	size_t wl = 0;
+	for (int i = 0; i < 40; i++) {
+		int len = (i * 37) % 299;
+		ck_assert(hc_strbuf_appendf(&sb, "%d:%.*s;", i, len, big));
+		wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "%d:%.*s;", i, len, big);
+	}
+	ck_assert_uint_eq(sb.len, wl);
+	ck_assert_uint_eq(strlen(sb.str), wl);
+	ck_assert_str_eq(sb.str, want);
+	hc_strbuf_deinit(&sb);
 }
 END_TEST
 
@@ -185,6 +236,8 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_util_error_nomem_is_static);
 	tcase_add_test(tc, test_util_error_os_appends_strerror);
 	tcase_add_test(tc, test_util_strbuf_appendf_grows);
+	tcase_add_test(tc, test_util_strbuf_numbers_match_printf);
+	tcase_add_test(tc, test_util_strbuf_appendf_past_the_room);
 	tcase_add_test(tc, test_util_strbuf_escapes_hostile_bytes);
 	tcase_add_test(tc, test_util_vector_append_and_steal);
 	tcase_add_test(tc, test_util_hash_map_strings_and_u64);

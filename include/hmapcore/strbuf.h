@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct hc_strbuf {
 	char *str;
@@ -35,6 +36,12 @@ bool hc_strbuf_appendc(struct hc_strbuf *sb, char c);
 bool hc_strbuf_appendf(struct hc_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool hc_strbuf_appendv(struct hc_strbuf *sb, const char *fmt, va_list ap);
+/** Append @p v in decimal, as "%" PRIu64 (without printf: hot paths). */
+bool hc_strbuf_append_u64(struct hc_strbuf *sb, uint64_t v);
+/** Append @p v in decimal, as "%" PRId64. */
+bool hc_strbuf_append_i64(struct hc_strbuf *sb, int64_t v);
+/** Append "0x" and @p v in lowercase hex, as "0x%" PRIx64. */
+bool hc_strbuf_append_hex(struct hc_strbuf *sb, uint64_t v);
 /**
  * Append untrusted bytes (from the core) so that a terminal shows them
  * inert: printable ASCII as is, `\\`, `"` escaped, control bytes and

@@ -42,6 +42,12 @@ struct hc_traceback_options {
 	const char *state;
 	/** Only goroutines with a frame whose function contains this. */
 	const char *func;
+	/** When set, given the output so far between goroutines once it
+	 * passes a megabyte (then the output is emptied), so that a large
+	 * listing is written as it is made; false stops the listing (the
+	 * writer then fails as out of memory: the callback says why). */
+	bool (*flush)(void *arg, struct hc_strbuf *out);
+	void *flush_arg;
 };
 
 /**

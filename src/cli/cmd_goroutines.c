@@ -38,6 +38,15 @@ static void warn_degraded(const struct hc_target *t)
 		rt->problems.data[rt->problems.size - 1]);
 }
 
+/* hc_traceback_options.flush: write what is made so far. */
+static bool flush_out(void *arg, struct hc_strbuf *out)
+{
+	bool *failed = arg;
+	if (!*failed && !hc_cli_write(out->str, out->len))
+		*failed = true;
+	return !*failed;
+}
+
 static int run(const struct hc_cli *cli, bool threads)
 {
 	/* Only the JSON has what needs DWARF (pprof labels of go1.23 and
@@ -54,6 +63,9 @@ static int run(const struct hc_cli *cli, bool threads)
 		.state = cli->state,
 		.func = cli->func_filter,
 	};
+	bool write_failed = false;
+	opts.flush = flush_out;
+	opts.flush_arg = &write_failed;
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
 	struct hc_error *err =
@@ -61,6 +73,12 @@ static int run(const struct hc_cli *cli, bool threads)
 			: hc_traceback_write_goroutines(t, cli->format, &opts, &sb);
 	warn_degraded(t);
 	hc_target_destroy(t);
+	if (err && write_failed) {
+		/* hc_cli_write said why. */
+		hc_error_destroy(err);
+		hc_strbuf_deinit(&sb);
+		return HC_EXIT_ERROR;
+	}
 	if (err) {
 		fprintf(stderr, "hmapcore: %s\n", err->message);
 		int status = err->code == HC_ERROR_UNSUPPORTED ? HC_EXIT_USAGE

@@ -167,6 +167,16 @@ static bool selected(const struct gstack *s,
 	return true;
 }
 
+/* Hand a large output to opts->flush (see traceback.h). */
+static bool maybe_flush(const struct hc_traceback_options *opts, struct hc_strbuf *out)
+{
+	if (!opts || !opts->flush || out->len < (1u << 20))
+		return true;
+	bool ok = opts->flush(opts->flush_arg, out);
+	hc_strbuf_reset(out);
+	return ok;
+}
+
 /* ------------------------------------------------------------ Go format */
 
 static bool write_created_by(const struct hc_target *t,
@@ -205,12 +215,14 @@ static bool write_go_frame(const struct hc_target *t, struct hc_unwinder *u,
 		  hc_strbuf_appendc(out, '(') &&
 		  hc_unwind_frame_args(u, fr, out) &&
 		  hc_strbuf_appends(out, ")\n\t") && appends_esc(out, fr->file) &&
-		  hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+		  hc_strbuf_appendc(out, ':') && hc_strbuf_append_i64(out, fr->line);
 	if (ok && !fr->inlined) {
 		if (fr->pc > fr->entry)
-			ok = hc_strbuf_appendf(out, " +0x%" PRIx64, fr->pc - fr->entry);
-		ok = ok && hc_strbuf_appendf(out, " fp=0x%" PRIx64 " sp=0x%" PRIx64
-					     " pc=0x%" PRIx64, fr->fp, fr->sp, fr->pc);
+			ok = hc_strbuf_appends(out, " +") &&
+			     hc_strbuf_append_hex(out, fr->pc - fr->entry);
+		ok = ok && hc_strbuf_appends(out, " fp=") && hc_strbuf_append_hex(out, fr->fp) &&
+		     hc_strbuf_appends(out, " sp=") && hc_strbuf_append_hex(out, fr->sp) &&
+		     hc_strbuf_appends(out, " pc=") && hc_strbuf_append_hex(out, fr->pc);
 	}
 	return ok && hc_strbuf_appendc(out, '\n');
 }
@@ -599,7 +611,8 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 		bool whole = !(gs[i].g->status == HC_G_RUNNING &&
 			       gs[i].g->m_addr != printer_m);
 		ok = hc_strbuf_appendc(out, '\n') &&
-		     write_go_goroutine(t, u, &gs[i], whole, false, out);
+		     write_go_goroutine(t, u, &gs[i], whole, false, out) &&
+		     maybe_flush(opts, out);
 	}
 	for (size_t k = 1; ok && k < norder; k++)
 		if (selected(&gs[order[k]], opts))
@@ -657,10 +670,10 @@ bool hc_traceback_state(const struct hc_target *t, const struct hc_goroutine *g,
 bool hc_traceback_frame_location(const struct hc_frame *fr,
 				 struct hc_strbuf *out)
 {
-	bool ok = appends_esc(out, fr->file) &&
-		  hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+	bool ok = appends_esc(out, fr->file) && hc_strbuf_appendc(out, ':') &&
+		  hc_strbuf_append_i64(out, fr->line);
 	if (ok && !fr->inlined && fr->pc > fr->entry)
-		ok = hc_strbuf_appendf(out, " +0x%" PRIx64, fr->pc - fr->entry);
+		ok = hc_strbuf_appends(out, " +") && hc_strbuf_append_hex(out, fr->pc - fr->entry);
 	return ok;
 }
 
@@ -699,11 +712,12 @@ static bool write_text_frames(const struct hc_target *t,
 		     hc_traceback_func_name(t->go_minor, fr->func, out) &&
 		     hc_strbuf_appends(out, fr->inlined ? " (inlined)\n        "
 							 : "\n        ") &&
-		     appends_esc(out, fr->file) &&
-		     hc_strbuf_appendf(out, ":%" PRId32, fr->line);
+		     appends_esc(out, fr->file) && hc_strbuf_appendc(out, ':') &&
+		     hc_strbuf_append_i64(out, fr->line);
 		if (ok && !fr->inlined)
-			ok = hc_strbuf_appendf(out, " +0x%" PRIx64 " sp=0x%" PRIx64,
-					       fr->pc - fr->entry, fr->sp);
+			ok = hc_strbuf_appends(out, " +") &&
+			     hc_strbuf_append_hex(out, fr->pc - fr->entry) &&
+			     hc_strbuf_appends(out, " sp=") && hc_strbuf_append_hex(out, fr->sp);
 		ok = ok && hc_strbuf_appendc(out, '\n');
 	}
 	if (ok && s->stack.error)
@@ -786,7 +800,7 @@ static bool write_text(const struct hc_target *t,
 				     created_by_text(t, gs[i].g, out) &&
 				     hc_strbuf_appendc(out, '\n');
 			}
-			ok = ok && hc_strbuf_appendc(out, '\n');
+			ok = ok && hc_strbuf_appendc(out, '\n') && maybe_flush(opts, out);
 		}
 		return ok;
 	}
@@ -822,6 +836,7 @@ static bool write_text(const struct hc_target *t,
 		if (ok && opts && opts->stacks) {
 			ok = write_text_frames(t, s, out) && hc_strbuf_appendc(out, '\n');
 		}
+		ok = ok && maybe_flush(opts, out);
 	}
 	return ok;
 }
@@ -1009,6 +1024,8 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 			hc_json_u64(&j, s->skip);
 		}
 		hc_json_object_end(&j);
+		if (!maybe_flush(opts, out))
+			return false;
 	}
 	hc_json_array_end(&j);
 	hc_json_object_end(&j);

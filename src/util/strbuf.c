@@ -74,15 +74,56 @@ bool hc_strbuf_appendc(struct hc_strbuf *sb, char c)
 
 bool hc_strbuf_appendv(struct hc_strbuf *sb, const char *fmt, va_list ap)
 {
+	/* Format into the room there is; only when it does not fit, make
+	 * room and format again (one pass for most appends). */
+	if (!hc_strbuf_reserve(sb, 64))
+		return false;
+	size_t room = sb->cap - sb->len;
 	va_list aq;
 	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
+	int n = vsnprintf(sb->str + sb->len, room, fmt, aq);
 	va_end(aq);
-	if (n < 0 || !hc_strbuf_reserve(sb, (size_t)n))
+	if (n < 0) {
+		sb->str[sb->len] = '\0';
 		return false;
-	vsnprintf(sb->str + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		if (!hc_strbuf_reserve(sb, (size_t)n)) {
+			sb->str[sb->len] = '\0';
+			return false;
+		}
+		vsnprintf(sb->str + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 	return true;
+}
+
+bool hc_strbuf_append_u64(struct hc_strbuf *sb, uint64_t v)
+{
+	char d[20], *e = d + sizeof(d), *p = e;
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10));
+	return hc_strbuf_append(sb, p, (size_t)(e - p));
+}
+
+bool hc_strbuf_append_i64(struct hc_strbuf *sb, int64_t v)
+{
+	if (v >= 0)
+		return hc_strbuf_append_u64(sb, (uint64_t)v);
+	return hc_strbuf_appendc(sb, '-') && hc_strbuf_append_u64(sb, 0 - (uint64_t)v);
+}
+
+bool hc_strbuf_append_hex(struct hc_strbuf *sb, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char d[18], *e = d + sizeof(d), *p = e;
+	do
+		*--p = digits[v & 15];
+	while ((v >>= 4));
+	*--p = 'x';
+	*--p = '0';
+	return hc_strbuf_append(sb, p, (size_t)(e - p));
 }
 
 bool hc_strbuf_appendf(struct hc_strbuf *sb, const char *fmt, ...)
@@ -150,6 +191,17 @@ bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		bool ok;
+		/* A run of printable ASCII that needs no escape, at once. */
+		size_t run = i;
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\' &&
+		       s[run] != '"')
+			run++;
+		if (run > i) {
+			if (!hc_strbuf_append(sb, str + i, run - i))
+				return false;
+			i = run;
+			continue;
+		}
 		if (c >= 0x20 && c < 0x7f) {
 			if (c == '\\' || c == '"') {
 				char e[2] = {'\\', (char)c};
