@@ -63,9 +63,11 @@ enum {
 };
 
 /** Offset of a field, or absent (-1) in this version. */
+/* A field of a runtime struct: offset (-1 when absent) and size (at most
+ * 8). Small: a map row holds two dozen of them. */
 struct hc_map_field {
-	int64_t off;
-	uint64_t size;
+	int32_t off;
+	uint32_t size;
 };
 
 /** How a map type is laid out; resolved once per map type. */

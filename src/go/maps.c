@@ -19,10 +19,11 @@ static struct hc_map_field field(const struct hc_type *s, const char *name)
 	if (!m)
 		return f;
 	const struct hc_type *t = hc_type_strip(m->type);
-	f.off = (int64_t)m->offset;
-	f.size = t && t->has_size ? t->size : 0;
-	if (f.size > 8)
-		f.size = 8;
+	if (m->offset > INT32_MAX)
+		return f; /* no runtime struct is that large */
+	f.off = (int32_t)m->offset;
+	uint64_t size = t && t->has_size ? t->size : 0;
+	f.size = size > 8 ? 8 : (uint32_t)size;
 	return f;
 }
 
@@ -130,8 +131,12 @@ static struct hc_error *resolve_swiss(struct hc_map_info *mi,
 	struct hc_map_field d = field(gref, "data"), lm = field(gref, "lengthMask");
 	if (d.off < 0 || lm.off < 0)
 		return hc_error_create(HC_ERROR_NOT_FOUND, "groups reference lacks data/lengthMask");
-	mi->t_groups_data = (struct hc_map_field){(int64_t)gm->offset + d.off, 8};
-	mi->t_groups_mask = (struct hc_map_field){(int64_t)gm->offset + lm.off, 8};
+	int64_t data_off = (int64_t)gm->offset + d.off, mask_off = (int64_t)gm->offset + lm.off;
+	if (gm->offset > INT32_MAX || data_off > INT32_MAX || mask_off > INT32_MAX)
+		return hc_error_create(HC_ERROR_BAD_DATA, "table.groups at offset %" PRIu64,
+				       (uint64_t)gm->offset);
+	mi->t_groups_data = (struct hc_map_field){(int32_t)data_off, 8};
+	mi->t_groups_mask = (struct hc_map_field){(int32_t)mask_off, 8};
 	/* The group: ctrl, then slots [8]struct{key; elem} or (mapsplitgroup)
 	 * keys [8]K', elems [8]V'. */
 	const struct hc_type *group = pointee(gref, "data");
