@@ -726,9 +726,7 @@ static void build_maps(struct builder *b)
 		rk[k].worst = row->nfindings ? (int)row->worst + 1 : 0;
 		k++;
 	}
-	/* The largest first, to know which are "largest". */
 	size_t max = b->o->max_maps ? b->o->max_maps : 20;
-	qsort(rk, k, sizeof(*rk), cmp_mrank);
 	/* The size of the max-th largest map: maps at least this big are
 	 * "largest" (ties broken by the listing order). */
 	uint64_t *sizes = calloc(k ? k : 1, sizeof(*sizes));
@@ -741,6 +739,14 @@ static void build_maps(struct builder *b)
 		sizes[i] = rk[i].bytes;
 	qsort(sizes, k, sizeof(*sizes), cmp_u64_desc);
 	uint64_t threshold = k ? sizes[(k < max ? k : max) - 1] : 0;
+	/* Only the suspects and the maps that big can be listed: sort those
+	 * (the rest of 10^5 small maps need no order). */
+	size_t kept = 0;
+	for (size_t i = 0; i < k; i++)
+		if (rk[i].suspect || (rk[i].bytes > 0 && rk[i].bytes >= threshold))
+			rk[kept++] = rk[i];
+	k = kept;
+	qsort(rk, k, sizeof(*rk), cmp_mrank);
 	size_t nlargest = 0;
 	for (size_t i = 0; i < k && !b->nomem; i++) {
 		const struct hc_map_row *row = rk[i].row;
