@@ -20,10 +20,23 @@ uint64_t hc_layout_get(const struct hc_layout *l, enum hc_layout_field id,
 	const struct hc_layout_slot *s = &l->f[id];
 	if (!s->size || (uint64_t)s->off + s->size > buf_size)
 		return 0;
+	const uint8_t *p = buf + s->off;
 	uint64_t v = 0;
-	for (unsigned i = 0; i < s->size; i++)
-		v |= (uint64_t)buf[s->off + i] << (8 * i);
-	return v;
+	switch (s->size) {
+	case 8:
+		for (unsigned i = 0; i < 8; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+		return v;
+	case 4:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+		       (uint64_t)p[3] << 24;
+	case 1:
+		return p[0];
+	default:
+		for (unsigned i = 0; i < s->size; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+		return v;
+	}
 }
 
 /*

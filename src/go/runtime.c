@@ -452,15 +452,20 @@ static void read_goroutines(struct hc_runtime *rt,
 		}
 		if (gaddr == 0)
 			continue;
-		err = hc_aspace_read(src->as, gaddr, buf, l->g_size);
-		if (err) {
-			problem_err(rt, hc_error_prefix(err, "goroutine allgs[%" PRIu64 "]", i));
-			continue;
+		/* Straight from the mapped core when the g is in one piece. */
+		const uint8_t *at = hc_aspace_ptr(src->as, gaddr, l->g_size);
+		if (!at) {
+			err = hc_aspace_read(src->as, gaddr, buf, l->g_size);
+			if (err) {
+				problem_err(rt, hc_error_prefix(err, "goroutine allgs[%" PRIu64 "]", i));
+				continue;
+			}
+			at = buf;
 		}
 		struct hc_goroutine *g = hc_goroutine_vec_append_entry(&rt->goroutines);
 		if (!g)
 			break;
-		parse_g(rt, l, buf, gaddr, g);
+		parse_g(rt, l, at, gaddr, g);
 	}
 	free(buf);
 }
