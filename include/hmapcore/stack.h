@@ -182,6 +182,15 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 				     struct hc_stack *stack);
 
 /**
+ * Unwind a goroutine from what it saved (g.syscallsp/pc, else g.sched)
+ * whatever its status: traceback(^0, ^0, 0, gp), as the runtime's signal
+ * handler traces an M's running goroutine.
+ * @return NULL; NOMEM only.
+ */
+struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutine *g,
+				 struct hc_stack *stack);
+
+/**
  * Unwind thread @p index of the core from its registers through every
  * stack it crosses (gsignal, g0, the user goroutine).
  */

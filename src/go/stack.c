@@ -818,9 +818,8 @@ struct hc_error *hc_unwind_thread(struct hc_unwinder *u, size_t index,
 			      stack);
 }
 
-static struct hc_error *unwind_saved(struct hc_unwinder *u,
-				     const struct hc_goroutine *g,
-				     struct hc_stack *stack)
+struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutine *g,
+				 struct hc_stack *stack)
 {
 	struct hc_unwind_regs r = {.g_addr = g->addr};
 	if (g->syscallsp) {
@@ -847,7 +846,7 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 	}
 	long ti = g->status == HC_G_RUNNING ? thread_of(u, g) : -1;
 	if (ti < 0)
-		return unwind_saved(u, g, stack);
+		return hc_unwind_saved(u, g, stack);
 
 	struct hc_stack all;
 	hc_stack_init(&all);
@@ -871,7 +870,7 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 		 * the scheduler saved (systemstack keeps g.sched valid). */
 		hc_stack_deinit(&all);
 		if (g->sched_sp)
-			return unwind_saved(u, g, stack);
+			return hc_unwind_saved(u, g, stack);
 		set_error(stack, "goroutine %" PRIu64 " is running but its thread's"
 			  " stack does not lead to it", g->goid);
 		return NULL;

@@ -416,14 +416,15 @@ static bool write_dumpregs(const struct hc_target *t, const struct hc_sigframe *
 	return ok;
 }
 
-/* A goroutine's stack from registers (a signal's context, or its sched). */
+/* A goroutine's stack from a signal's context @p r, or (NULL) from what it
+ * saved. */
 static bool write_from_regs(const struct hc_target *t, struct hc_unwinder *u,
 			    const struct hc_unwind_regs *r, const struct hc_goroutine *g,
 			    struct hc_strbuf *out, bool *nomem)
 {
 	struct hc_stack st;
 	hc_stack_init(&st);
-	struct hc_error *err = hc_unwind_regs(u, r, 0, &st);
+	struct hc_error *err = r ? hc_unwind_regs(u, r, 0, &st) : hc_unwind_saved(u, g, &st);
 	bool ok = !err;
 	if (err) {
 		hc_error_destroy(err);
@@ -438,18 +439,7 @@ static bool write_from_regs(const struct hc_target *t, struct hc_unwinder *u,
 static bool write_from_sched(const struct hc_target *t, struct hc_unwinder *u,
 			     const struct hc_goroutine *g, struct hc_strbuf *out, bool *nomem)
 {
-	struct hc_unwind_regs r = {.g_addr = g->addr};
-	if (g->syscallsp) {
-		r.pc = g->syscallpc;
-		r.sp = g->syscallsp;
-		r.syscall = true;
-	} else {
-		r.pc = g->sched_pc;
-		r.sp = g->sched_sp;
-		r.fp = g->sched_bp;
-		r.lr = g->sched_lr;
-	}
-	return write_go_header(t, g, out) && write_from_regs(t, u, &r, g, out, nomem);
+	return write_go_header(t, g, out) && write_from_regs(t, u, NULL, g, out, nomem);
 }
 
 static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *u,
