@@ -112,7 +112,18 @@ enum {
 	HC_UNWIND_JUMP_STACK = 1,
 	/** Continue past runtime.sigtramp from the saved ucontext. */
 	HC_UNWIND_SIGNAL_FRAMES = 2,
+	/** Stop after the first physical frame that holds a frame outside
+	 * the runtime's internals (hc_func_runtime_internal): enough for a
+	 * goroutine's top user frame. */
+	HC_UNWIND_TO_USER_FRAME = 4,
 };
+
+/**
+ * Whether the runtime hides @p name at GOTRACEBACK=single/all
+ * (showfuncinfo): a runtime-internal function, not an exported one of
+ * package runtime or a method of an exported type. NULL is internal.
+ */
+bool hc_func_runtime_internal(const char *name);
 
 /** Inputs of the unwinder (all borrowed). */
 struct hc_unwind_source {
@@ -189,6 +200,15 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
  */
 struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutine *g,
 				 struct hc_stack *stack);
+
+/**
+ * hc_unwind_goroutine() far enough for the top user frame
+ * (hc_traceback_top_user_frame): a parked goroutine's walk stops at it
+ * (HC_UNWIND_TO_USER_FRAME); a running one is walked whole.
+ * @return NULL; NOMEM only.
+ */
+struct hc_error *hc_unwind_goroutine_top(struct hc_unwinder *u, const struct hc_goroutine *g,
+					 struct hc_stack *stack);
 
 /**
  * Unwind thread @p index of the core from its registers through every

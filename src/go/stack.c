@@ -365,6 +365,29 @@ static bool is(const struct hc_func *f, const char *name)
 	return f->name && strcmp(f->name, name) == 0;
 }
 
+bool hc_func_runtime_internal(const char *name)
+{
+	if (!name || !strchr(name, '.'))
+		return true;
+	if (strncmp(name, "runtime.", 8) != 0)
+		return false;
+	/* isExportedRuntime: an exported function, or a method of an
+	 * exported type. */
+	const char *rest = name + 8;
+	const char *dot = strrchr(rest, '.');
+	const char *fn = dot ? dot + 1 : rest;
+	if (!(*fn >= 'A' && *fn <= 'Z'))
+		return true;
+	if (dot) {
+		const char *r = rest;
+		if (r[0] == '(' && r[1] == '*')
+			r += 2;
+		if (!(*r >= 'A' && *r <= 'Z'))
+			return true;
+	}
+	return false;
+}
+
 static uint8_t func_names(const struct hc_func *f)
 {
 	uint8_t n = 0;
@@ -703,12 +726,20 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				stop = true;
 		}
 
+		size_t before = stack->frames.size;
 		err = emit(&w, &f, pc, sp, fp, trap, phys, cached, names);
 		if (err)
 			return err;
 		phys++;
 		if (stop)
 			break;
+		if (flags & HC_UNWIND_TO_USER_FRAME) {
+			bool user = false;
+			for (size_t k = before; k < stack->frames.size && !user; k++)
+				user = !hc_func_runtime_internal(stack->frames.data[k].func);
+			if (user)
+				break;
+		}
 
 		if (sigframe) {
 			uint64_t npc, nsp, nbp, nlr;
@@ -818,8 +849,8 @@ struct hc_error *hc_unwind_thread(struct hc_unwinder *u, size_t index,
 			      stack);
 }
 
-struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutine *g,
-				 struct hc_stack *stack)
+/* Where a parked goroutine's walk starts (unwinder.initAt). */
+static struct hc_unwind_regs saved_regs(const struct hc_goroutine *g)
 {
 	struct hc_unwind_regs r = {.g_addr = g->addr};
 	if (g->syscallsp) {
@@ -832,7 +863,23 @@ struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutin
 		r.lr = g->sched_lr;
 		r.fp = g->sched_bp;
 	}
+	return r;
+}
+
+struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutine *g,
+				 struct hc_stack *stack)
+{
+	struct hc_unwind_regs r = saved_regs(g);
 	return walk_regs(u, &r, g, 0, stack);
+}
+
+struct hc_error *hc_unwind_goroutine_top(struct hc_unwinder *u, const struct hc_goroutine *g,
+					 struct hc_stack *stack)
+{
+	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE || g->status == HC_G_RUNNING)
+		return hc_unwind_goroutine(u, g, stack);
+	struct hc_unwind_regs r = saved_regs(g);
+	return walk_regs(u, &r, g, HC_UNWIND_TO_USER_FRAME, stack);
 }
 
 struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,

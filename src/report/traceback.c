@@ -97,9 +97,10 @@ size_t hc_traceback_crash_skip(const struct hc_stack *st)
 	return 0;
 }
 
-/* Every live goroutine of allgs, in allgs order, with its stack. */
+/* Every live goroutine of allgs, in allgs order, with its stack (@p top:
+ * down to its top user frame only). */
 static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u,
-				const struct hc_traceback_options *opts,
+				const struct hc_traceback_options *opts, bool top,
 				struct gstack **ret, size_t *n_ret)
 {
 	const struct hc_runtime *rt = t->runtime;
@@ -119,7 +120,8 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 		s->crashed = rt->crash.goid && g->goid == rt->crash.goid;
 		hc_stack_init(&s->stack);
 		k++;
-		struct hc_error *err = hc_unwind_goroutine(u, g, &s->stack);
+		struct hc_error *err = top ? hc_unwind_goroutine_top(u, g, &s->stack)
+					   : hc_unwind_goroutine(u, g, &s->stack);
 		if (err) {
 			for (size_t j = 0; j < k; j++)
 				hc_stack_deinit(&gs[j].stack);
@@ -612,35 +614,10 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 
 /* ------------------------------------------------------------ table */
 
-/* Whether the runtime would hide @p name at GOTRACEBACK=single/all
- * (showfuncinfo): runtime-internal functions. */
-static bool runtime_internal(const char *name)
-{
-	if (!name || !strchr(name, '.'))
-		return true;
-	if (strncmp(name, "runtime.", 8) != 0)
-		return false;
-	/* isExportedRuntime: an exported function, or a method of an
-	 * exported type. */
-	const char *rest = name + 8;
-	const char *dot = strrchr(rest, '.');
-	const char *fn = dot ? dot + 1 : rest;
-	if (!(*fn >= 'A' && *fn <= 'Z'))
-		return true;
-	if (dot) {
-		const char *r = rest;
-		if (r[0] == '(' && r[1] == '*')
-			r += 2;
-		if (!(*r >= 'A' && *r <= 'Z'))
-			return true;
-	}
-	return false;
-}
-
 size_t hc_traceback_top_user_frame(const struct hc_stack *s)
 {
 	for (size_t i = 0; i < s->frames.size; i++)
-		if (!runtime_internal(s->frames.data[i].func))
+		if (!hc_func_runtime_internal(s->frames.data[i].func))
 			return i;
 	return s->frames.size ? 0 : (size_t)-1;
 }
@@ -1040,7 +1017,10 @@ struct hc_error *hc_traceback_write_goroutines(
 		return err;
 	struct gstack *gs;
 	size_t n;
-	err = collect(t, u, opts, &gs, &n);
+	/* The plain listing shows each goroutine's top user frame only. */
+	bool top = format == HC_FORMAT_TEXT &&
+		   (!opts || (!opts->stacks && !opts->group && !(opts->func && *opts->func)));
+	err = collect(t, u, opts, top, &gs, &n);
 	if (err) {
 		hc_unwinder_destroy(u);
 		return err;
