@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hmapcore/json.h"
 #include "hmapcore/labels.h"
@@ -97,6 +99,43 @@ size_t hc_traceback_crash_skip(const struct hc_stack *st)
 	return 0;
 }
 
+/* Goroutines [begin, end) of a collection, unwound by one thread. */
+struct unwind_part {
+	struct hc_unwinder *u;
+	struct gstack *gs;
+	size_t begin, end;
+	bool top;
+	struct hc_error *err;
+};
+
+static void unwind_part(struct unwind_part *p)
+{
+	for (size_t i = p->begin; i < p->end && !p->err; i++) {
+		struct gstack *s = &p->gs[i];
+		p->err = p->top ? hc_unwind_goroutine_top(p->u, s->g, &s->stack)
+				: hc_unwind_goroutine(p->u, s->g, &s->stack);
+		if (!p->err && s->g->status == HC_G_RUNNING)
+			s->skip = hc_traceback_crash_skip(&s->stack);
+	}
+}
+
+static void *unwind_part_thread(void *arg)
+{
+	unwind_part(arg);
+	return NULL;
+}
+
+/* Whether a second thread unwinds half of @p n goroutines: from 4096 on
+ * with another CPU; HMAPCORE_THREADS=1 never, 2 or more always (so the
+ * tests cover it on small cores). */
+static bool unwind_in_two(size_t n)
+{
+	const char *env = getenv("HMAPCORE_THREADS");
+	if (env && *env)
+		return strtol(env, NULL, 10) > 1 && n > 1;
+	return n >= 4096 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 /* Every live goroutine of allgs, in allgs order, with its stack (@p top:
  * down to its top user frame only). */
 static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u,
@@ -115,21 +154,49 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 			continue;
 		if (opts && opts->one && g->goid != opts->goid)
 			continue;
-		struct gstack *s = &gs[k];
+		struct gstack *s = &gs[k++];
 		s->g = g;
 		s->crashed = rt->crash.goid && g->goid == rt->crash.goid;
 		hc_stack_init(&s->stack);
-		k++;
-		struct hc_error *err = top ? hc_unwind_goroutine_top(u, g, &s->stack)
-					   : hc_unwind_goroutine(u, g, &s->stack);
-		if (err) {
-			for (size_t j = 0; j < k; j++)
-				hc_stack_deinit(&gs[j].stack);
-			free(gs);
-			return err;
+	}
+	/* The second half on a thread of its own, with its own unwinder and
+	 * pclntab caches (each stack is its goroutine's alone). */
+	struct unwind_part parts[2] = {{.u = u, .gs = gs, .begin = 0, .end = k, .top = top},
+				       {.gs = gs, .end = k, .top = top}};
+	struct hc_pclntab *pt = NULL;
+	struct hc_unwinder *helper = NULL;
+	pthread_t th;
+	bool threaded = false;
+	if (unwind_in_two(k) && t->pclntab) {
+		/* Out of memory for the clones: all of it here. */
+		struct hc_error *cerr = hc_pclntab_clone(t->pclntab, &pt);
+		if (!cerr)
+			cerr = hc_unwinder_clone(u, pt, &helper);
+		if (cerr) {
+			hc_error_destroy(cerr);
+			helper = NULL;
 		}
-		if (g->status == HC_G_RUNNING)
-			s->skip = hc_traceback_crash_skip(&s->stack);
+	}
+	if (helper) {
+		parts[0].end = parts[1].begin = k / 2;
+		parts[1].u = helper;
+		threaded = pthread_create(&th, NULL, unwind_part_thread, &parts[1]) == 0;
+		if (!threaded)
+			parts[0].end = k;
+	}
+	unwind_part(&parts[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	hc_unwinder_destroy(helper);
+	hc_pclntab_destroy(pt);
+	struct hc_error *err = parts[0].err ? parts[0].err : parts[1].err;
+	if (parts[0].err && parts[1].err)
+		hc_error_destroy(parts[1].err);
+	if (err) {
+		for (size_t j = 0; j < k; j++)
+			hc_stack_deinit(&gs[j].stack);
+		free(gs);
+		return err;
 	}
 	*ret = gs;
 	*n_ret = k;
