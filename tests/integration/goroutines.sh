@@ -172,4 +172,19 @@ for mode in dwarf no-dwarf; do
 	[ "$n" -gt 0 ] || { echo "SKIP: no fixtures with a traceback.txt under corefiles/"; exit 77; }
 	echo "agreement over $n fixtures ($mode): goroutines $G_OK/$G, frames $F_OK/$F"
 done
+
+# The same listings whatever the threads: HMAPCORE_THREADS=2 unwinds half
+# of the goroutines on a second thread even on these small cores.
+for d in $(fixtures); do
+	name=${d#"$top_srcdir"/corefiles/}
+	for f in "--format go" "--format json" "--stacks"; do
+		# shellcheck disable=SC2086
+		HMAPCORE_THREADS=1 "$HMAPCORE" goroutines $f "$d/core.xz" >"$tmp/one" 2>/dev/null
+		# shellcheck disable=SC2086
+		HMAPCORE_THREADS=2 "$HMAPCORE" goroutines $f "$d/core.xz" >"$tmp/two" 2>/dev/null
+		if cmp -s "$tmp/one" "$tmp/two"; then ok; else
+			bad "$name: goroutines $f differs between 1 and 2 threads"
+		fi
+	done
+done
 finish
