@@ -58,6 +58,8 @@ struct hc_found_map {
 	/** Set when the same map was already listed under another path
 	 * (aliases are kept: each is a place the map is reachable from). */
 	bool alias;
+	/** The index of the map's first row (this one's, unless an alias). */
+	size_t first;
 	/** A sync.Map (addr is the sync.Map value itself, type its struct);
 	 * entries: its live entries. */
 	bool sync_map;

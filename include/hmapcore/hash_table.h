@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/mem.h"
+
 /** FNV-1a over a NUL-terminated string. */
 static inline uint64_t hc_hash_string(const char *s)
 {
@@ -98,7 +100,7 @@ static inline bool hc_eq_u64(uint64_t a, uint64_t b)
 			return false;                                         \
 		struct name n = {                                             \
 			.entries = malloc(cap * sizeof(struct name##_entry)), \
-			.used = calloc(cap, sizeof(bool)),                    \
+			.used = hc_zalloc_large(cap * sizeof(bool)),          \
 			.cap = cap,                                           \
 			.size = m->size,                                      \
 		};                                                            \
@@ -107,6 +109,7 @@ static inline bool hc_eq_u64(uint64_t a, uint64_t b)
 			free(n.used);                                         \
 			return false;                                         \
 		}                                                             \
+		hc_advise_huge(n.entries, cap * sizeof(struct name##_entry)); \
 		for (size_t i = 0; i < m->cap; i++) {                         \
 			if (!m->used[i])                                      \
 				continue;                                     \

@@ -103,8 +103,6 @@ static void slice_findings(struct hc_analysis *a)
 	}
 }
 
-HC_DEFINE_HASH_MAP(row_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
-
 /* ------------------------------------------------ findings by path */
 
 static int cmp_by_path(const void *pa, const void *pb, void *arg)
@@ -462,6 +460,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* The entries from which a map's walk is ordered by its size. */
+#define HEAVY_JOB 4096
+
 static int cmp_job_weight(const void *pa, const void *pb, void *arg)
 {
 	const struct map_job *jobs = arg;
@@ -496,9 +497,18 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 	q.order = malloc((njobs ? 2 * njobs : 1) * sizeof(*q.order));
 	if (!q.order)
 		return &hc_error_nomem;
-	for (size_t i = 0; i < 2 * njobs; i++)
-		q.order[i] = i;
-	qsort_r(q.order, 2 * njobs, sizeof(*q.order), cmp_job_weight, jobs);
+	/* Largest first matters only for the maps that keep a thread busy:
+	 * those are sorted, the many small ones follow in row order. */
+	size_t heavy = 0;
+	for (size_t i = 0; i < 2 * njobs; i++) {
+		if (jobs[i / 2].weight >= HEAVY_JOB)
+			q.order[heavy++] = i;
+	}
+	qsort_r(q.order, heavy, sizeof(*q.order), cmp_job_weight, jobs);
+	for (size_t i = 0, k = heavy; i < 2 * njobs; i++) {
+		if (jobs[i / 2].weight < HEAVY_JOB)
+			q.order[k++] = i;
+	}
 	atomic_init(&q.next, 0);
 	unsigned n = thread_count(jobs, njobs);
 	pthread_t th[8];
@@ -724,16 +734,11 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 	struct hc_error *err = NULL;
 	if (!hc_map_row_vec_reserve(&a->rows, d->maps.size))
 		return &hc_error_nomem;
-	/* Map address -> its first row: an alias takes that row's header and
-	 * stats instead of walking the same map again. */
-	struct row_index first;
-	row_index_init(&first);
 	struct map_job *jobs = calloc(d->maps.size ? d->maps.size : 1, sizeof(*jobs));
 	size_t *alias_of = calloc(d->maps.size ? d->maps.size : 1, sizeof(*alias_of));
 	if (!jobs || !alias_of) {
 		free(jobs);
 		free(alias_of);
-		row_index_deinit(&first);
 		return &hc_error_nomem;
 	}
 	size_t njobs = 0;
@@ -753,15 +758,11 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 			continue;
 		}
 		row->has_info = true;
-		size_t *orig = m->alias ? row_index_search(&first, m->addr) : NULL;
-		if (orig) {
-			alias_of[i] = *orig;
+		/* An alias takes its first row's header and stats instead of
+		 * walking the same map again. */
+		if (m->alias && m->first < i && a->rows.data[m->first].has_info) {
+			alias_of[i] = m->first;
 			continue;
-		}
-		bool existed;
-		if (!m->alias && !row_index_insert(&first, m->addr, i, &existed)) {
-			err = &hc_error_nomem;
-			break;
 		}
 		err = hc_map_read_header(t->as, &row->info, m->addr, &row->header);
 		if (err) {
@@ -844,7 +845,6 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 	}
 	free(jobs);
 	free(alias_of);
-	row_index_deinit(&first);
 	return err;
 }
 

@@ -39,23 +39,85 @@ const char *hc_slice_fault_name(enum hc_slice_fault f)
 	return "?";
 }
 
-/* An (address, type) pair visited once. */
+/*
+ * The (address, type) pairs visited: a set of its own, as it takes one
+ * insert per item walked (10^5 to 10^7). A slot is 16 bytes with no
+ * separate "used" array, address 0 marking it empty (nothing lives at
+ * address 0 in a Go process), so an insert touches one cache line.
+ */
 struct visit {
 	uint64_t addr;
 	uint64_t die;
 };
 
-static inline uint64_t visit_hash(struct visit v)
+struct visit_set {
+	struct visit *slots;
+	size_t cap, size;
+};
+
+static void visit_set_init(struct visit_set *s)
 {
-	return hc_hash_u64(v.addr ^ (v.die * 0x9e3779b97f4a7c15ULL));
+	memset(s, 0, sizeof(*s));
 }
 
-static inline bool visit_eq(struct visit a, struct visit b)
+static void visit_set_deinit(struct visit_set *s)
 {
-	return a.addr == b.addr && a.die == b.die;
+	free(s->slots);
+	visit_set_init(s);
 }
 
-HC_DEFINE_HASH_MAP(visit_set, struct visit, bool, visit_hash, visit_eq)
+static inline size_t visit_hash(struct visit v)
+{
+	return (size_t)hc_hash_u64(v.addr ^ (v.die * 0x9e3779b97f4a7c15ULL));
+}
+
+static inline size_t visit_slot(const struct visit_set *s, struct visit v)
+{
+	size_t mask = s->cap - 1;
+	size_t i = visit_hash(v) & mask;
+	while (s->slots[i].addr && (s->slots[i].addr != v.addr || s->slots[i].die != v.die))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static bool visit_set_grow(struct visit_set *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 4096;
+	if (cap > SIZE_MAX / sizeof(struct visit))
+		return false;
+	struct visit_set n = {.slots = hc_zalloc_large(cap * sizeof(struct visit)), .cap = cap, .size = s->size};
+	if (!n.slots)
+		return false;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (s->slots[i].addr)
+			n.slots[visit_slot(&n, s->slots[i])] = s->slots[i];
+	}
+	free(s->slots);
+	*s = n;
+	return true;
+}
+
+/* An item's set slot is fetched when it is queued: by the time it is
+ * walked the line is in the cache (most probes would miss it). */
+static inline void visit_set_prefetch(const struct visit_set *s, struct visit v)
+{
+	if (s->cap)
+		__builtin_prefetch(&s->slots[visit_hash(v) & (s->cap - 1)], 1);
+}
+
+/* Adds @p v (addr != 0); false when out of memory. */
+static inline bool visit_set_insert(struct visit_set *s, struct visit v, bool *existed)
+{
+	if ((s->size + 1) * 2 > s->cap && !visit_set_grow(s))
+		return false;
+	size_t i = visit_slot(s, v);
+	*existed = s->slots[i].addr != 0;
+	if (!*existed) {
+		s->slots[i] = v;
+		s->size++;
+	}
+	return true;
+}
 HC_DEFINE_HASH_MAP(ptr_memo, uint64_t, bool, hc_hash_u64, hc_eq_u64)
 HC_DEFINE_HASH_MAP(map_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
 
@@ -102,12 +164,22 @@ struct item {
 	unsigned depth;
 	enum hc_root_kind root;
 	bool in_slice;
+	/* Lies inside its parent's memory (a field, an array element). */
+	bool part;
 	uint64_t index;
 };
 
 HC_DEFINE_VECTOR(item_queue, struct item)
 
+enum { SKIP_MEMO = 256 };
+
+struct skip_memo {
+	const char *func;
+	bool skip;
+};
+
 struct walker {
+	struct skip_memo skip[SKIP_MEMO];
 	struct hc_target *t;
 	struct hc_heap *heap;
 	struct hc_discover_options opts;
@@ -357,6 +429,18 @@ static char *path_of(struct walker *w, uint32_t k)
 }
 
 /* Queue a value reached by the path of node @p k. */
+/* The type an item is visited as: a map's own typedef, else the type
+ * under its typedefs. */
+static inline const struct hc_type *visit_type(const struct hc_type *t)
+{
+	return hc_type_is_go_map(t) ? t : hc_type_strip(t);
+}
+
+static inline struct visit visit_of(uint64_t addr, const struct hc_type *t)
+{
+	return (struct visit){addr, t ? t->die_offset : 0};
+}
+
 static void push(struct walker *w, const struct item *parent, uint64_t addr,
 		 const struct hc_type *type, uint32_t k, bool in_slice,
 		 uint64_t index)
@@ -381,19 +465,32 @@ static void push(struct walker *w, const struct item *parent, uint64_t addr,
 	it->depth = depth;
 	it->root = parent ? parent->root : HC_ROOT_GLOBAL;
 	it->in_slice = in_slice;
+	it->part = false;
 	it->index = index;
+	visit_set_prefetch(&w->visited, visit_of(addr, visit_type(type)));
 }
 
-/* First visit of (addr, type)? */
+/* push() for a part of @p parent's memory. */
+static void push_part(struct walker *w, const struct item *parent, uint64_t addr,
+		      const struct hc_type *type, uint32_t k, bool in_slice, uint64_t index)
+{
+	size_t n = w->queue.size;
+	push(w, parent, addr, type, k, in_slice, index);
+	if (w->queue.size > n)
+		w->queue.data[n].part = true;
+}
+
+/* First visit of (addr, type)? @p t as visit_type() gives it. */
 static bool first_visit(struct walker *w, uint64_t addr, const struct hc_type *t)
 {
 	if (w->d->visits >= w->opts.max_visits) {
 		w->d->truncated = true;
 		return false;
 	}
-	struct visit v = {addr, t ? t->die_offset : 0};
+	if (!addr)
+		return false; /* nothing to walk at address 0 */
 	bool existed;
-	if (!visit_set_insert(&w->visited, v, true, &existed)) {
+	if (!visit_set_insert(&w->visited, visit_of(addr, t), &existed)) {
 		w->nomem = true;
 		return false;
 	}
@@ -447,6 +544,7 @@ static void found_map(struct walker *w, const struct item *it,
 			return;
 		}
 		m->alias = existed;
+		m->first = existed ? *map_index_search(&w->first_row, ptr) : w->d->maps.size - 1;
 		if (!existed)
 			descend_map(w, it, type, ptr);
 	}
@@ -551,7 +649,7 @@ static void walk_array(struct walker *w, const struct item *it,
 		w->d->truncated = true;
 	bool maps = hc_type_is_go_map(elem);
 	for (uint64_t i = 0; i < n && !w->nomem; i++)
-		push(w, it, it->addr + i * es->size, elem, index_node(w, it->node, i), maps, i);
+		push_part(w, it, it->addr + i * es->size, elem, index_node(w, it->node, i), maps, i);
 }
 
 /* An interface: follow the dynamic type (runtime type descriptor). */
@@ -669,27 +767,50 @@ static void walk_item(struct walker *w, const struct item *it)
 	const struct hc_type *s = hc_type_strip(t);
 	if (!s)
 		return;
-	if (!first_visit(w, it->addr, s))
+	enum {
+		OTHER, SYNC_MAP, IFACE, SLICE, STRING, STRUCT, ARRAY, POINTER
+	} k = OTHER;
+	if (s->kind == HC_TYPE_STRUCT && s->name && strcmp(s->name, "sync.Map") == 0)
+		k = SYNC_MAP;
+	else if (is_iface_type(t, s))
+		k = IFACE;
+	else if (is_slice_type(s))
+		k = SLICE;
+	else if (is_string_type(s))
+		k = STRING;
+	else if (s->kind == HC_TYPE_STRUCT)
+		k = STRUCT;
+	else if (s->kind == HC_TYPE_ARRAY)
+		k = ARRAY;
+	else if (s->kind == HC_TYPE_POINTER)
+		k = POINTER;
+	/* A plain struct or array inside its parent is walked once per walk
+	 * of the parent, which was looked up: it needs no lookup of its own
+	 * (about half the items). What makes rows or findings, reads memory
+	 * or may be reached from elsewhere is looked up. An interior pointer
+	 * to such a part walks it again, but its maps, slices and pointers
+	 * are looked up: nothing is found twice. */
+	if (!(it->part && (k == STRUCT || k == ARRAY)) && !first_visit(w, it->addr, s))
 		return;
-	if (s->kind == HC_TYPE_STRUCT && s->name && strcmp(s->name, "sync.Map") == 0) {
+	if (k == SYNC_MAP) {
 		walk_sync_map(w, it, s);
-	} else if (is_iface_type(t, s)) {
+	} else if (k == IFACE) {
 		walk_iface(w, it, s);
-	} else if (is_slice_type(s)) {
+	} else if (k == SLICE) {
 		walk_slice(w, it, s);
-	} else if (is_string_type(s)) {
+	} else if (k == STRING) {
 		return;
-	} else if (s->kind == HC_TYPE_STRUCT) {
+	} else if (k == STRUCT) {
 		for (size_t i = 0; i < s->num_members; i++) {
 			const struct hc_member *m = &s->members[i];
 			if (!m->type || !has_pointers(w, m->type, 0))
 				continue;
-			push(w, it, it->addr + m->offset, m->type,
-			     node(w, it->node, PATH_FIELD, m->name, false), false, 0);
+			push_part(w, it, it->addr + m->offset, m->type,
+				  node(w, it->node, PATH_FIELD, m->name, false), false, 0);
 		}
-	} else if (s->kind == HC_TYPE_ARRAY) {
+	} else if (k == ARRAY) {
 		walk_array(w, it, s);
-	} else if (s->kind == HC_TYPE_POINTER) {
+	} else if (k == POINTER) {
 		if (!s->target || !has_pointers(w, s->target, 0))
 			return;
 		uint64_t p;
@@ -781,6 +902,19 @@ static void drain(struct walker *w)
 	free_nodes(w);
 }
 
+/* Frames of the runtime's packages and sync's give no roots. The names
+ * are the pclntab's, so a name is known by its pointer: 10^6 frames ask
+ * for a few hundred functions. */
+static bool skip_frame(struct walker *w, const char *func)
+{
+	struct skip_memo *m = &w->skip[((uintptr_t)func >> 3) % SKIP_MEMO];
+	if (m->func != func) {
+		m->func = func;
+		m->skip = skip_root(func) || strncmp(func, "sync.", 5) == 0;
+	}
+	return m->skip;
+}
+
 /*
  * One goroutine's frames as roots: "goroutine 12 frame main.worker local
  * m". Frames of the runtime's own packages are skipped (their locals lead
@@ -801,8 +935,7 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 		return true;
 	for (size_t k = 0; k < st->frames.size && !w->nomem; k++) {
 		const struct hc_frame *f = &st->frames.data[k];
-		if (f->inlined || !f->func || skip_root(f->func) ||
-		    strncmp(f->func, "sync.", 5) == 0)
+		if (f->inlined || !f->func || skip_frame(w, f->func))
 			continue;
 		vars->size = 0;
 		struct hc_error *err = hc_dwarf_frame_vars(w->t->dwarf, f->func, f->sym_pc, vars);
