@@ -109,7 +109,6 @@ static inline bool hc_eq_u64(uint64_t a, uint64_t b)
 			free(n.used);                                         \
 			return false;                                         \
 		}                                                             \
-		hc_advise_huge(n.entries, cap * sizeof(struct name##_entry)); \
 		for (size_t i = 0; i < m->cap; i++) {                         \
 			if (!m->used[i])                                      \
 				continue;                                     \

@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmapcore/mem.h"
-
 #define HC_DEFINE_VECTOR(name, type)                                          \
 	struct name {                                                         \
 		type *data;                                                   \
@@ -54,7 +52,6 @@
 		type *d = realloc(v->data, cap * sizeof(type));               \
 		if (!d)                                                       \
 			return false;                                         \
-		hc_advise_huge(d, cap * sizeof(type));                        \
 		v->data = d;                                                  \
 		v->cap = cap;                                                 \
 		return true;                                                  \
