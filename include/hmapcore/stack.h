@@ -149,14 +149,13 @@ struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
 void hc_unwinder_destroy(struct hc_unwinder *u);
 
 /**
- * An unwinder like @p u that reads the pclntab through @p pclntab (a
- * clone of u's, hc_pclntab_clone()), for another thread: unwinding
- * changes nothing but the pclntab's caches.
- * @param[out] ret owned by the caller (hc_unwinder_destroy()); borrows
- * @p pclntab.
+ * An unwinder like @p u for another thread, with caches of its own: its
+ * own clone of u's pclntab (hc_pclntab_clone()) and frame cache.
+ * Unwinding changes nothing but those caches.
+ * @param[out] ret owned by the caller (hc_unwinder_destroy(), which
+ * destroys the clone's pclntab too).
  */
 struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
-				   struct hc_pclntab *pclntab,
 				   struct hc_unwinder **ret);
 
 /** Registers to start a walk from. */

@@ -11,6 +11,7 @@
 
 #include "hmapcore/check.h"
 #include "hmapcore/hash_table.h"
+#include "hmapcore/threads.h"
 #include "hmapcore/validate.h"
 
 static void note(struct hc_analysis *a, const char *what, struct hc_error *err)
@@ -167,9 +168,9 @@ struct map_job {
 	struct hc_map_stats *stats;
 	bool *has_stats;
 	bool validate;
-	/* A Swiss map with a directory, validated: the validation's walk
-	 * gives its stats too (validate.h), the walk item has nothing to do
-	 * unless that walk could not be whole. */
+	/* A Swiss map, validated: the validation's walk gives its stats too
+	 * (validate.h), the walk item has nothing to do unless that walk
+	 * could not be whole. */
 	bool stats_from_validation;
 	bool write_in_flight;
 	uint64_t weight;
@@ -264,10 +265,11 @@ struct early_job {
 	atomic_int state;
 };
 
+HC_DEFINE_VECTOR(early_job_vec, struct early_job)
+
 struct early {
 	const struct hc_target *t;
-	struct early_job *jobs; /* largest first */
-	size_t njobs;
+	struct early_job_vec jobs; /* largest first */
 	/* Row (index in the discovery) -> 1 + its job, 0 for none; for the
 	 * rows found when the thread started. */
 	size_t *job_of;
@@ -280,8 +282,8 @@ struct early {
 static void *early_thread(void *arg)
 {
 	struct early *e = arg;
-	for (size_t k = 0; k < e->njobs; k++) {
-		struct early_job *x = &e->jobs[k];
+	for (size_t k = 0; k < e->jobs.size; k++) {
+		struct early_job *x = &e->jobs.data[k];
 		int expect = EARLY_PENDING;
 		if (!atomic_compare_exchange_strong(&x->state, &expect, EARLY_TAKEN))
 			continue;
@@ -292,14 +294,14 @@ static void *early_thread(void *arg)
 }
 
 /* The least entries of a map walked early; 0 for none. HMAPCORE_THREADS
- * as for the map walks: 1 walks nothing early, more walks every map
- * found in the variables early (so the tests cover it on small cores). */
+ * (threads.h): 1 walks nothing early, more walks every map found in the
+ * variables early. */
 static uint64_t early_min(void)
 {
-	const char *env = getenv("HMAPCORE_THREADS");
-	if (env && *env)
-		return strtol(env, NULL, 10) > 1 ? 1 : 0;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? EARLY_MIN_ENTRIES : 0;
+	long n = hc_threads_setting();
+	if (n)
+		return n > 1 ? 1 : 0;
+	return hc_other_cpu() ? EARLY_MIN_ENTRIES : 0;
 }
 
 static int cmp_early(const void *pa, const void *pb)
@@ -317,12 +319,12 @@ static void early_destroy(struct early *e)
 	if (e->started)
 		pthread_join(e->thread, NULL);
 	hc_heap_destroy_clone(e->heap);
-	for (size_t k = 0; k < e->njobs; k++) {
-		hc_findings_deinit(&e->jobs[k].job.findings);
-		free(e->jobs[k].job.stats_error);
-		free((char *)e->jobs[k].job.path);
+	for (size_t k = 0; k < e->jobs.size; k++) {
+		hc_findings_deinit(&e->jobs.data[k].job.findings);
+		free(e->jobs.data[k].job.stats_error);
+		free((char *)e->jobs.data[k].job.path);
 	}
-	free(e->jobs);
+	early_job_vec_deinit(&e->jobs);
 	free(e->job_of);
 	free(e);
 }
@@ -344,6 +346,7 @@ static void start_early(void *arg, const struct hc_discovery *d)
 	struct early *e = calloc(1, sizeof(*e));
 	if (!e)
 		return;
+	early_job_vec_init(&e->jobs);
 	e->t = t;
 	/* Maps of one type come in runs (a slice of maps): the layout of
 	 * the last type is kept. */
@@ -369,14 +372,11 @@ static void start_early(void *arg, const struct hc_discovery *d)
 		}
 		if (h.count < min)
 			continue;
-		struct early_job *n = realloc(e->jobs, (e->njobs + 1) * sizeof(*n));
-		if (!n) {
+		struct early_job *x = early_job_vec_append_entry(&e->jobs);
+		if (!x) {
 			early_destroy(e);
 			return;
 		}
-		e->jobs = n;
-		struct early_job *x = &e->jobs[e->njobs++];
-		memset(x, 0, sizeof(*x));
 		x->found = i;
 		x->info = info;
 		x->job.addr = m->addr;
@@ -391,11 +391,11 @@ static void start_early(void *arg, const struct hc_discovery *d)
 		x->job.weight = h.count;
 		hc_findings_init(&x->job.findings);
 	}
-	if (!e->njobs) {
+	if (!e->jobs.size) {
 		early_destroy(e);
 		return;
 	}
-	qsort(e->jobs, e->njobs, sizeof(*e->jobs), cmp_early);
+	qsort(e->jobs.data, e->jobs.size, sizeof(*e->jobs.data), cmp_early);
 	e->nrows = d->maps.size;
 	e->job_of = calloc(e->nrows, sizeof(*e->job_of));
 	if (!e->job_of) {
@@ -403,8 +403,8 @@ static void start_early(void *arg, const struct hc_discovery *d)
 		return;
 	}
 	/* Pointers into the jobs only once they stop moving. */
-	for (size_t k = 0; k < e->njobs; k++) {
-		struct early_job *x = &e->jobs[k];
+	for (size_t k = 0; k < e->jobs.size; k++) {
+		struct early_job *x = &e->jobs.data[k];
 		e->job_of[x->found] = k + 1;
 		x->job.info = &x->info;
 		x->job.stats = &x->stats;
@@ -427,9 +427,9 @@ static void start_early(void *arg, const struct hc_discovery *d)
 /* Take back the jobs the thread has not begun. */
 static void early_close(struct early *e)
 {
-	for (size_t k = 0; e && k < e->njobs; k++) {
+	for (size_t k = 0; e && k < e->jobs.size; k++) {
 		int expect = EARLY_PENDING;
-		atomic_compare_exchange_strong(&e->jobs[k].state, &expect, EARLY_TAKEN_BACK);
+		atomic_compare_exchange_strong(&e->jobs.data[k].state, &expect, EARLY_TAKEN_BACK);
 	}
 }
 
@@ -438,7 +438,7 @@ static struct early_job *early_for(struct early *e, size_t found)
 {
 	if (!e || found >= e->nrows || !e->job_of[found])
 		return NULL;
-	struct early_job *x = &e->jobs[e->job_of[found] - 1];
+	struct early_job *x = &e->jobs.data[e->job_of[found] - 1];
 	return atomic_load(&x->state) == EARLY_TAKEN ? x : NULL;
 }
 
@@ -473,17 +473,17 @@ static int cmp_job_weight(const void *pa, const void *pb, void *arg)
 	return a < b ? -1 : a > b;
 }
 
-/* Threads: HMAPCORE_THREADS, else one per CPU (at most 8); one when the
- * maps are small (threads would cost more than they save). */
+/* Threads: HMAPCORE_THREADS (threads.h), else one per CPU (at most 8);
+ * one when the maps are small (threads would cost more than they save). */
 static unsigned thread_count(const struct map_job *jobs, size_t njobs)
 {
-	uint64_t entries = 0;
-	for (size_t i = 0; i < njobs; i++)
-		entries += jobs[i].weight;
-	const char *env = getenv("HMAPCORE_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-	if (!env && entries < 200000)
-		n = 1;
+	long n = hc_threads_setting();
+	if (!n) {
+		uint64_t entries = 0;
+		for (size_t i = 0; i < njobs; i++)
+			entries += jobs[i].weight;
+		n = entries < 200000 ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	}
 	if (n < 1)
 		n = 1;
 	if (n > 8)

@@ -12,6 +12,7 @@
 #include "hmapcore/hash_table.h"
 #include "hmapcore/maps.h"
 #include "hmapcore/strbuf.h"
+#include "hmapcore/threads.h"
 #include "hmapcore/value.h"
 
 /* DW_AT_go_kind values (src/internal/abi/type.go). */
@@ -1004,18 +1005,15 @@ static void *unwind_chunk_thread(void *arg)
 
 /*
  * The goroutines per chunk, 0 for no helper thread. A helper pays when
- * there are a few chunks and another CPU. HMAPCORE_THREADS decides as for
- * the map walks (check.c): 1 keeps everything on one thread, more forces
- * the helper even for a few goroutines, in chunks of 8 (so the tests
- * cover it on small cores).
+ * there are a few chunks and another CPU. HMAPCORE_THREADS (threads.h)
+ * of 2 or more forces it even for a few goroutines, in chunks of 8.
  */
 static size_t unwind_ahead(size_t ngoroutines)
 {
-	const char *env = getenv("HMAPCORE_THREADS");
-	if (env && *env)
-		return strtol(env, NULL, 10) > 1 ? 8 : 0;
-	return ngoroutines >= 4 * UNWIND_CHUNK && sysconf(_SC_NPROCESSORS_ONLN) > 1
-		       ? UNWIND_CHUNK : 0;
+	long n = hc_threads_setting();
+	if (n)
+		return n > 1 ? 8 : 0;
+	return ngoroutines >= 4 * UNWIND_CHUNK && hc_other_cpu() ? UNWIND_CHUNK : 0;
 }
 
 static void stack_roots(struct walker *w)
@@ -1024,12 +1022,14 @@ static void stack_roots(struct walker *w)
 	size_t n = rt->goroutines.size;
 	struct hc_frame_var_vec vars;
 	hc_frame_var_vec_init(&vars);
-	struct hc_pclntab *pt = NULL;
 	struct hc_unwinder *helper = NULL;
 	size_t chunk = unwind_ahead(n);
-	if (chunk && w->t->pclntab && !hc_pclntab_clone(w->t->pclntab, &pt) &&
-	    hc_unwinder_clone(w->opts.unwinder, pt, &helper)) {
-		helper = NULL; /* out of memory: unwind here */
+	if (chunk && w->t->pclntab) {
+		struct hc_error *err = hc_unwinder_clone(w->opts.unwinder, &helper);
+		if (err) {
+			hc_error_destroy(err); /* out of memory: unwind here */
+			helper = NULL;
+		}
 	}
 	if (!helper)
 		chunk = UNWIND_CHUNK;
@@ -1098,7 +1098,6 @@ out:
 		free(c[k]);
 	}
 	hc_unwinder_destroy(helper);
-	hc_pclntab_destroy(pt);
 	hc_frame_var_vec_deinit(&vars);
 }
 

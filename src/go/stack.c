@@ -80,6 +80,8 @@ struct hc_unwinder {
 	size_t nms;
 	/* NULL when it could not be allocated (then nothing is cached). */
 	struct emit_slot *emit_cache;
+	/* A clone's own copy of the pclntab (src.pclntab), or NULL. */
+	struct hc_pclntab *own_pclntab;
 };
 
 const char *hc_stack_kind_name(enum hc_stack_kind k)
@@ -169,15 +171,22 @@ struct hc_error *hc_unwinder_create(const struct hc_unwind_source *src,
 }
 
 struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
-				   struct hc_pclntab *pclntab,
 				   struct hc_unwinder **ret)
 {
 	struct hc_unwinder *c = calloc(1, sizeof(*c));
 	if (!c)
 		return &hc_error_nomem;
 	*c = *u;
-	c->src.pclntab = pclntab;
 	c->ms = NULL;
+	c->own_pclntab = NULL;
+	if (u->src.pclntab) {
+		struct hc_error *err = hc_pclntab_clone(u->src.pclntab, &c->own_pclntab);
+		if (err) {
+			free(c);
+			return err;
+		}
+		c->src.pclntab = c->own_pclntab;
+	}
 	/* Its own cache: the names it holds are the clone's pclntab's too
 	 * (both borrow from the same mapped executable), but a cache is
 	 * written as it is read. */
@@ -186,6 +195,7 @@ struct hc_error *hc_unwinder_clone(const struct hc_unwinder *u,
 		c->ms = malloc(u->nms * sizeof(*c->ms));
 		if (!c->ms) {
 			free(c->emit_cache);
+			hc_pclntab_destroy(c->own_pclntab);
 			free(c);
 			return &hc_error_nomem;
 		}
@@ -201,6 +211,7 @@ void hc_unwinder_destroy(struct hc_unwinder *u)
 		return;
 	free(u->ms);
 	free(u->emit_cache);
+	hc_pclntab_destroy(u->own_pclntab);
 	free(u);
 }
 

@@ -11,6 +11,7 @@
 #include "hmapcore/json.h"
 #include "hmapcore/labels.h"
 #include "hmapcore/native.h"
+#include "hmapcore/threads.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
 
@@ -126,14 +127,14 @@ static void *unwind_part_thread(void *arg)
 }
 
 /* Whether a second thread unwinds half of @p n goroutines: from 4096 on
- * with another CPU; HMAPCORE_THREADS=1 never, 2 or more always (so the
- * tests cover it on small cores). */
+ * with another CPU; HMAPCORE_THREADS (threads.h) of 1 never, 2 or more
+ * always. */
 static bool unwind_in_two(size_t n)
 {
-	const char *env = getenv("HMAPCORE_THREADS");
-	if (env && *env)
-		return strtol(env, NULL, 10) > 1 && n > 1;
-	return n >= 4096 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	long k = hc_threads_setting();
+	if (k)
+		return k > 1 && n > 1;
+	return n >= 4096 && hc_other_cpu();
 }
 
 /* Every live goroutine of allgs, in allgs order, with its stack (@p top:
@@ -163,15 +164,12 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 	 * pclntab caches (each stack is its goroutine's alone). */
 	struct unwind_part parts[2] = {{.u = u, .gs = gs, .begin = 0, .end = k, .top = top},
 				       {.gs = gs, .end = k, .top = top}};
-	struct hc_pclntab *pt = NULL;
 	struct hc_unwinder *helper = NULL;
 	pthread_t th;
 	bool threaded = false;
 	if (unwind_in_two(k) && t->pclntab) {
-		/* Out of memory for the clones: all of it here. */
-		struct hc_error *cerr = hc_pclntab_clone(t->pclntab, &pt);
-		if (!cerr)
-			cerr = hc_unwinder_clone(u, pt, &helper);
+		/* Out of memory for the clone: all of it here. */
+		struct hc_error *cerr = hc_unwinder_clone(u, &helper);
 		if (cerr) {
 			hc_error_destroy(cerr);
 			helper = NULL;
@@ -188,7 +186,6 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 	if (threaded)
 		pthread_join(th, NULL);
 	hc_unwinder_destroy(helper);
-	hc_pclntab_destroy(pt);
 	struct hc_error *err = parts[0].err ? parts[0].err : parts[1].err;
 	if (parts[0].err && parts[1].err)
 		hc_error_destroy(parts[1].err);
@@ -512,6 +509,7 @@ static bool write_from_sched(const struct hc_target *t, struct hc_unwinder *u,
 }
 
 static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *u,
+				 const struct hc_traceback_options *opts,
 				 const struct msec *s, bool first, struct gstack *gs, size_t n,
 				 struct hc_strbuf *out, bool *nomem)
 {
@@ -575,7 +573,8 @@ static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *
 				continue;
 			ok = hc_strbuf_appendc(out, '\n') &&
 			     write_go_goroutine(t, u, &gs[i], gs[i].g->status != HC_G_RUNNING, false,
-						out);
+						out) &&
+			     maybe_flush(opts, out);
 		}
 		ok = ok && hc_strbuf_appendc(out, '\n');
 	}
@@ -584,6 +583,7 @@ static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *
 
 /* The whole dump; false (nothing written) when the core is no such dump. */
 static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
+			    const struct hc_traceback_options *opts,
 			    struct gstack *gs, size_t n, struct hc_strbuf *out, bool *ok_ret)
 {
 	struct msec *v;
@@ -594,7 +594,7 @@ static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
 	for (size_t k = 0; ok && k < ns; k++) {
 		if (k)
 			ok = hc_strbuf_appends(out, "\n-----\n\n");
-		ok = ok && write_signal_section(t, u, &v[k], k == 0, gs, n, out, &nomem);
+		ok = ok && write_signal_section(t, u, opts, &v[k], k == 0, gs, n, out, &nomem);
 	}
 	free(v);
 	*ok_ret = ok && !nomem;
@@ -622,7 +622,7 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 	bool sig_ok;
 	if ((!opts || (!opts->one && !(opts->state && *opts->state) &&
 		       !(opts->func && *opts->func))) &&
-	    write_go_signal(t, u, gs, n, out, &sig_ok))
+	    write_go_signal(t, u, opts, gs, n, out, &sig_ok))
 		return sig_ok;
 	size_t order[64];
 	size_t norder = 0;

@@ -1,0 +1,35 @@
+/**
+ * @file threads.h
+ * How many threads a pass may use (layer L0, util).
+ *
+ * Each pass that can use a second thread (the early map walks, the map
+ * walks, the unwinding beside the discovery, the listings' unwinding)
+ * decides by its size and the CPUs, unless HMAPCORE_THREADS says: 1 keeps
+ * everything on one thread, 2 or more uses the threads even for a small
+ * core (so the tests cover them on the fixtures).
+ */
+#ifndef HMAPCORE_THREADS_H
+#define HMAPCORE_THREADS_H
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/** HMAPCORE_THREADS: 0 when unset or empty, else the number asked for,
+ * at least 1 (0, a negative number or text count as 1). */
+static inline long hc_threads_setting(void)
+{
+	const char *env = getenv("HMAPCORE_THREADS");
+	if (!env || !*env)
+		return 0;
+	long n = strtol(env, NULL, 10);
+	return n < 1 ? 1 : n;
+}
+
+/** Whether the machine has another CPU for a second thread. */
+static inline bool hc_other_cpu(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+#endif
