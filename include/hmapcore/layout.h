@@ -61,6 +61,7 @@
 	X(M_CAUGHTSIG, "runtime.m", "caughtsig", NULL)                    \
 	X(M_THROWING, "runtime.m", "throwing", NULL)                      \
 	X(M_DYING, "runtime.m", "dying", NULL)                            \
+	X(M_INCGO, "runtime.m", "incgo", NULL)                            \
 	X(M_ALLLINK, "runtime.m", "alllink", NULL)                        \
 	X(PANIC_ARG, "runtime._panic", "arg._type", NULL)                 \
 	X(MD_PCHEADER, "runtime.moduledata", "pcHeader", NULL)            \

@@ -110,6 +110,8 @@ struct hc_m {
 	uint64_t g0, gsignal, curg, caughtsig;
 	uint32_t throwing;
 	int32_t dying;
+	/** In a cgo call (m.incgo): its thread runs C code on g0. */
+	bool incgo;
 	/** Index into hc_core_threads(), or -1 when no thread matches. */
 	long thread;
 };

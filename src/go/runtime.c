@@ -612,6 +612,7 @@ static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
 		m->caughtsig = hc_layout_get(l, HC_LF_M_CAUGHTSIG, buf, n);
 		m->throwing = (uint32_t)hc_layout_get(l, HC_LF_M_THROWING, buf, n);
 		m->dying = (int32_t)hc_layout_get(l, HC_LF_M_DYING, buf, n);
+		m->incgo = hc_layout_get(l, HC_LF_M_INCGO, buf, n) != 0;
 		m->thread = -1;
 		maddr = hc_layout_get(l, HC_LF_M_ALLLINK, buf, n);
 		for (size_t i = 0; i + 1 < rt->ms.size; i++) {

@@ -303,6 +303,9 @@ struct hc_error *hc_inltree_entry(const struct hc_aspace *as, int go_minor,
 
 /* ------------------------------------------------------------ the walk */
 
+/* How far above a g0's stack.hi its walk may go (walk_regs). */
+#define G0_TOP_SLACK 1024
+
 struct walk {
 	struct hc_unwinder *u;
 	unsigned flags;
@@ -808,7 +811,13 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				hc_error_destroy(err);
 			}
 		}
-		if (w.lo < w.hi && (sp < w.lo || sp > w.hi)) {
+		/* A g0 on its thread's own stack (m0's, every M's of a cgo
+		 * program) has the bounds mstart0 gave it: hi is a local of
+		 * mstart0, so runtime.mstart's frame lies just above it. The
+		 * runtime checks no frame against the bounds. */
+		uint64_t hi = w.kind == HC_STACK_G0 && w.hi <= UINT64_MAX - G0_TOP_SLACK
+				      ? w.hi + G0_TOP_SLACK : w.hi;
+		if (w.lo < w.hi && (sp < w.lo || sp > hi)) {
 			set_error(stack, "sp 0x%" PRIx64 " left the stack [0x%" PRIx64
 				  ", 0x%" PRIx64 ")", sp, w.lo, w.hi);
 			break;

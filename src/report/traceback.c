@@ -528,18 +528,6 @@ static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *
 		ok = hc_strbuf_appendf(out, " addr=0x%" PRIx64,
 				       hc_core_arch(t->core) == HC_ARCH_ARM64 ? f->regs[33] : f->addr);
 	ok = ok && hc_strbuf_appendc(out, '\n');
-	if (ok && (f->signo == 4 || f->signo == 8)) { /* SIGILL, SIGFPE */
-		uint64_t k = 16;
-		if (k > 4096 - f->pc % 4096)
-			k = 4096 - f->pc % 4096;
-		uint8_t b[16];
-		ok = hc_strbuf_appends(out, "instruction bytes:");
-		if (!hc_aspace_read(t->as, f->pc, b, (size_t)k))
-			for (uint64_t i = 0; ok && i < k; i++)
-				ok = hc_strbuf_appendf(out, " 0x%x", b[i]);
-		ok = ok && hc_strbuf_appendc(out, '\n');
-	}
-	ok = ok && hc_strbuf_appendc(out, '\n');
 	/* The goroutine the signal interrupted: in allgs, or a g0. */
 	struct hc_goroutine own;
 	const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, m->caughtsig);
@@ -556,10 +544,31 @@ static bool write_signal_section(const struct hc_target *t, struct hc_unwinder *
 		}
 		g = &own;
 	}
+	const struct hc_goroutine *curg = hc_runtime_goroutine_at(rt, m->curg);
+	/* fatalsignal: a signal in C code (a cgo call runs it on g0) traces
+	 * the goroutine that made the call instead. */
+	if (ok && m->incgo && m->g0 && g->addr == m->g0 && curg) {
+		ok = hc_strbuf_appends(out, "signal arrived during cgo execution\n");
+		g = curg;
+	}
+	if (ok && (f->signo == 4 || f->signo == 8)) { /* SIGILL, SIGFPE */
+		uint64_t k = 16;
+		if (k > 4096 - f->pc % 4096)
+			k = 4096 - f->pc % 4096;
+		uint8_t b[16];
+		ok = hc_strbuf_appends(out, "instruction bytes:");
+		if (!hc_aspace_read(t->as, f->pc, b, (size_t)k))
+			for (uint64_t i = 0; ok && i < k; i++)
+				ok = hc_strbuf_appendf(out, " 0x%x", b[i]);
+		ok = ok && hc_strbuf_appendc(out, '\n');
+	}
+	ok = ok && hc_strbuf_appendc(out, '\n');
+	/* traceback1: a goroutine in a system call (a cgo call is one) is
+	 * traced from where it entered it, not from the signal's registers. */
 	struct hc_unwind_regs r = {.pc = f->pc, .sp = f->sp, .fp = f->fp, .lr = f->lr,
 				   .trap = true, .g_addr = g->addr};
-	ok = ok && write_go_header(t, g, out) && write_from_regs(t, u, &r, g, out, nomem);
-	const struct hc_goroutine *curg = hc_runtime_goroutine_at(rt, m->curg);
+	ok = ok && write_go_header(t, g, out) &&
+	     write_from_regs(t, u, g->status == HC_G_SYSCALL ? NULL : &r, g, out, nomem);
 	if (!first) {
 		/* tracebackothers on the first M skipped it; trace it now. */
 		if (ok && curg && curg != g && curg->status == HC_G_RUNNING)

@@ -1,0 +1,3 @@
+module hmapcore.fixture/cgoquit
+
+go 1.19
