@@ -102,7 +102,7 @@ static const char *growth_text(const struct hc_map_row *r)
 {
 	if (!r->has_header)
 		return "?";
-	if (r->info.flavour == HC_MAPS_CLASSIC)
+	if (r->info->flavour == HC_MAPS_CLASSIC)
 		return hc_map_growing(&r->header) ? "growing" : "-";
 	return "-";
 }
@@ -132,7 +132,7 @@ static struct hc_error *src_step(void *ctx, bool *done_ret)
 					   ? r->found->type->name : "?";
 		hc_strbuf_append_escaped(&sb, type, strlen(type));
 		t->type = hc_strbuf_steal(&sb);
-		t->flavour = r->has_info ? hc_map_flavour_name(r->info.flavour) : "?";
+		t->flavour = r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
 		t->growth = growth_text(r);
 		t->addr = r->found ? r->found->addr : 0;
 		t->count = r->has_header ? r->header.count : 0;
@@ -232,7 +232,7 @@ static struct hc_error *src_entries(void *ctx, size_t map, uint64_t first,
 		it = c->it.e;
 		pos = c->pos;
 	} else {
-		struct hc_error *err = hc_map_iter_init(&it, s->t->as, &r->info,
+		struct hc_error *err = hc_map_iter_init(&it, s->t->as, r->info,
 							r->found->addr);
 		if (err) {
 			w->stop = 1;
@@ -271,7 +271,7 @@ static struct hc_error *src_entries(void *ctx, size_t map, uint64_t first,
 		if (done)
 			break;
 		if (pos >= first) {
-			rows[got] = entry_row(s, &r->info, k, e);
+			rows[got] = entry_row(s, r->info, k, e);
 			if (!rows[got]) {
 				oom = true;
 				break;
@@ -322,7 +322,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 	}
 	if (r->has_header) {
 		const struct hc_map_header *h = &r->header;
-		if (r->info.flavour == HC_MAPS_CLASSIC)
+		if (r->info->flavour == HC_MAPS_CLASSIC)
 			hc_strbuf_appendf(&sb, "header  count %" PRIu64 "  B %u  flags 0x%x  "
 					  "noverflow %u  buckets 0x%" PRIx64 "  oldbuckets 0x%"
 					  PRIx64 "  nevacuate %" PRIu64 "\n",
@@ -333,7 +333,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 					  "  dirLen %" PRIu64 "  globalDepth %u  writing %u\n",
 					  h->count, h->dir_ptr, h->dir_len, h->global_depth,
 					  h->writing);
-		if (r->info.flavour == HC_MAPS_CLASSIC && hc_map_growing(h)) {
+		if (r->info->flavour == HC_MAPS_CLASSIC && hc_map_growing(h)) {
 			uint64_t nold = hc_map_old_buckets(h);
 			hc_strbuf_appendf(&sb, "growing  evacuated %" PRIu64 " of %" PRIu64
 					  " old buckets (%.0f%%)\n", h->nevacuate, nold,
@@ -342,7 +342,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 	}
 	if (r->has_stats) {
 		const struct hc_map_stats *st = &r->stats;
-		if (r->info.flavour == HC_MAPS_CLASSIC)
+		if (r->info->flavour == HC_MAPS_CLASSIC)
 			hc_strbuf_appendf(&sb, "buckets %" PRIu64 " (old %" PRIu64 ", evacuated %"
 					  PRIu64 ")  overflow %" PRIu64 "  longest chain %"
 					  PRIu64 "\n", st->nbuckets, st->nold, st->evacuated,
@@ -379,7 +379,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 	static const enum tui_slot_state swiss[] = {
 		TUI_SLOT_LIVE, TUI_SLOT_EMPTY, TUI_SLOT_DELETED, TUI_SLOT_INVALID, TUI_SLOT_BAD,
 	};
-	bool cl = r->info.flavour == HC_MAPS_CLASSIC;
+	bool cl = r->info->flavour == HC_MAPS_CLASSIC;
 	const enum tui_slot_state *leg = cl ? classic : swiss;
 	size_t nleg = cl ? sizeof(classic) / sizeof(classic[0])
 			 : sizeof(swiss) / sizeof(swiss[0]);
@@ -527,7 +527,7 @@ static struct hc_error *src_internals(void *ctx, size_t map, uint64_t first,
 		it = c->it.u;
 		pos = c->pos;
 	} else {
-		struct hc_error *err = hc_map_units_init(&it, s->t->as, &r->info,
+		struct hc_error *err = hc_map_units_init(&it, s->t->as, r->info,
 							 r->found->addr);
 		if (err) {
 			w->stop = 1;
@@ -569,7 +569,7 @@ static struct hc_error *src_internals(void *ctx, size_t map, uint64_t first,
 		if (done)
 			break;
 		if (pos >= ufirst) {
-			rows[got + ugot] = unit_row(s, &r->info, &u);
+			rows[got + ugot] = unit_row(s, r->info, &u);
 			if (!rows[got + ugot]) {
 				oom = true;
 				break;

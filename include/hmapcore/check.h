@@ -32,7 +32,9 @@ struct hc_map_row {
 	/** Borrowed from the discovery. */
 	const struct hc_found_map *found;
 	bool has_info;
-	struct hc_map_info info;
+	/** Its type's layout, shared by the rows of that type (owned by the
+	 * analysis, hc_analysis.infos). */
+	const struct hc_map_info *info;
 	bool has_header;
 	struct hc_map_header header;
 	bool has_stats;
@@ -46,6 +48,7 @@ struct hc_map_row {
 };
 
 HC_DEFINE_VECTOR(hc_map_row_vec, struct hc_map_row)
+HC_DEFINE_VECTOR(hc_map_info_ptr_vec, struct hc_map_info *)
 
 HC_DEFINE_VECTOR(hc_goroutine_ptr_vec, const struct hc_goroutine *)
 
@@ -74,6 +77,8 @@ struct hc_analysis {
 	struct hc_crash_analysis *crash;
 	/** One row per discovered map (aliases included). */
 	struct hc_map_row_vec rows;
+	/** The layouts of the map types the rows have (owned, malloc'd). */
+	struct hc_map_info_ptr_vec infos;
 	struct hc_findings findings;
 	/** What could not be done (owned lines). */
 	struct hc_note_vec notes;

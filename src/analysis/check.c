@@ -722,6 +722,54 @@ static void clear_pass(struct hc_analysis *a)
 		a->crash->accesses.size = 0;
 }
 
+/* Map type -> its layout in hc_analysis.infos. */
+static inline uint64_t type_hash(const struct hc_type *t)
+{
+	return hc_hash_u64((uint64_t)(uintptr_t)t);
+}
+
+static inline bool type_eq(const struct hc_type *x, const struct hc_type *y)
+{
+	return x == y;
+}
+
+HC_DEFINE_HASH_MAP(type_infos, const struct hc_type *, const struct hc_map_info *, type_hash,
+		   type_eq)
+
+/*
+ * The layout of map type @p type for a row: one per type, kept in
+ * a->infos, as a core has a few map types and up to millions of maps (a
+ * row with a copy of its own was 392 bytes more, 40 MB of page faults on
+ * the 10^5 maps of the bench's large core). A type that does not resolve
+ * is asked again for each row (its error is the row's).
+ */
+static struct hc_error *row_info(struct hc_analysis *a, struct type_infos *types,
+				 const struct hc_type *type, const struct hc_map_info **ret)
+{
+	const struct hc_map_info **hit = type_infos_search(types, type);
+	if (hit) {
+		*ret = *hit;
+		return NULL;
+	}
+	struct hc_map_info *mi = malloc(sizeof(*mi));
+	if (!mi)
+		return &hc_error_nomem;
+	struct hc_error *err = hc_map_info_from_type(a->target, type, mi);
+	bool existed;
+	if (!err && (!hc_map_info_ptr_vec_append(&a->infos, &mi) ||
+		     !type_infos_insert(types, type, mi, &existed))) {
+		if (a->infos.size && a->infos.data[a->infos.size - 1] == mi)
+			a->infos.size--;
+		err = &hc_error_nomem;
+	}
+	if (err) {
+		free(mi);
+		return err;
+	}
+	*ret = mi;
+	return NULL;
+}
+
 /*
  * The rows of every discovered map: layouts and headers here (they resolve
  * DWARF types lazily), the walks and validation in threads, then in row
@@ -742,6 +790,8 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 		return &hc_error_nomem;
 	}
 	size_t njobs = 0;
+	struct type_infos types;
+	type_infos_init(&types);
 	early_close(early);
 	/* 1. Layouts and headers, here: they resolve DWARF types lazily. */
 	for (size_t i = 0; i < d->maps.size; i++) {
@@ -751,10 +801,11 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 		const struct hc_found_map *m = row->found;
 		if (!m->addr || m->sync_map)
 			continue;
-		err = hc_map_info_from_type(t, m->type, &row->info);
+		err = row_info(a, &types, m->type, &row->info);
 		if (err) {
 			row->error = strdup(err->message);
 			hc_error_destroy(err);
+			err = NULL; /* the row's, not the analysis's */
 			continue;
 		}
 		row->has_info = true;
@@ -764,7 +815,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 			alias_of[i] = m->first;
 			continue;
 		}
-		err = hc_map_read_header(t->as, &row->info, m->addr, &row->header);
+		err = hc_map_read_header(t->as, row->info, m->addr, &row->header);
 		if (err) {
 			row->error = strdup(err->message);
 			hc_error_destroy(err);
@@ -774,13 +825,13 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 		row->has_header = true;
 		struct map_job *j = &jobs[njobs++];
 		j->row = i;
-		j->info = &row->info;
+		j->info = row->info;
 		j->addr = m->addr;
 		j->path = m->path;
 		j->stats = &row->stats;
 		j->has_stats = &row->has_stats;
 		j->validate = !m->alias;
-		j->stats_from_validation = j->validate && row->info.flavour != HC_MAPS_CLASSIC;
+		j->stats_from_validation = j->validate && row->info->flavour != HC_MAPS_CLASSIC;
 		j->write_in_flight = write_in_flight(a, m->addr);
 		j->weight = row->header.count;
 		hc_findings_init(&j->findings);
@@ -843,6 +894,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 		row->stats = o->stats;
 		row->error = o->error ? strdup(o->error) : NULL;
 	}
+	type_infos_deinit(&types);
 	free(jobs);
 	free(alias_of);
 	return err;
@@ -855,6 +907,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		return &hc_error_nomem;
 	a->target = t;
 	hc_map_row_vec_init(&a->rows);
+	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
 
@@ -979,6 +1032,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	}
 	a->target = t;
 	hc_map_row_vec_init(&a->rows);
+	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
 	a->discovery = d;
@@ -1032,6 +1086,9 @@ void hc_analysis_destroy(struct hc_analysis *a)
 	for (size_t i = 0; i < a->rows.size; i++)
 		free(a->rows.data[i].error);
 	hc_map_row_vec_deinit(&a->rows);
+	for (size_t i = 0; i < a->infos.size; i++)
+		free(a->infos.data[i]);
+	hc_map_info_ptr_vec_deinit(&a->infos);
 	hc_findings_deinit(&a->findings);
 	for (size_t i = 0; i < a->notes.size; i++)
 		free(a->notes.data[i]);

@@ -23,7 +23,7 @@ static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
 		return;
 	}
 	const struct hc_map_header *h = &r->header;
-	if (r->info.flavour == HC_MAPS_CLASSIC) {
+	if (r->info->flavour == HC_MAPS_CLASSIC) {
 		if (h->oldbuckets)
 			hc_strbuf_appendf(sb, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B,
 					  h->nevacuate, hc_map_old_buckets(h),
@@ -73,7 +73,7 @@ static const char *row_impl(const struct hc_map_row *r)
 		return "sync.Map";
 	if (!r->found->addr)
 		return "nil";
-	return r->has_info ? hc_map_flavour_name(r->info.flavour) : "?";
+	return r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
 }
 
 static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
@@ -107,7 +107,7 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 	entry_value_options(&vo, true);
 	hc_json_array_begin(j);
 	struct hc_map_iter it;
-	struct hc_error *err = hc_map_iter_init(&it, t->as, &r->info, r->found->addr);
+	struct hc_error *err = hc_map_iter_init(&it, t->as, r->info, r->found->addr);
 	bool done = false;
 	for (uint64_t n = 0; !err && !done && n < limit; n++) {
 		uint64_t k, e;
@@ -116,7 +116,7 @@ static void json_keys(struct hc_json *j, struct hc_target *t,
 			break;
 		struct hc_strbuf ks;
 		hc_strbuf_init(&ks);
-		struct hc_error *fe = hc_value_format(&vctx, r->info.key, k, &ks, &vo);
+		struct hc_error *fe = hc_value_format(&vctx, r->info->key, k, &ks, &vo);
 		hc_error_destroy(fe);
 		hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
 		hc_strbuf_deinit(&ks);
@@ -270,7 +270,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 				const struct hc_map_header *h = &r->header;
 				hc_json_key(&j, "count");
 				hc_json_u64(&j, h->count);
-				if (r->info.flavour == HC_MAPS_CLASSIC) {
+				if (r->info->flavour == HC_MAPS_CLASSIC) {
 					hc_json_key(&j, "B");
 					hc_json_u64(&j, h->B);
 					hc_json_key(&j, "flags");
@@ -391,7 +391,7 @@ static void internals(struct hc_strbuf *sb, const struct hc_map_row *r)
 {
 	const struct hc_map_header *h = &r->header;
 	const struct hc_map_stats *st = &r->stats;
-	const struct hc_map_info *mi = &r->info;
+	const struct hc_map_info *mi = r->info;
 	hc_strbuf_appendf(sb, "implementation  %s\n", hc_map_flavour_name(mi->flavour));
 	hc_strbuf_appendf(sb, "key / elem      %" PRIu64 " / %" PRIu64 " bytes%s%s\n",
 			  mi->key_size, mi->elem_size,
@@ -653,7 +653,7 @@ int hc_cmd_map(const struct hc_cli *cli)
 	}
 	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
 	if (r->has_info && m->addr)
-		write_entries(&sb, json ? &j : NULL, t, &r->info, m->addr, limit,
+		write_entries(&sb, json ? &j : NULL, t, r->info, m->addr, limit,
 			      r->has_stats && !r->error ? &r->stats.entries : NULL, &n);
 	if (json) {
 		hc_json_array_end(&j);
@@ -828,21 +828,21 @@ int hc_cmd_addr(const struct hc_cli *cli)
 		const struct hc_map_header *h = &r->header;
 		const char *part = NULL;
 		uint64_t base = 0;
-		if (addr >= h->addr && addr < h->addr + r->info.header_size) {
+		if (addr >= h->addr && addr < h->addr + r->info->header_size) {
 			part = "map header";
 			base = h->addr;
-		} else if (r->info.flavour == HC_MAPS_CLASSIC && h->buckets &&
+		} else if (r->info->flavour == HC_MAPS_CLASSIC && h->buckets &&
 			   addr >= h->buckets &&
-			   addr < h->buckets + r->stats.nbuckets * r->info.bucket_size) {
+			   addr < h->buckets + r->stats.nbuckets * r->info->bucket_size) {
 			part = "bucket array";
 			base = h->buckets;
-		} else if (r->info.flavour == HC_MAPS_CLASSIC && h->oldbuckets &&
+		} else if (r->info->flavour == HC_MAPS_CLASSIC && h->oldbuckets &&
 			   addr >= h->oldbuckets &&
-			   addr < h->oldbuckets + r->stats.nold * r->info.bucket_size) {
+			   addr < h->oldbuckets + r->stats.nold * r->info->bucket_size) {
 			part = "old bucket array";
 			base = h->oldbuckets;
-		} else if (r->info.flavour == HC_MAPS_SWISS && h->dir_ptr && addr >= h->dir_ptr &&
-			   addr < h->dir_ptr + (h->dir_len ? 8 * h->dir_len : r->info.group_size)) {
+		} else if (r->info->flavour == HC_MAPS_SWISS && h->dir_ptr && addr >= h->dir_ptr &&
+			   addr < h->dir_ptr + (h->dir_len ? 8 * h->dir_len : r->info->group_size)) {
 			part = h->dir_len ? "map directory" : "small map group";
 			base = h->dir_ptr;
 		}
@@ -851,7 +851,7 @@ int hc_cmd_addr(const struct hc_cli *cli)
 					  r->found->path, addr - base);
 			if (!strcmp(part, "bucket array") || !strcmp(part, "old bucket array"))
 				hc_strbuf_appendf(&sb, " (bucket %" PRIu64 ")",
-						  (addr - base) / r->info.bucket_size);
+						  (addr - base) / r->info->bucket_size);
 			hc_strbuf_appends(&sb, "\n");
 		}
 	}

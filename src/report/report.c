@@ -587,8 +587,8 @@ static void map_units(struct builder *b, const struct hc_map_row *row,
 {
 	size_t max = b->o->max_units ? b->o->max_units : 4096;
 	struct hc_map_unit_iter it;
-	struct hc_error *err = hc_map_units_init(&it, b->t->as, &row->info, row->found->addr);
-	bool swiss = row->info.flavour == HC_MAPS_SWISS;
+	struct hc_error *err = hc_map_units_init(&it, b->t->as, row->info, row->found->addr);
+	bool swiss = row->info->flavour == HC_MAPS_SWISS;
 	bool done = false;
 	/* Count past what is drawn, within a bound (a picture says "of N"). */
 	while (!err && !done && m->units_total < (uint64_t)max * 64) {
@@ -624,7 +624,7 @@ static void map_keys(struct builder *b, const struct hc_map_row *row,
 	vo.max_elements = 16;
 	vo.max_string = 256;
 	struct hc_map_iter it;
-	struct hc_error *err = hc_map_iter_init(&it, b->t->as, &row->info, row->found->addr);
+	struct hc_error *err = hc_map_iter_init(&it, b->t->as, row->info, row->found->addr);
 	bool done = false;
 	for (size_t n = 0; !err && !done && n < max && !b->nomem; n++) {
 		uint64_t key, elem;
@@ -633,7 +633,7 @@ static void map_keys(struct builder *b, const struct hc_map_row *row,
 			break;
 		struct hc_strbuf ks;
 		hc_strbuf_init(&ks);
-		struct hc_error *fe = hc_value_format(&vctx, row->info.key, key, &ks, &vo);
+		struct hc_error *fe = hc_value_format(&vctx, row->info->key, key, &ks, &vo);
 		hc_error_destroy(fe);
 		char *s = clean(b, ks.str ? ks.str : "");
 		hc_strbuf_deinit(&ks);
@@ -651,7 +651,7 @@ static void growth_text(struct builder *b, const struct hc_map_row *row, struct 
 		return;
 	}
 	const struct hc_map_header *h = &row->header;
-	if (row->info.flavour == HC_MAPS_CLASSIC) {
+	if (row->info->flavour == HC_MAPS_CLASSIC) {
 		if (h->oldbuckets)
 			m->growth = fmt(b, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B, h->nevacuate,
 					hc_map_old_buckets(h),
@@ -760,7 +760,7 @@ static void build_maps(struct builder *b)
 			.addr = row->found->addr,
 			.impl = row->found->sync_map ? "sync.Map"
 				: !row->found->addr ? "nil"
-				: row->has_info ? hc_map_flavour_name(row->info.flavour) : "?",
+				: row->has_info ? hc_map_flavour_name(row->info->flavour) : "?",
 			.suspect = rk[i].suspect,
 		};
 		if (row->has_header) {
