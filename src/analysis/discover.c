@@ -785,13 +785,16 @@ static void walk_item(struct walker *w, const struct item *it)
 		k = ARRAY;
 	else if (s->kind == HC_TYPE_POINTER)
 		k = POINTER;
-	/* A plain struct or array inside its parent is walked once per walk
-	 * of the parent, which was looked up: it needs no lookup of its own
-	 * (about half the items). What makes rows or findings, reads memory
-	 * or may be reached from elsewhere is looked up. An interior pointer
-	 * to such a part walks it again, but its maps, slices and pointers
-	 * are looked up: nothing is found twice. */
-	if (!(it->part && (k == STRUCT || k == ARRAY)) && !first_visit(w, it->addr, s))
+	/* A part of its parent's memory (a field, an array element) is walked
+	 * once per walk of the parent, which was looked up: a plain struct,
+	 * an array, a pointer or an interface there needs no lookup of its
+	 * own (on the bench's large core 190,000 of 350,000 items). What makes
+	 * rows or findings (maps, slices, sync.Maps) is looked up wherever it
+	 * is, and so is whatever a pointer or an interface leads to: every
+	 * cycle passes a lookup, and an interior pointer to a part walks it
+	 * again but finds nothing twice. */
+	bool plain_part = it->part && (k == STRUCT || k == ARRAY || k == POINTER || k == IFACE);
+	if (!plain_part && !first_visit(w, it->addr, s))
 		return;
 	if (k == SYNC_MAP) {
 		walk_sync_map(w, it, s);
