@@ -98,14 +98,6 @@ static bool visit_set_grow(struct visit_set *s)
 	return true;
 }
 
-/* An item's set slot is fetched when it is queued: by the time it is
- * walked the line is in the cache (most probes would miss it). */
-static inline void visit_set_prefetch(const struct visit_set *s, struct visit v)
-{
-	if (s->cap)
-		__builtin_prefetch(&s->slots[visit_hash(v) & (s->cap - 1)], 1);
-}
-
 /* Adds @p v (addr != 0); false when out of memory. */
 static inline bool visit_set_insert(struct visit_set *s, struct visit v, bool *existed)
 {
@@ -430,18 +422,6 @@ static char *path_of(struct walker *w, uint32_t k)
 }
 
 /* Queue a value reached by the path of node @p k. */
-/* The type an item is visited as: a map's own typedef, else the type
- * under its typedefs. */
-static inline const struct hc_type *visit_type(const struct hc_type *t)
-{
-	return hc_type_is_go_map(t) ? t : hc_type_strip(t);
-}
-
-static inline struct visit visit_of(uint64_t addr, const struct hc_type *t)
-{
-	return (struct visit){addr, t ? t->die_offset : 0};
-}
-
 static void push(struct walker *w, const struct item *parent, uint64_t addr,
 		 const struct hc_type *type, uint32_t k, bool in_slice,
 		 uint64_t index)
@@ -468,7 +448,6 @@ static void push(struct walker *w, const struct item *parent, uint64_t addr,
 	it->in_slice = in_slice;
 	it->part = false;
 	it->index = index;
-	visit_set_prefetch(&w->visited, visit_of(addr, visit_type(type)));
 }
 
 /* push() for a part of @p parent's memory. */
@@ -481,7 +460,8 @@ static void push_part(struct walker *w, const struct item *parent, uint64_t addr
 		w->queue.data[n].part = true;
 }
 
-/* First visit of (addr, type)? @p t as visit_type() gives it. */
+/* First visit of (addr, type)? @p t: a map's own typedef, else the type
+ * under its typedefs. */
 static bool first_visit(struct walker *w, uint64_t addr, const struct hc_type *t)
 {
 	if (w->d->visits >= w->opts.max_visits) {
@@ -491,7 +471,8 @@ static bool first_visit(struct walker *w, uint64_t addr, const struct hc_type *t
 	if (!addr)
 		return false; /* nothing to walk at address 0 */
 	bool existed;
-	if (!visit_set_insert(&w->visited, visit_of(addr, t), &existed)) {
+	struct visit v = {addr, t ? t->die_offset : 0};
+	if (!visit_set_insert(&w->visited, v, &existed)) {
 		w->nomem = true;
 		return false;
 	}
