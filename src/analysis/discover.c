@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hmapcore/discover.h"
 #include "hmapcore/hash_table.h"
