@@ -113,12 +113,12 @@ struct hc_discover_options {
 	/** Set by hc_discover() when it called visit_stack for every
 	 * goroutine. */
 	bool *visited_stacks;
-	/** When set, called once the package-level variables are walked,
-	 * before the goroutines' frames, with the discovery so far: the maps
-	 * found until then keep their rows (rows are only appended), so work
-	 * on them can start while the goroutines are walked. */
-	void (*globals_done)(void *arg, const struct hc_discovery *so_far);
-	void *globals_arg;
+	/** When set, called with each map found while the package-level
+	 * variables are walked (before the goroutines' frames), as soon as
+	 * its row is made: rows keep their index (they are only appended),
+	 * so work on the map can start while the walk goes on. */
+	void (*global_map)(void *arg, const struct hc_discovery *so_far, size_t row);
+	void *global_map_arg;
 };
 
 struct hc_discovery {

@@ -265,31 +265,45 @@ struct early_job {
 	atomic_int state;
 };
 
-HC_DEFINE_VECTOR(early_job_vec, struct early_job)
+/* Each job malloc'd, so the thread's pointer stays put when the vector
+ * grows. */
+HC_DEFINE_VECTOR(early_job_vec, struct early_job *)
 
 struct early {
 	const struct hc_target *t;
-	struct early_job_vec jobs; /* largest first */
-	/* Row (index in the discovery) -> 1 + its job, 0 for none; for the
-	 * rows found when the thread started. */
-	size_t *job_of;
-	size_t nrows;
 	struct hc_heap *heap; /* the thread's clone */
 	pthread_t thread;
 	bool started;
+	/* Under lock: the jobs in discovery order (ascending found), the
+	 * next one the thread takes, and whether more may come. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct early_job_vec jobs;
+	size_t next;
+	bool closed;
 };
 
 static void *early_thread(void *arg)
 {
 	struct early *e = arg;
-	for (size_t k = 0; k < e->jobs.size; k++) {
-		struct early_job *x = &e->jobs.data[k];
-		int expect = EARLY_PENDING;
-		if (!atomic_compare_exchange_strong(&x->state, &expect, EARLY_TAKEN))
-			continue;
-		run_part(e->t, e->heap, &x->job, false);
-		run_part(e->t, e->heap, &x->job, true);
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		if (e->next < e->jobs.size) {
+			struct early_job *x = e->jobs.data[e->next++];
+			pthread_mutex_unlock(&e->lock);
+			int expect = EARLY_PENDING;
+			if (atomic_compare_exchange_strong(&x->state, &expect, EARLY_TAKEN)) {
+				run_part(e->t, e->heap, &x->job, false);
+				run_part(e->t, e->heap, &x->job, true);
+			}
+			pthread_mutex_lock(&e->lock);
+		} else if (e->closed) {
+			break;
+		} else {
+			pthread_cond_wait(&e->cond, &e->lock);
+		}
 	}
+	pthread_mutex_unlock(&e->lock);
 	return NULL;
 }
 
@@ -304,113 +318,70 @@ static uint64_t early_min(void)
 	return hc_other_cpu() ? EARLY_MIN_ENTRIES : 0;
 }
 
-static int cmp_early(const void *pa, const void *pb)
+static void early_job_destroy(struct early_job *x)
 {
-	const struct early_job *x = pa, *y = pb;
-	if (x->job.weight != y->job.weight)
-		return x->job.weight > y->job.weight ? -1 : 1;
-	return x->found < y->found ? -1 : x->found > y->found;
+	hc_findings_deinit(&x->job.findings);
+	free(x->job.stats_error);
+	free((char *)x->job.path);
+	free(x);
+}
+
+/* No more jobs: the thread ends once it has run what it took. */
+static void early_close(struct early *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->closed = true;
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void early_join(struct early *e)
+{
+	if (e && e->started) {
+		early_close(e);
+		pthread_join(e->thread, NULL);
+		e->started = false;
+	}
 }
 
 static void early_destroy(struct early *e)
 {
 	if (!e)
 		return;
-	if (e->started)
-		pthread_join(e->thread, NULL);
+	early_join(e);
 	hc_heap_destroy_clone(e->heap);
-	for (size_t k = 0; k < e->jobs.size; k++) {
-		hc_findings_deinit(&e->jobs.data[k].job.findings);
-		free(e->jobs.data[k].job.stats_error);
-		free((char *)e->jobs.data[k].job.path);
-	}
+	for (size_t k = 0; k < e->jobs.size; k++)
+		early_job_destroy(e->jobs.data[k]);
 	early_job_vec_deinit(&e->jobs);
-	free(e->job_of);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->lock);
 	free(e);
 }
 
+/* The early walks of one analysis: started on the first large map. */
 struct early_arg {
 	struct hc_analysis *a;
+	uint64_t min;
 	struct early *e;
-};
-
-/* hc_discover_options.globals_done: start the thread on the large maps
- * found so far. Nothing is started when anything fails. */
-static void start_early(void *arg, const struct hc_discovery *d)
-{
-	struct early_arg *ea = arg;
-	const struct hc_target *t = ea->a->target;
-	uint64_t min = early_min();
-	if (!min)
-		return;
-	struct early *e = calloc(1, sizeof(*e));
-	if (!e)
-		return;
-	early_job_vec_init(&e->jobs);
-	e->t = t;
+	bool failed; /* out of memory, or no thread: nothing more is queued */
 	/* Maps of one type come in runs (a slice of maps): the layout of
 	 * the last type is kept. */
-	const struct hc_type *last = NULL;
+	const struct hc_type *last;
 	struct hc_map_info info;
-	for (size_t i = 0; i < d->maps.size; i++) {
-		const struct hc_found_map *m = &d->maps.data[i];
-		if (!m->addr || m->sync_map || m->alias)
-			continue;
-		struct hc_map_header h;
-		struct hc_error *err = NULL;
-		if (m->type != last) {
-			last = NULL;
-			err = hc_map_info_from_type(t, m->type, &info);
-			if (!err)
-				last = m->type;
-		}
-		if (!err)
-			err = hc_map_read_header(t->as, &info, m->addr, &h);
-		if (err) {
-			hc_error_destroy(err);
-			continue;
-		}
-		if (h.count < min)
-			continue;
-		struct early_job *x = early_job_vec_append_entry(&e->jobs);
-		if (!x) {
-			early_destroy(e);
-			return;
-		}
-		x->found = i;
-		x->info = info;
-		x->job.addr = m->addr;
-		/* Its own copy: a discovery that fails frees its own. */
-		x->job.path = strdup(m->path ? m->path : "?");
-		if (!x->job.path) {
-			early_destroy(e);
-			return;
-		}
-		x->job.validate = true;
-		x->job.stats_from_validation = info.flavour != HC_MAPS_CLASSIC;
-		x->job.weight = h.count;
-		hc_findings_init(&x->job.findings);
-	}
-	if (!e->jobs.size) {
-		early_destroy(e);
-		return;
-	}
-	qsort(e->jobs.data, e->jobs.size, sizeof(*e->jobs.data), cmp_early);
-	e->nrows = d->maps.size;
-	e->job_of = calloc(e->nrows, sizeof(*e->job_of));
-	if (!e->job_of) {
-		early_destroy(e);
-		return;
-	}
-	/* Pointers into the jobs only once they stop moving. */
-	for (size_t k = 0; k < e->jobs.size; k++) {
-		struct early_job *x = &e->jobs.data[k];
-		e->job_of[x->found] = k + 1;
-		x->job.info = &x->info;
-		x->job.stats = &x->stats;
-		x->job.has_stats = &x->has_stats;
-		atomic_init(&x->state, EARLY_PENDING);
-	}
+};
+
+static struct early *early_start(struct early_arg *ea)
+{
+	const struct hc_target *t = ea->a->target;
+	struct early *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->t = t;
+	early_job_vec_init(&e->jobs);
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->cond, NULL);
 	/* The clone is made here, before the thread starts (see
 	 * run_map_jobs). */
 	struct hc_error *err = ea->a->heap ? hc_heap_clone(ea->a->heap, t->runtime, &e->heap)
@@ -418,27 +389,102 @@ static void start_early(void *arg, const struct hc_discovery *d)
 	if (err || pthread_create(&e->thread, NULL, early_thread, e) != 0) {
 		hc_error_destroy(err);
 		early_destroy(e);
-		return;
+		return NULL;
 	}
 	e->started = true;
-	ea->e = e;
+	return e;
 }
 
-/* Take back the jobs the thread has not begun. */
-static void early_close(struct early *e)
+/*
+ * hc_discover_options.global_map: a map found among the package-level
+ * variables; one of EARLY_MIN_ENTRIES or more is queued for the thread,
+ * which starts with the first. Nothing more is queued once anything
+ * fails.
+ */
+static void early_map(void *arg, const struct hc_discovery *d, size_t row)
 {
-	for (size_t k = 0; e && k < e->jobs.size; k++) {
-		int expect = EARLY_PENDING;
-		atomic_compare_exchange_strong(&e->jobs.data[k].state, &expect, EARLY_TAKEN_BACK);
+	struct early_arg *ea = arg;
+	const struct hc_target *t = ea->a->target;
+	const struct hc_found_map *m = &d->maps.data[row];
+	if (ea->failed || !ea->min || !m->addr || m->sync_map || m->alias)
+		return;
+	struct hc_map_header h;
+	struct hc_error *err = NULL;
+	if (m->type != ea->last) {
+		ea->last = NULL;
+		err = hc_map_info_from_type(t, m->type, &ea->info);
+		if (!err)
+			ea->last = m->type;
+	}
+	if (!err)
+		err = hc_map_read_header(t->as, &ea->info, m->addr, &h);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	if (h.count < ea->min)
+		return;
+	struct early_job *x = calloc(1, sizeof(*x));
+	/* Its own copy: a discovery that fails frees its own. */
+	char *path = strdup(m->path ? m->path : "?");
+	if (!ea->e && x && path)
+		ea->e = early_start(ea);
+	if (!x || !path || !ea->e) {
+		free(x);
+		free(path);
+		ea->failed = true;
+		return;
+	}
+	x->found = row;
+	x->info = ea->info;
+	x->job.info = &x->info;
+	x->job.addr = m->addr;
+	x->job.path = path;
+	x->job.validate = true;
+	x->job.stats_from_validation = x->info.flavour != HC_MAPS_CLASSIC;
+	x->job.weight = h.count;
+	x->job.stats = &x->stats;
+	x->job.has_stats = &x->has_stats;
+	hc_findings_init(&x->job.findings);
+	atomic_init(&x->state, EARLY_PENDING);
+	struct early *e = ea->e;
+	pthread_mutex_lock(&e->lock);
+	bool ok = early_job_vec_append(&e->jobs, &x);
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	if (!ok) {
+		early_job_destroy(x);
+		ea->failed = true;
 	}
 }
 
-/* The early job for the map of row @p found, when the thread took it. */
+/* Close the queue and take back the jobs the thread has not begun. */
+static void early_take_back(struct early *e)
+{
+	early_close(e);
+	for (size_t k = 0; e && k < e->jobs.size; k++) {
+		int expect = EARLY_PENDING;
+		atomic_compare_exchange_strong(&e->jobs.data[k]->state, &expect, EARLY_TAKEN_BACK);
+	}
+}
+
+/* The early job for the map of row @p found, when the thread took it
+ * (after early_take_back: the jobs no longer change). */
 static struct early_job *early_for(struct early *e, size_t found)
 {
-	if (!e || found >= e->nrows || !e->job_of[found])
+	if (!e)
 		return NULL;
-	struct early_job *x = &e->jobs.data[e->job_of[found] - 1];
+	size_t lo = 0, hi = e->jobs.size;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->jobs.data[mid]->found < found)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == e->jobs.size || e->jobs.data[lo]->found != found)
+		return NULL;
+	struct early_job *x = e->jobs.data[lo];
 	return atomic_load(&x->state) == EARLY_TAKEN ? x : NULL;
 }
 
@@ -792,7 +838,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 	size_t njobs = 0;
 	struct type_infos types;
 	type_infos_init(&types);
-	early_close(early);
+	early_take_back(early);
 	/* 1. Layouts and headers, here: they resolve DWARF types lazily. */
 	for (size_t i = 0; i < d->maps.size; i++) {
 		struct hc_map_row *row = hc_map_row_vec_append_entry(&a->rows);
@@ -850,10 +896,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 	 * then the results of the maps walked early. */
 	if (!err)
 		err = run_map_jobs(a, jobs, njobs);
-	if (early && early->started) {
-		pthread_join(early->thread, NULL);
-		early->started = false;
-	}
+	early_join(early);
 	for (size_t k = 0; k < njobs && !err; k++) {
 		struct map_job *j = &jobs[k], *x = j->early;
 		if (!x)
@@ -946,9 +989,9 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	group_index_init(&p->index);
 	bool visited = false;
 	struct hc_discover_options dopts = {.unwinder = a->unwinder};
-	struct early_arg ea = {.a = a};
-	dopts.globals_done = start_early;
-	dopts.globals_arg = &ea;
+	struct early_arg ea = {.a = a, .min = early_min()};
+	dopts.global_map = early_map;
+	dopts.global_map_arg = &ea;
 	if (a->unwinder && t->runtime) {
 		dopts.visit_stack = visit_stack;
 		dopts.visit_arg = p;

@@ -188,6 +188,7 @@ struct walker {
 	int sync_state;
 	struct hc_syncmap_info sync_info;
 	const struct hc_type *eface;
+	bool globals_done; /* the walk is on the goroutines' frames */
 	bool nomem;
 };
 
@@ -526,6 +527,9 @@ static void found_map(struct walker *w, const struct item *it,
 		}
 		m->alias = existed;
 		m->first = existed ? *map_index_search(&w->first_row, ptr) : w->d->maps.size - 1;
+		/* Before the map's own walk, so work on it starts at once. */
+		if (!w->globals_done && w->opts.global_map)
+			w->opts.global_map(w->opts.global_map_arg, w->d, w->d->maps.size - 1);
 		if (!existed)
 			descend_map(w, it, type, ptr);
 	}
@@ -946,31 +950,51 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 }
 
 /*
- * Goroutines unwound ahead, a chunk at a time: a helper thread unwinds the
- * next chunk (with an unwinder and pclntab caches of its own) while the
- * walker takes the roots of this one, in goroutine order, so the result is
- * the serial one. Two chunks of stacks are held at a time.
+ * Goroutines unwound ahead of the walk, a chunk at a time, into a ring of
+ * chunk buffers. A helper thread (with an unwinder and pclntab caches of
+ * its own) claims the next chunk whose buffer is free and unwinds it; it
+ * starts before the globals are walked, so the first chunks are ready
+ * when the stacks' turn comes. The walker takes the chunks in goroutine
+ * order, so the result is the serial one; when the chunk it needs is not
+ * ready it unwinds the next unclaimed chunk itself rather than wait.
+ * Without the helper the ring is one buffer and the walker unwinds every
+ * chunk.
  */
-enum { UNWIND_CHUNK = 512 };
+enum { UNWIND_CHUNK = 512, UNWIND_RING = 16 };
 
 struct unwind_chunk {
-	struct hc_unwinder *u;
-	const struct hc_runtime *rt;
-	size_t begin, end;
 	struct hc_stack stacks[UNWIND_CHUNK];
 	bool nomem;
 };
 
-static void unwind_chunk(struct unwind_chunk *c)
+struct unwind_pool {
+	const struct hc_runtime *rt;
+	size_t n, chunk, nchunks, nring;
+	struct unwind_chunk *ring[UNWIND_RING];
+	struct hc_unwinder *walker_u, *helper_u;
+	pthread_t thread;
+	bool threaded;
+	/* Under lock. Chunk j lives in ring[j % nring] and may be claimed
+	 * once j < consumed + nring. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t claimed, consumed;
+	bool ready[UNWIND_RING];
+	bool stop;
+};
+
+static void unwind_chunk(struct unwind_pool *p, struct hc_unwinder *u, size_t j)
 {
+	struct unwind_chunk *c = p->ring[j % p->nring];
+	size_t begin = j * p->chunk, end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
 	c->nomem = false;
-	for (size_t i = c->begin; i < c->end; i++) {
-		const struct hc_goroutine *g = &c->rt->goroutines.data[i];
-		struct hc_stack *st = &c->stacks[i - c->begin];
+	for (size_t i = begin; i < end; i++) {
+		const struct hc_goroutine *g = &p->rt->goroutines.data[i];
+		struct hc_stack *st = &c->stacks[i - begin];
 		hc_stack_reset(st);
 		if (hc_gstatus_is_dead(g->status))
 			continue;
-		struct hc_error *err = hc_unwind_goroutine(c->u, g, st);
+		struct hc_error *err = hc_unwind_goroutine(u, g, st);
 		if (err) {
 			/* NOMEM only: the walk itself never fails. */
 			hc_error_destroy(err);
@@ -980,109 +1004,147 @@ static void unwind_chunk(struct unwind_chunk *c)
 	}
 }
 
-static void *unwind_chunk_thread(void *arg)
+/* Claim the next chunk and unwind it; false when there is none to claim.
+ * Called and returns with the lock held. */
+static bool unwind_next(struct unwind_pool *p, struct hc_unwinder *u)
 {
-	unwind_chunk(arg);
+	if (p->stop || p->claimed >= p->nchunks || p->claimed >= p->consumed + p->nring)
+		return false;
+	size_t j = p->claimed++;
+	pthread_mutex_unlock(&p->lock);
+	unwind_chunk(p, u, j);
+	pthread_mutex_lock(&p->lock);
+	p->ready[j % p->nring] = true;
+	pthread_cond_broadcast(&p->cond);
+	return true;
+}
+
+static void *unwind_thread(void *arg)
+{
+	struct unwind_pool *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop && p->claimed < p->nchunks)
+		if (!unwind_next(p, p->helper_u))
+			pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
 /*
- * The goroutines per chunk, 0 for no helper thread. A helper pays when
- * there are a few chunks and another CPU. HMAPCORE_THREADS (threads.h)
- * of 2 or more forces it even for a few goroutines, in chunks of 8.
+ * The goroutines per chunk and whether a helper unwinds. A helper pays
+ * when there are a few chunks and another CPU. HMAPCORE_THREADS
+ * (threads.h) of 2 or more forces it even for a few goroutines, in chunks
+ * of 8.
  */
-static size_t unwind_ahead(size_t ngoroutines)
+static size_t unwind_ahead(size_t ngoroutines, bool *helper)
 {
 	long n = hc_threads_setting();
-	if (n)
-		return n > 1 ? 8 : 0;
-	return ngoroutines >= 4 * UNWIND_CHUNK && hc_other_cpu() ? UNWIND_CHUNK : 0;
+	if (n) {
+		*helper = n > 1;
+		return n > 1 ? 8 : UNWIND_CHUNK;
+	}
+	*helper = ngoroutines >= 4 * UNWIND_CHUNK && hc_other_cpu();
+	return UNWIND_CHUNK;
 }
 
-static void stack_roots(struct walker *w)
+static void unwind_pool_destroy(struct unwind_pool *p)
+{
+	if (!p)
+		return;
+	if (p->threaded) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	for (size_t k = 0; k < p->nring; k++) {
+		for (size_t i = 0; p->ring[k] && i < UNWIND_CHUNK; i++)
+			hc_stack_deinit(&p->ring[k]->stacks[i]);
+		free(p->ring[k]);
+	}
+	hc_unwinder_destroy(p->helper_u);
+	free(p);
+}
+
+/* The pool, its helper started when it pays; NULL when out of memory. */
+static struct unwind_pool *unwind_pool_create(struct walker *w)
 {
 	const struct hc_runtime *rt = w->t->runtime;
-	size_t n = rt->goroutines.size;
-	struct hc_frame_var_vec vars;
-	hc_frame_var_vec_init(&vars);
-	struct hc_unwinder *helper = NULL;
-	size_t chunk = unwind_ahead(n);
-	if (chunk && w->t->pclntab) {
-		struct hc_error *err = hc_unwinder_clone(w->opts.unwinder, &helper);
+	struct unwind_pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	bool helper;
+	p->rt = rt;
+	p->n = rt->goroutines.size;
+	p->chunk = unwind_ahead(p->n, &helper);
+	p->nchunks = (p->n + p->chunk - 1) / p->chunk;
+	p->walker_u = w->opts.unwinder;
+	if (helper && w->t->pclntab) {
+		struct hc_error *err = hc_unwinder_clone(w->opts.unwinder, &p->helper_u);
 		if (err) {
-			hc_error_destroy(err); /* out of memory: unwind here */
-			helper = NULL;
+			hc_error_destroy(err); /* out of memory: unwind on the walker */
+			p->helper_u = NULL;
 		}
 	}
-	if (!helper)
-		chunk = UNWIND_CHUNK;
-	/* Two chunks with the helper (one unwound while the other is
-	 * walked), one without. */
-	int two = helper != NULL;
-	struct unwind_chunk *c[2] = {calloc(1, sizeof(*c[0])), two ? calloc(1, sizeof(*c[1])) : NULL};
-	if (!c[0] || (two && !c[1])) {
-		w->nomem = true;
-		goto out;
-	}
-	for (int k = 0; k <= two; k++) {
-		c[k]->rt = rt;
+	p->nring = p->helper_u ? UNWIND_RING : 1;
+	for (size_t k = 0; k < p->nring; k++) {
+		p->ring[k] = malloc(sizeof(*p->ring[k]));
+		if (!p->ring[k]) {
+			unwind_pool_destroy(p);
+			return NULL;
+		}
 		for (size_t i = 0; i < UNWIND_CHUNK; i++)
-			hc_stack_init(&c[k]->stacks[i]);
+			hc_stack_init(&p->ring[k]->stacks[i]);
 	}
-	c[0]->u = w->opts.unwinder;
-	c[0]->begin = 0;
-	c[0]->end = n < chunk ? n : chunk;
-	unwind_chunk(c[0]);
+	if (p->helper_u)
+		p->threaded = pthread_create(&p->thread, NULL, unwind_thread, p) == 0;
+	return p;
+}
+
+static void stack_roots(struct walker *w, struct unwind_pool *p)
+{
+	const struct hc_runtime *rt = w->t->runtime;
+	struct hc_frame_var_vec vars;
+	hc_frame_var_vec_init(&vars);
 	bool all = true;
-	for (int cur = 0; c[cur]->begin < n; cur ^= two) {
-		struct unwind_chunk *now = c[cur], *next = c[cur ^ two];
-		if (now->nomem) {
+	for (size_t j = 0; j < p->nchunks && all; j++) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->ready[j % p->nring])
+			if (!unwind_next(p, p->walker_u))
+				pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		struct unwind_chunk *c = p->ring[j % p->nring];
+		if (c->nomem) {
 			w->nomem = true;
 			all = false;
 			break;
 		}
-		size_t nb = now->end, ne = nb + chunk < n ? nb + chunk : n;
-		pthread_t th;
-		bool threaded = false;
-		if (two) {
-			next->begin = nb;
-			next->end = ne;
-			next->u = helper;
-			threaded = nb < n && pthread_create(&th, NULL, unwind_chunk_thread, next) == 0;
-		}
-		for (size_t i = now->begin; i < now->end && all; i++) {
+		size_t begin = j * p->chunk, end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+		for (size_t i = begin; i < end && all; i++) {
 			const struct hc_goroutine *g = &rt->goroutines.data[i];
 			if (hc_gstatus_is_dead(g->status))
 				continue;
-			if (!goroutine_roots(w, g, &now->stacks[i - now->begin], &vars)) {
+			if (!goroutine_roots(w, g, &c->stacks[i - begin], &vars)) {
 				w->nomem = true;
 				all = false;
 			}
 		}
-		if (threaded) {
-			pthread_join(th, NULL);
-		} else {
-			/* Without the helper, or it could not start: here. */
-			next->begin = nb;
-			next->end = ne;
-			next->u = w->opts.unwinder;
-			if (nb < n && all)
-				unwind_chunk(next);
-		}
-		if (!all)
-			break;
+		pthread_mutex_lock(&p->lock);
+		p->ready[j % p->nring] = false;
+		p->consumed++;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
 	}
 	if (all && !w->nomem && w->opts.visited_stacks)
 		*w->opts.visited_stacks = true;
-out:
-	for (int k = 0; k < 2; k++) {
-		for (size_t i = 0; c[k] && i < UNWIND_CHUNK; i++)
-			hc_stack_deinit(&c[k]->stacks[i]);
-		free(c[k]);
-	}
-	hc_unwinder_destroy(helper);
 	hc_frame_var_vec_deinit(&vars);
 }
+
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 			     const struct hc_discover_options *opts,
@@ -1117,6 +1179,14 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	path_nodes_init(&w.nodes);
 	hc_value_ctx_init(&w.vctx, t);
 
+	/* The unwinding starts first, so a helper works ahead while the
+	 * globals are walked. */
+	struct unwind_pool *pool = NULL;
+	if (w.opts.unwinder && t->runtime) {
+		pool = unwind_pool_create(&w);
+		if (!pool)
+			w.nomem = true;
+	}
 	size_t nvars = hc_dwarf_num_variables(t->dwarf);
 	for (size_t i = 0; i < nvars && !w.nomem; i++) {
 		const char *name;
@@ -1135,10 +1205,10 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 		     false, 0);
 		drain(&w);
 	}
-	if (w.opts.globals_done && !w.nomem)
-		w.opts.globals_done(w.opts.globals_arg, w.d);
-	if (w.opts.unwinder && t->runtime && !w.nomem)
-		stack_roots(&w);
+	w.globals_done = true;
+	if (pool && !w.nomem)
+		stack_roots(&w, pool);
+	unwind_pool_destroy(pool);
 	free_nodes(&w);
 	path_nodes_deinit(&w.nodes);
 	item_queue_deinit(&w.queue);
