@@ -26,10 +26,17 @@ static inline long hc_threads_setting(void)
 	return n < 1 ? 1 : n;
 }
 
+/** The CPUs online, at least 1. */
+static inline long hc_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n;
+}
+
 /** Whether the machine has another CPU for a second thread. */
 static inline bool hc_other_cpu(void)
 {
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	return hc_cpus() > 1;
 }
 
 #endif

@@ -528,7 +528,7 @@ static unsigned thread_count(const struct map_job *jobs, size_t njobs)
 		uint64_t entries = 0;
 		for (size_t i = 0; i < njobs; i++)
 			entries += jobs[i].weight;
-		n = entries < 200000 ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+		n = entries < 200000 ? 1 : hc_cpus();
 	}
 	if (n < 1)
 		n = 1;

@@ -24,6 +24,7 @@
 #include <zstd.h>
 
 #include "hmapcore/file.h"
+#include "hmapcore/threads.h"
 
 enum map_kind {
 	MAP_KIND_NONE,     /* empty file, or borrowed memory */
@@ -108,7 +109,7 @@ static void *zap_thread(void *arg)
 static void unmap_file(void *map, size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	if (size >= SPLIT_UNMAP_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+	if (size >= SPLIT_UNMAP_MIN && hc_other_cpu()) {
 		struct zap z = {map, (size / 2) & ~(page - 1)};
 		pthread_t th;
 		if (pthread_create(&th, NULL, zap_thread, &z) == 0) {
@@ -223,10 +224,10 @@ static struct hc_error *decode_xz(const uint8_t *in, size_t in_size,
 #if LZMA_VERSION >= 50040000
 	// Multi-block files (xz -T0) decode in parallel; single-block ones
 	// (xz -T1, the fixtures) decode as with lzma_stream_decoder().
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = hc_cpus();
 	lzma_mt mt = {
 		.flags = LZMA_CONCATENATED,
-		.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (uint32_t)cpus,
+		.threads = cpus > 8 ? 8 : (uint32_t)cpus,
 		.memlimit_threading = UINT64_C(1) << 30,
 		.memlimit_stop = UINT64_MAX,
 	};

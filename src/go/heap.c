@@ -638,6 +638,8 @@ static void index_stacks(struct hc_heap *h, const struct hc_runtime *rt)
 		return;
 	h->stacks.size = 0;
 	h->stacks_of = rt;
+	/* At most one range a goroutine (failing, the appends grow it). */
+	(void)stack_range_vec_reserve(&h->stacks, rt->goroutines.size);
 	for (size_t i = 0; i < rt->goroutines.size; i++) {
 		const struct hc_goroutine *g = &rt->goroutines.data[i];
 		if (!g->stack_lo || g->stack_hi <= g->stack_lo)
