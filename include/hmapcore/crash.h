@@ -108,10 +108,21 @@ void hc_crash_analysis_destroy(struct hc_crash_analysis *c);
  */
 struct hc_error *hc_crash_analysis_begin(const struct hc_target *t,
 					struct hc_crash_analysis **ret);
-/** @return NULL; NOMEM. Dead and idle goroutines are skipped. */
+/** @return NULL; NOMEM. Dead and idle goroutines are skipped.
+ * hc_crash_analysis_find() then hc_crash_analysis_add(). */
 struct hc_error *hc_crash_analysis_scan(struct hc_crash_analysis *c, struct hc_unwinder *u,
 					const struct hc_goroutine *g,
 					const struct hc_stack *s);
+/** The scan in two steps, for stacks unwound on several threads: find
+ * the goroutine's map access (it reads nothing @p c changes, so threads
+ * may call it at once, each with its own unwinder), then add it on one
+ * thread in allgs order. find returns false for none (dead and idle
+ * goroutines have none); add returns NULL or NOMEM. */
+bool hc_crash_analysis_find(const struct hc_crash_analysis *c, struct hc_unwinder *u,
+			    const struct hc_goroutine *g, const struct hc_stack *s,
+			    struct hc_map_access *ret);
+struct hc_error *hc_crash_analysis_add(struct hc_crash_analysis *c,
+				       const struct hc_map_access *a);
 /** Order the accesses (the crashing goroutine first) and name the victim. */
 void hc_crash_analysis_end(struct hc_crash_analysis *c);
 

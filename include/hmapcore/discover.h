@@ -105,11 +105,21 @@ struct hc_discover_options {
 	struct hc_unwinder *unwinder;
 	/** With the unwinder: called with every goroutine that is not dead
 	 * (allgs order) and its stack, once unwound, so that other analyses
-	 * share the one walk. An error (NOMEM) is kept and returned by
-	 * hc_discover(). */
+	 * share the one walk; with @p digest, what digest_stack made of the
+	 * stack (NULL without digest_stack). An error (NOMEM) is kept and
+	 * returned by hc_discover(). */
 	struct hc_error *(*visit_stack)(void *arg, const struct hc_goroutine *g,
-					const struct hc_stack *stack);
+					const struct hc_stack *stack, const void *digest);
 	void *visit_arg;
+	/** With visit_stack, optional: called on the thread that unwound
+	 * the stack, at once (its frames are still in that CPU's cache), to
+	 * fill @p digest (digest_size bytes, zeroed) with what needs the
+	 * stack alone. Threads call it at the same time with different
+	 * stacks, each with its own unwinder @p u; it must change nothing
+	 * shared. */
+	void (*digest_stack)(void *arg, struct hc_unwinder *u, const struct hc_goroutine *g,
+			     const struct hc_stack *stack, void *digest);
+	size_t digest_size;
 	/** Set by hc_discover() when it called visit_stack for every
 	 * goroutine. */
 	bool *visited_stacks;

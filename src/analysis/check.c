@@ -615,31 +615,33 @@ enum { NAME_HASH_BITS = 12 };
 struct pass {
 	struct hc_analysis *a;
 	struct group_index index;
-	/* Hashes of names by address: frames borrow names from the pclntab,
-	 * so the same few strings come back again and again. */
-	struct {
-		const char *s;
-		uint64_t h;
-	} names[1 << NAME_HASH_BITS];
 };
+
+/* Hashes of names by address, one memo a thread (stacks are digested on
+ * the threads that unwind them): frames borrow names from the pclntab, so
+ * the same few strings come back again and again. */
+static _Thread_local struct {
+	const char *s;
+	uint64_t h;
+} name_memo[1 << NAME_HASH_BITS];
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	return (h ^ v) * 0x100000001b3ull;
 }
 
-static uint64_t name_hash(struct pass *p, const char *s)
+static uint64_t name_hash(const char *s)
 {
 	if (!s)
 		return 0;
 	size_t i = (size_t)(((uintptr_t)s * 0x9e3779b97f4a7c15ull) >> (64 - NAME_HASH_BITS));
-	if (p->names[i].s == s)
-		return p->names[i].h;
+	if (name_memo[i].s == s)
+		return name_memo[i].h;
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (const char *c = s; *c; c++)
 		h = mix(h, (unsigned char)*c);
-	p->names[i].s = s;
-	p->names[i].h = h;
+	name_memo[i].s = s;
+	name_memo[i].h = h;
 	return h;
 }
 
@@ -651,8 +653,7 @@ static bool same_state(const struct hc_goroutine *x, const struct hc_goroutine *
 	       !x->lockedm == !y->lockedm;
 }
 
-static uint64_t group_hash(struct pass *p, const struct hc_goroutine *g,
-			   const struct hc_stack *st)
+static uint64_t group_hash(const struct hc_goroutine *g, const struct hc_stack *st)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	h = mix(h, g->status);
@@ -661,8 +662,8 @@ static uint64_t group_hash(struct pass *p, const struct hc_goroutine *g,
 	h = mix(h, g->lockedm != 0);
 	for (size_t i = 0; i < st->frames.size; i++) {
 		const struct hc_frame *f = &st->frames.data[i];
-		h = mix(h, name_hash(p, f->func));
-		h = mix(h, name_hash(p, f->file));
+		h = mix(h, name_hash(f->func));
+		h = mix(h, name_hash(f->file));
 		h = mix(h, (uint32_t)f->line | (uint64_t)f->inlined << 32);
 	}
 	return h;
@@ -687,10 +688,9 @@ static bool same_frames(const struct hc_stack *x, const struct hc_stack *y)
 }
 
 static struct hc_error *add_to_group(struct pass *p, const struct hc_goroutine *g,
-				     const struct hc_stack *st)
+				     const struct hc_stack *st, uint64_t h)
 {
 	struct hc_goroutine_group_vec *v = &p->a->groups;
-	uint64_t h = group_hash(p, g, st);
 	size_t *first = group_index_search(&p->index, h);
 	size_t last = SIZE_MAX;
 	for (size_t i = first ? *first : SIZE_MAX; i != SIZE_MAX; i = v->data[i].next) {
@@ -726,15 +726,33 @@ static struct hc_error *add_to_group(struct pass *p, const struct hc_goroutine *
 	return NULL;
 }
 
+/* What the pass needs of a stack alone, made where it was unwound. */
+struct stack_digest {
+	uint64_t group_hash;
+	bool has_access;
+	struct hc_map_access access;
+};
+
+static void digest_stack(void *arg, struct hc_unwinder *u, const struct hc_goroutine *g,
+			 const struct hc_stack *st, void *digest)
+{
+	const struct pass *p = arg;
+	struct stack_digest *dg = digest;
+	dg->group_hash = group_hash(g, st);
+	if (p->a->crash)
+		dg->has_access = hc_crash_analysis_find(p->a->crash, u, g, st, &dg->access);
+}
+
 static struct hc_error *visit_stack(void *arg, const struct hc_goroutine *g,
-				    const struct hc_stack *st)
+				    const struct hc_stack *st, const void *digest)
 {
 	struct pass *p = arg;
+	const struct stack_digest *dg = digest;
 	p->a->goroutines++;
 	struct hc_error *err = NULL;
-	if (p->a->crash)
-		err = hc_crash_analysis_scan(p->a->crash, p->a->unwinder, g, st);
-	return err ? err : add_to_group(p, g, st);
+	if (dg->has_access)
+		err = hc_crash_analysis_add(p->a->crash, &dg->access);
+	return err ? err : add_to_group(p, g, st, dg->group_hash);
 }
 
 /* The pass without discovery (it could not run, or stopped early). */
@@ -749,8 +767,11 @@ static struct hc_error *visit_all(struct pass *p, const struct hc_target *t)
 			continue;
 		hc_stack_reset(&st);
 		err = hc_unwind_goroutine(p->a->unwinder, g, &st);
-		if (!err)
-			err = visit_stack(p, g, &st);
+		if (!err) {
+			struct stack_digest dg = {0};
+			digest_stack(p, p->a->unwinder, g, &st, &dg);
+			err = visit_stack(p, g, &st, &dg);
+		}
 	}
 	hc_stack_deinit(&st);
 	return err;
@@ -994,6 +1015,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	dopts.global_map_arg = &ea;
 	if (a->unwinder && t->runtime) {
 		dopts.visit_stack = visit_stack;
+		dopts.digest_stack = digest_stack;
+		dopts.digest_size = sizeof(struct stack_digest);
 		dopts.visit_arg = p;
 		dopts.visited_stacks = &visited;
 	}

@@ -157,9 +157,8 @@ static bool internal_frame(const char *name)
 }
 
 /* The map operations on one goroutine's stack (innermost first). */
-static void scan_stack(struct hc_unwinder *u, const struct hc_stack *s,
-		       uint64_t goid, bool crashed,
-		       struct hc_map_access_vec *out, bool *nomem)
+static bool scan_stack(struct hc_unwinder *u, const struct hc_stack *s,
+		       uint64_t goid, bool crashed, struct hc_map_access *a)
 {
 	for (size_t i = 0; i < s->frames.size; i++) {
 		const struct hc_frame *f = &s->frames.data[i];
@@ -175,11 +174,7 @@ static void scan_stack(struct hc_unwinder *u, const struct hc_stack *s,
 			j++;
 		f = &s->frames.data[j];
 		map_function(f->func, &op, &arg);
-		struct hc_map_access *a = hc_map_access_vec_append_entry(out);
-		if (!a) {
-			*nomem = true;
-			return;
-		}
+		memset(a, 0, sizeof(*a));
 		a->goid = goid;
 		a->op = op;
 		a->func = f->func;
@@ -199,8 +194,9 @@ static void scan_stack(struct hc_unwinder *u, const struct hc_stack *s,
 				break;
 			}
 		}
-		return; /* one access per goroutine: the innermost operation */
+		return true; /* one access per goroutine: the innermost operation */
 	}
+	return false;
 }
 
 static enum hc_crash_kind classify(const struct hc_crash *c)
@@ -244,15 +240,27 @@ struct hc_error *hc_crash_analysis_begin(const struct hc_target *t,
 	return NULL;
 }
 
+bool hc_crash_analysis_find(const struct hc_crash_analysis *c, struct hc_unwinder *u,
+			    const struct hc_goroutine *g, const struct hc_stack *s,
+			    struct hc_map_access *ret)
+{
+	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE)
+		return false;
+	return scan_stack(u, s, g->goid, c->goid && g->goid == c->goid, ret);
+}
+
+struct hc_error *hc_crash_analysis_add(struct hc_crash_analysis *c,
+				       const struct hc_map_access *a)
+{
+	return hc_map_access_vec_append(&c->accesses, a) ? NULL : &hc_error_nomem;
+}
+
 struct hc_error *hc_crash_analysis_scan(struct hc_crash_analysis *c, struct hc_unwinder *u,
 					const struct hc_goroutine *g,
 					const struct hc_stack *s)
 {
-	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE)
-		return NULL;
-	bool nomem = false;
-	scan_stack(u, s, g->goid, c->goid && g->goid == c->goid, &c->accesses, &nomem);
-	return nomem ? &hc_error_nomem : NULL;
+	struct hc_map_access a;
+	return hc_crash_analysis_find(c, u, g, s, &a) ? hc_crash_analysis_add(c, &a) : NULL;
 }
 
 void hc_crash_analysis_end(struct hc_crash_analysis *c)

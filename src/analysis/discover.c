@@ -910,10 +910,11 @@ static bool skip_frame(struct walker *w, const char *func)
  * memory.
  */
 static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
-			    const struct hc_stack *st, struct hc_frame_var_vec *vars)
+			    const struct hc_stack *st, const void *digest,
+			    struct hc_frame_var_vec *vars)
 {
 	if (w->opts.visit_stack) {
-		struct hc_error *err = w->opts.visit_stack(w->opts.visit_arg, g, st);
+		struct hc_error *err = w->opts.visit_stack(w->opts.visit_arg, g, st, digest);
 		if (err) {
 			hc_error_destroy(err);
 			return false;
@@ -964,10 +965,13 @@ enum { UNWIND_CHUNK = 512, UNWIND_RING = 16 };
 
 struct unwind_chunk {
 	struct hc_stack stacks[UNWIND_CHUNK];
+	/* UNWIND_CHUNK digests of digest_size bytes, or NULL. */
+	unsigned char *digests;
 	bool nomem;
 };
 
 struct unwind_pool {
+	const struct hc_discover_options *opts;
 	const struct hc_runtime *rt;
 	size_t n, chunk, nchunks, nring;
 	struct unwind_chunk *ring[UNWIND_RING];
@@ -1000,6 +1004,11 @@ static void unwind_chunk(struct unwind_pool *p, struct hc_unwinder *u, size_t j)
 			hc_error_destroy(err);
 			c->nomem = true;
 			return;
+		}
+		if (c->digests) {
+			void *dg = c->digests + (i - begin) * p->opts->digest_size;
+			memset(dg, 0, p->opts->digest_size);
+			p->opts->digest_stack(p->opts->visit_arg, u, g, st, dg);
 		}
 	}
 }
@@ -1063,6 +1072,8 @@ static void unwind_pool_destroy(struct unwind_pool *p)
 	for (size_t k = 0; k < p->nring; k++) {
 		for (size_t i = 0; p->ring[k] && i < UNWIND_CHUNK; i++)
 			hc_stack_deinit(&p->ring[k]->stacks[i]);
+		if (p->ring[k])
+			free(p->ring[k]->digests);
 		free(p->ring[k]);
 	}
 	hc_unwinder_destroy(p->helper_u);
@@ -1079,6 +1090,7 @@ static struct unwind_pool *unwind_pool_create(struct walker *w)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	bool helper;
+	p->opts = &w->opts;
 	p->rt = rt;
 	p->n = rt->goroutines.size;
 	p->chunk = unwind_ahead(p->n, &helper);
@@ -1092,6 +1104,7 @@ static struct unwind_pool *unwind_pool_create(struct walker *w)
 		}
 	}
 	p->nring = p->helper_u ? UNWIND_RING : 1;
+	bool digests = w->opts.visit_stack && w->opts.digest_stack && w->opts.digest_size;
 	for (size_t k = 0; k < p->nring; k++) {
 		p->ring[k] = malloc(sizeof(*p->ring[k]));
 		if (!p->ring[k]) {
@@ -1100,6 +1113,11 @@ static struct unwind_pool *unwind_pool_create(struct walker *w)
 		}
 		for (size_t i = 0; i < UNWIND_CHUNK; i++)
 			hc_stack_init(&p->ring[k]->stacks[i]);
+		p->ring[k]->digests = digests ? malloc(UNWIND_CHUNK * w->opts.digest_size) : NULL;
+		if (digests && !p->ring[k]->digests) {
+			unwind_pool_destroy(p);
+			return NULL;
+		}
 	}
 	if (p->helper_u)
 		p->threaded = pthread_create(&p->thread, NULL, unwind_thread, p) == 0;
@@ -1129,7 +1147,9 @@ static void stack_roots(struct walker *w, struct unwind_pool *p)
 			const struct hc_goroutine *g = &rt->goroutines.data[i];
 			if (hc_gstatus_is_dead(g->status))
 				continue;
-			if (!goroutine_roots(w, g, &c->stacks[i - begin], &vars)) {
+			const void *dg = c->digests ? c->digests + (i - begin) * w->opts.digest_size
+						    : NULL;
+			if (!goroutine_roots(w, g, &c->stacks[i - begin], dg, &vars)) {
 				w->nomem = true;
 				all = false;
 			}
