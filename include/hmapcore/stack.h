@@ -61,33 +61,38 @@ const char *hc_stack_kind_name(enum hc_stack_kind k);
 
 /** One logical frame: a physical frame, or a call inlined into one. */
 struct hc_frame {
+	/* What the goroutine pass reads of every frame comes first (the
+	 * names, sym_pc, fp, line and the flags: 46 bytes), so a frame the
+	 * unwinding thread wrote costs the walker one or two cache lines. */
 	/** Function name as in the pclntab (borrowed; "?" when unknown). */
 	const char *func;
 	/** File and line (borrowed; "?" and 0 when unknown). */
 	const char *file;
-	int32_t line;
-	/** The physical frame's PC (a return address unless @ref trap). */
-	uint64_t pc;
 	/** PC used for symbolization: pc-1 for return addresses (the CALL),
 	 * pc for trapped frames, the call site for outer inlined frames. */
 	uint64_t sym_pc;
-	/** The physical frame's entry, SP, FP (caller's SP) and argument
-	 * pointer (fp on amd64, fp+8 on arm64). */
-	uint64_t entry;
-	uint64_t sp;
+	/** The physical frame's FP (caller's SP). */
 	uint64_t fp;
-	uint64_t argp;
-	/** The g whose stack holds the frame (0 when unknown), and its kind. */
-	uint64_t g_addr;
-	enum hc_stack_kind stack_kind;
+	int32_t line;
 	/** Index of the physical frame this logical frame belongs to. */
 	uint32_t phys;
+	/** The kind of the stack that holds the frame (see g_addr). */
+	enum hc_stack_kind stack_kind;
 	/** A call inlined into the physical frame (all but its last logical
 	 * frame). */
 	bool inlined;
 	/** The PC came from a trap (signal context, or the frame that called
 	 * sigpanic / asyncPreempt), not from a CALL. */
 	bool trap;
+	/** The physical frame's PC (a return address unless @ref trap). */
+	uint64_t pc;
+	/** The physical frame's entry, SP and argument pointer (fp on
+	 * amd64, fp+8 on arm64). */
+	uint64_t entry;
+	uint64_t sp;
+	uint64_t argp;
+	/** The g whose stack holds the frame (0 when unknown). */
+	uint64_t g_addr;
 };
 
 HC_DEFINE_VECTOR(hc_frame_vec, struct hc_frame)
