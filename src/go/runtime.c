@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "hmapcore/runtime.h"
 #include "hmapcore/value.h"
 #include "hmapcore/strbuf.h"
+#include "hmapcore/threads.h"
 
 static const char *const status_names[HC_G_NUM_STATUS] = {
 	[HC_G_IDLE] = "idle",
@@ -412,6 +414,66 @@ static void parse_g(const struct hc_runtime *rt, const struct hc_layout *l, cons
 		g->waitreason_text = "";
 }
 
+/* A g that could not be read, in a part's list (ascending index). */
+struct g_error {
+	uint64_t index;
+	struct hc_error *err;
+	struct g_error *next;
+};
+
+/* allgs[begin, end) parsed into the same slots of rt->goroutines. */
+struct parse_part {
+	struct hc_runtime *rt;
+	const struct hc_runtime_source *src;
+	const struct hc_layout *l;
+	uint64_t *gaddrs; /* a part sets its own 0 for a g left out */
+	uint64_t begin, end;
+	struct g_error *errors;
+};
+
+enum { PARSE_SPLIT_MIN = 8192 };
+
+static void parse_gs(struct parse_part *p)
+{
+	const struct hc_layout *l = p->l;
+	struct g_error **tail = &p->errors;
+	uint8_t *buf = malloc(l->g_size);
+	for (uint64_t i = p->begin; i < p->end; i++) {
+		uint64_t gaddr = p->gaddrs[i];
+		if (gaddr == 0)
+			continue;
+		/* Straight from the mapped core when the g is in one piece. */
+		const uint8_t *at = hc_aspace_ptr(p->src->as, gaddr, l->g_size);
+		struct hc_error *err = NULL;
+		if (!at) {
+			err = buf ? hc_aspace_read(p->src->as, gaddr, buf, l->g_size) : &hc_error_nomem;
+			at = buf;
+		}
+		if (err) {
+			struct g_error *x = malloc(sizeof(*x));
+			if (!x) {
+				/* Out of memory for the problem: the g is left out
+				 * without one. */
+				hc_error_destroy(err);
+				p->gaddrs[i] = 0;
+				continue;
+			}
+			*x = (struct g_error){i, err, NULL};
+			*tail = x;
+			tail = &x->next;
+			continue;
+		}
+		parse_g(p->rt, l, at, gaddr, &p->rt->goroutines.data[i]);
+	}
+	free(buf);
+}
+
+static void *parse_thread(void *arg)
+{
+	parse_gs(arg);
+	return NULL;
+}
+
 static void read_goroutines(struct hc_runtime *rt,
 			    const struct hc_runtime_source *src,
 			    const struct hc_layout *l)
@@ -440,34 +502,57 @@ static void read_goroutines(struct hc_runtime *rt,
 	}
 	if (!hc_goroutine_vec_reserve(&rt->goroutines, (size_t)len))
 		return;
-	uint8_t *buf = malloc(l->g_size);
-	if (!buf)
+	/* 1. The g pointers, up to the first that cannot be read (its
+	 * problem comes last, after those of the gs before it). */
+	uint64_t *gaddrs = malloc((len ? len : 1) * sizeof(*gaddrs));
+	if (!gaddrs)
 		return;
-	for (uint64_t i = 0; i < len; i++) {
-		uint64_t gaddr;
-		err = hc_aspace_read_u64(src->as, ptr + 8 * i, &gaddr);
-		if (err) {
-			problem_err(rt, hc_error_prefix(err, "runtime.allgs[%" PRIu64 "]", i));
-			break;
-		}
-		if (gaddr == 0)
+	uint64_t n = 0;
+	struct hc_error *stop = NULL;
+	for (; n < len && !stop; n++)
+		stop = hc_aspace_read_u64(src->as, ptr + 8 * n, &gaddrs[n]);
+	if (stop)
+		n--;
+	/* 2. Each g into its own slot, the second half on a thread of its
+	 * own when there are many (a cache miss or two a field). */
+	struct parse_part parts[2] = {
+		{rt, src, l, gaddrs, 0, n / 2, NULL},
+		{rt, src, l, gaddrs, n / 2, n, NULL},
+	};
+	long threads = hc_threads_setting();
+	bool two = threads ? threads > 1 && n >= 2 : n >= PARSE_SPLIT_MIN && hc_other_cpu();
+	pthread_t th;
+	if (two && pthread_create(&th, NULL, parse_thread, &parts[1]) != 0)
+		two = false;
+	if (!two)
+		parts[0].end = n;
+	parse_gs(&parts[0]);
+	if (two)
+		pthread_join(th, NULL);
+	else
+		parts[1].errors = NULL;
+	/* 3. In allgs order: the problems, and the gs read packed. */
+	size_t out = 0;
+	struct g_error *e[2] = {parts[0].errors, parts[1].errors};
+	for (uint64_t i = 0; i < n; i++) {
+		if (!gaddrs[i])
 			continue;
-		/* Straight from the mapped core when the g is in one piece. */
-		const uint8_t *at = hc_aspace_ptr(src->as, gaddr, l->g_size);
-		if (!at) {
-			err = hc_aspace_read(src->as, gaddr, buf, l->g_size);
-			if (err) {
-				problem_err(rt, hc_error_prefix(err, "goroutine allgs[%" PRIu64 "]", i));
-				continue;
-			}
-			at = buf;
+		int k = i < parts[1].begin || !two ? 0 : 1;
+		if (e[k] && e[k]->index == i) {
+			struct g_error *x = e[k];
+			e[k] = x->next;
+			problem_err(rt, hc_error_prefix(x->err, "goroutine allgs[%" PRIu64 "]", i));
+			free(x);
+			continue;
 		}
-		struct hc_goroutine *g = hc_goroutine_vec_append_entry(&rt->goroutines);
-		if (!g)
-			break;
-		parse_g(rt, l, at, gaddr, g);
+		if (out != i)
+			rt->goroutines.data[out] = rt->goroutines.data[i];
+		out++;
 	}
-	free(buf);
+	rt->goroutines.size = out;
+	free(gaddrs);
+	if (stop)
+		problem_err(rt, hc_error_prefix(stop, "runtime.allgs[%" PRIu64 "]", n));
 }
 
 /* Whether @p pc is in a Go function of the pclntab. */
