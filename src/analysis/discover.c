@@ -961,7 +961,7 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
  * Without the helper the ring is one buffer and the walker unwinds every
  * chunk.
  */
-enum { UNWIND_CHUNK = 512, UNWIND_RING = 16 };
+enum { UNWIND_CHUNK = 512, UNWIND_RING = 8 };
 
 struct unwind_chunk {
 	struct hc_stack stacks[UNWIND_CHUNK];
