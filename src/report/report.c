@@ -687,10 +687,38 @@ static int cmp_mrank(const void *pa, const void *pb)
 	return a->row->found->addr < b->row->found->addr ? -1 : a->row->found->addr > b->row->found->addr;
 }
 
-static int cmp_u64_desc(const void *pa, const void *pb)
+/* Sift h[i] down the min-heap h[0, n). */
+static void sift_down(uint64_t *h, size_t n, size_t i)
 {
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-	return a > b ? -1 : a < b;
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && h[l] < h[m])
+			m = l;
+		if (l + 1 < n && h[l + 1] < h[m])
+			m = l + 1;
+		if (m == i)
+			return;
+		uint64_t t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* The @p m-th largest of @p v[0, n) (1 <= m <= n), in O(n log m): a
+ * min-heap of the m largest so far, in @p heap (m slots). */
+static uint64_t mth_largest(const uint64_t *v, size_t n, size_t m, uint64_t *heap)
+{
+	memcpy(heap, v, m * sizeof(*heap));
+	for (size_t i = m / 2; i-- > 0;)
+		sift_down(heap, m, i);
+	for (size_t i = m; i < n; i++) {
+		if (v[i] > heap[0]) {
+			heap[0] = v[i];
+			sift_down(heap, m, 0);
+		}
+	}
+	return heap[0];
 }
 
 static bool add_reason(struct builder *b, struct hc_report_map *m, const char *why)
@@ -729,7 +757,8 @@ static void build_maps(struct builder *b)
 	size_t max = b->o->max_maps ? b->o->max_maps : 20;
 	/* The size of the max-th largest map: maps at least this big are
 	 * "largest" (ties broken by the listing order). */
-	uint64_t *sizes = calloc(k ? k : 1, sizeof(*sizes));
+	size_t top = k < max ? k : max;
+	uint64_t *sizes = calloc(k + top ? k + top : 1, sizeof(*sizes));
 	if (!sizes) {
 		free(rk);
 		b->nomem = true;
@@ -737,8 +766,7 @@ static void build_maps(struct builder *b)
 	}
 	for (size_t i = 0; i < k; i++)
 		sizes[i] = rk[i].bytes;
-	qsort(sizes, k, sizeof(*sizes), cmp_u64_desc);
-	uint64_t threshold = k ? sizes[(k < max ? k : max) - 1] : 0;
+	uint64_t threshold = top ? mth_largest(sizes, k, top, sizes + k) : 0;
 	/* Only the suspects and the maps that big can be listed: sort those
 	 * (the rest of 10^5 small maps need no order). */
 	size_t kept = 0;
