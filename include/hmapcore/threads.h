@@ -12,6 +12,7 @@
 #define HMAPCORE_THREADS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -37,6 +38,17 @@ static inline long hc_cpus(void)
 static inline bool hc_other_cpu(void)
 {
 	return hc_cpus() > 1;
+}
+
+/** Whether a pass of @p work items hands part of them to a second thread:
+ * HMAPCORE_THREADS of 1 never, of 2 or more whenever there are two items;
+ * unset, from @p min items on when there is another CPU. */
+static inline bool hc_second_thread(size_t work, size_t min)
+{
+	long n = hc_threads_setting();
+	if (n)
+		return n > 1 && work >= 2;
+	return work >= min && hc_other_cpu();
 }
 
 #endif

@@ -975,7 +975,7 @@ struct unwind_pool {
 	const struct hc_runtime *rt;
 	size_t n, chunk, nchunks, nring;
 	struct unwind_chunk *ring[UNWIND_RING];
-	struct hc_unwinder *walker_u, *helper_u;
+	struct hc_unwinder *helper_u; /* the walker's is opts->unwinder */
 	pthread_t thread;
 	bool threaded;
 	/* Under lock. Chunk j lives in ring[j % nring] and may be claimed
@@ -987,10 +987,17 @@ struct unwind_pool {
 	bool stop;
 };
 
+/* Chunk j's goroutines, [*begin, return value). */
+static size_t chunk_range(const struct unwind_pool *p, size_t j, size_t *begin)
+{
+	*begin = j * p->chunk;
+	return *begin + p->chunk < p->n ? *begin + p->chunk : p->n;
+}
+
 static void unwind_chunk(struct unwind_pool *p, struct hc_unwinder *u, size_t j)
 {
 	struct unwind_chunk *c = p->ring[j % p->nring];
-	size_t begin = j * p->chunk, end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+	size_t begin, end = chunk_range(p, j, &begin);
 	c->nomem = false;
 	for (size_t i = begin; i < end; i++) {
 		const struct hc_goroutine *g = &p->rt->goroutines.data[i];
@@ -1039,23 +1046,6 @@ static void *unwind_thread(void *arg)
 	return NULL;
 }
 
-/*
- * The goroutines per chunk and whether a helper unwinds. A helper pays
- * when there are a few chunks and another CPU. HMAPCORE_THREADS
- * (threads.h) of 2 or more forces it even for a few goroutines, in chunks
- * of 8.
- */
-static size_t unwind_ahead(size_t ngoroutines, bool *helper)
-{
-	long n = hc_threads_setting();
-	if (n) {
-		*helper = n > 1;
-		return n > 1 ? 8 : UNWIND_CHUNK;
-	}
-	*helper = ngoroutines >= 4 * UNWIND_CHUNK && hc_other_cpu();
-	return UNWIND_CHUNK;
-}
-
 static void unwind_pool_destroy(struct unwind_pool *p)
 {
 	if (!p)
@@ -1089,13 +1079,14 @@ static struct unwind_pool *unwind_pool_create(struct walker *w)
 		return NULL;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
-	bool helper;
 	p->opts = &w->opts;
 	p->rt = rt;
 	p->n = rt->goroutines.size;
-	p->chunk = unwind_ahead(p->n, &helper);
+	/* A helper pays from a few chunks on. HMAPCORE_THREADS (threads.h) of
+	 * 2 or more forces it even for a few goroutines, in chunks of 8. */
+	bool helper = hc_second_thread(p->n, 4 * UNWIND_CHUNK);
+	p->chunk = hc_threads_setting() > 1 ? 8 : UNWIND_CHUNK;
 	p->nchunks = (p->n + p->chunk - 1) / p->chunk;
-	p->walker_u = w->opts.unwinder;
 	if (helper && w->t->pclntab) {
 		struct hc_error *err = hc_unwinder_clone(w->opts.unwinder, &p->helper_u);
 		if (err) {
@@ -1133,7 +1124,7 @@ static void stack_roots(struct walker *w, struct unwind_pool *p)
 	for (size_t j = 0; j < p->nchunks && all; j++) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->ready[j % p->nring])
-			if (!unwind_next(p, p->walker_u))
+			if (!unwind_next(p, p->opts->unwinder))
 				pthread_cond_wait(&p->cond, &p->lock);
 		pthread_mutex_unlock(&p->lock);
 		struct unwind_chunk *c = p->ring[j % p->nring];
@@ -1142,7 +1133,7 @@ static void stack_roots(struct walker *w, struct unwind_pool *p)
 			all = false;
 			break;
 		}
-		size_t begin = j * p->chunk, end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+		size_t begin, end = chunk_range(p, j, &begin);
 		for (size_t i = begin; i < end && all; i++) {
 			const struct hc_goroutine *g = &rt->goroutines.data[i];
 			if (hc_gstatus_is_dead(g->status))
@@ -1164,7 +1155,6 @@ static void stack_roots(struct walker *w, struct unwind_pool *p)
 		*w->opts.visited_stacks = true;
 	hc_frame_var_vec_deinit(&vars);
 }
-
 
 struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 			     const struct hc_discover_options *opts,

@@ -519,8 +519,7 @@ static void read_goroutines(struct hc_runtime *rt,
 		{rt, src, l, gaddrs, 0, n / 2, NULL},
 		{rt, src, l, gaddrs, n / 2, n, NULL},
 	};
-	long threads = hc_threads_setting();
-	bool two = threads ? threads > 1 && n >= 2 : n >= PARSE_SPLIT_MIN && hc_other_cpu();
+	bool two = hc_second_thread(n, PARSE_SPLIT_MIN);
 	pthread_t th;
 	if (two && pthread_create(&th, NULL, parse_thread, &parts[1]) != 0)
 		two = false;

@@ -125,16 +125,8 @@ static void *unwind_part_thread(void *arg)
 	return NULL;
 }
 
-/* Whether a second thread unwinds half of @p n goroutines: from 4096 on
- * with another CPU; HMAPCORE_THREADS (threads.h) of 1 never, 2 or more
- * always. */
-static bool unwind_in_two(size_t n)
-{
-	long k = hc_threads_setting();
-	if (k)
-		return k > 1 && n > 1;
-	return n >= 4096 && hc_other_cpu();
-}
+/* A second thread unwinds half of the goroutines from this many on. */
+enum { UNWIND_SPLIT_MIN = 4096 };
 
 /* Every live goroutine of allgs, in allgs order, with its stack (@p top:
  * down to its top user frame only). */
@@ -166,7 +158,7 @@ static struct hc_error *collect(const struct hc_target *t, struct hc_unwinder *u
 	struct hc_unwinder *helper = NULL;
 	pthread_t th;
 	bool threaded = false;
-	if (unwind_in_two(k) && t->pclntab) {
+	if (hc_second_thread(k, UNWIND_SPLIT_MIN) && t->pclntab) {
 		/* Out of memory for the clone: all of it here. */
 		struct hc_error *cerr = hc_unwinder_clone(u, &helper);
 		if (cerr) {
