@@ -705,16 +705,17 @@ static void sift_down(uint64_t *h, size_t n, size_t i)
 	}
 }
 
-/* The @p m-th largest of @p v[0, n) (1 <= m <= n), in O(n log m): a
- * min-heap of the m largest so far, in @p heap (m slots). */
-static uint64_t mth_largest(const uint64_t *v, size_t n, size_t m, uint64_t *heap)
+/* The @p m-th largest size of @p v[0, n) (1 <= m <= n), in O(n log m):
+ * a min-heap of the m largest so far, in @p heap (m slots). */
+static uint64_t mth_largest(const struct mrank *v, size_t n, size_t m, uint64_t *heap)
 {
-	memcpy(heap, v, m * sizeof(*heap));
+	for (size_t i = 0; i < m; i++)
+		heap[i] = v[i].bytes;
 	for (size_t i = m / 2; i-- > 0;)
 		sift_down(heap, m, i);
 	for (size_t i = m; i < n; i++) {
-		if (v[i] > heap[0]) {
-			heap[0] = v[i];
+		if (v[i].bytes > heap[0]) {
+			heap[0] = v[i].bytes;
 			sift_down(heap, m, 0);
 		}
 	}
@@ -758,15 +759,13 @@ static void build_maps(struct builder *b)
 	/* The size of the max-th largest map: maps at least this big are
 	 * "largest" (ties broken by the listing order). */
 	size_t top = k < max ? k : max;
-	uint64_t *sizes = calloc(k + top ? k + top : 1, sizeof(*sizes));
-	if (!sizes) {
+	uint64_t *heap = calloc(top ? top : 1, sizeof(*heap));
+	if (!heap) {
 		free(rk);
 		b->nomem = true;
 		return;
 	}
-	for (size_t i = 0; i < k; i++)
-		sizes[i] = rk[i].bytes;
-	uint64_t threshold = top ? mth_largest(sizes, k, top, sizes + k) : 0;
+	uint64_t threshold = top ? mth_largest(rk, k, top, heap) : 0;
 	/* Only the suspects and the maps that big can be listed: sort those
 	 * (the rest of 10^5 small maps need no order). */
 	size_t kept = 0;
@@ -836,7 +835,7 @@ static void build_maps(struct builder *b)
 		if (!hc_report_map_vec_append(&r->maps, &m))
 			b->nomem = true;
 	}
-	free(sizes);
+	free(heap);
 	free(rk);
 }
 
