@@ -879,9 +879,31 @@ static void descend_map(struct walker *w, const struct item *it,
 }
 
 /* Walk what is queued, breadth first, and empty the queue. */
+/* Items whose visit is fetched ahead of their turn (drain). */
+enum { VISIT_AHEAD = 8 };
+
+/* Fetch the slot of the visited set that walk_item() looks @p it up in:
+ * with 10^5 and more visits the set is larger than the caches, and each
+ * lookup would wait on memory. Only a hint; the set may grow before the
+ * lookup. */
+static inline void prefetch_visit(const struct walker *w, const struct item *it)
+{
+	const struct hc_type *t = it->type;
+	if (!t || !w->visited.cap)
+		return;
+	if (!hc_type_is_go_map(t))
+		t = hc_type_strip(t);
+	struct visit v = {it->addr, t ? t->die_offset : 0};
+	__builtin_prefetch(&w->visited.slots[visit_hash(v) & (w->visited.cap - 1)]);
+}
+
 static void drain(struct walker *w)
 {
+	for (size_t i = w->head; i < w->head + VISIT_AHEAD && i < w->queue.size; i++)
+		prefetch_visit(w, &w->queue.data[i]);
 	while (w->head < w->queue.size && !w->nomem) {
+		if (w->head + VISIT_AHEAD < w->queue.size)
+			prefetch_visit(w, &w->queue.data[w->head + VISIT_AHEAD]);
 		struct item it = w->queue.data[w->head++];
 		walk_item(w, &it);
 	}
