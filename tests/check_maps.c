@@ -1301,6 +1301,76 @@ START_TEST(test_maps_swiss_directory_depths)
 }
 END_TEST
 
+/* A directory walked in two halves at once (validate.h split) gives the
+ * serial walk's findings, in its order, and its stats: the halves of a
+ * 4-slot directory are slots 0-1 and 2-3 with HMAPCORE_THREADS=2. */
+static void validate_env(const struct hc_map_info *mi, uint64_t addr, bool split,
+			 struct hc_findings *out, struct hc_map_stats *st, bool *done)
+{
+	memset(st, 0, sizeof(*st));
+	struct hc_validate_env env = {
+		.as = F.as,
+		.stats = st,
+		.stats_done = done,
+		.split = split,
+	};
+	hc_findings_init(out);
+	hc_validate_map(&env, mi, addr, "m", out);
+	ck_assert(!out->nomem);
+}
+
+START_TEST(test_maps_swiss_split_walk)
+{
+	fake_reset();
+	struct sdir d[5];
+	for (int i = 0; i < 5; i++)
+		d[i] = s_dir(false);
+	p64(d[1].dir + 24, 0);        /* a nil slot in the second half */
+	p64(d[2].dir, d[2].h);        /* the first half stops at slot 0 ... */
+	p64(d[2].dir + 24, 0);        /* ... so the second half's finding is not one */
+	p16(d[3].t[1] + 2, 24);       /* the second half cannot be walked whole */
+	p8(d[4].t[0] + 6, 3);         /* a finding in each half */
+	p64(d[4].dir + 24, 0);
+	fake_open();
+	struct hc_map_info mi = info_of(&t_swiss);
+	const char *old = getenv("HMAPCORE_THREADS");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("HMAPCORE_THREADS", "2", 1);
+	size_t nfindings[5];
+	for (int i = 0; i < 5; i++) {
+		struct hc_findings a, b;
+		struct hc_map_stats sa, sb;
+		bool da = false, db = false;
+		validate_env(&mi, d[i].h, false, &a, &sa, &da);
+		validate_env(&mi, d[i].h, true, &b, &sb, &db);
+		ck_assert_uint_eq(a.v.size, b.v.size);
+		for (size_t k = 0; k < a.v.size; k++) {
+			ck_assert_int_eq(a.v.data[k].code, b.v.data[k].code);
+			ck_assert_str_eq(a.v.data[k].message, b.v.data[k].message);
+			ck_assert_uint_eq(a.v.data[k].addrs[0], b.v.data[k].addrs[0]);
+			ck_assert_uint_eq(a.v.data[k].seq, b.v.data[k].seq);
+		}
+		ck_assert_int_eq(da, db);
+		if (da)
+			ck_assert_mem_eq(&sa, &sb, sizeof(sa));
+		nfindings[i] = a.v.size;
+		hc_findings_deinit(&a);
+		hc_findings_deinit(&b);
+	}
+	if (saved)
+		setenv("HMAPCORE_THREADS", saved, 1);
+	else
+		unsetenv("HMAPCORE_THREADS");
+	free(saved);
+	/* The cases are what they say. */
+	ck_assert_uint_eq(nfindings[0], 0);
+	ck_assert_uint_ge(nfindings[1], 1);
+	ck_assert_uint_eq(nfindings[2], 1);
+	ck_assert_uint_ge(nfindings[4], nfindings[1] + 1);
+	fake_close();
+}
+END_TEST
+
 START_TEST(test_maps_swiss_nil_and_bad_pointers)
 {
 	fake_reset();
@@ -1943,6 +2013,7 @@ static Suite *maps_suite(void)
 	tcase_add_test(tc, test_maps_swiss_writing);
 	tcase_add_test(tc, test_maps_swiss_ctrl);
 	tcase_add_test(tc, test_maps_swiss_directory_depths);
+	tcase_add_test(tc, test_maps_swiss_split_walk);
 	tcase_add_test(tc, test_maps_swiss_nil_and_bad_pointers);
 	tcase_add_test(tc, test_maps_swiss_oversized);
 	tcase_add_test(tc, test_maps_swiss_adversarial);

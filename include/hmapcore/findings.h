@@ -142,6 +142,10 @@ struct hc_finding *hc_findings_add(struct hc_findings *f,
 void hc_finding_add_addr(struct hc_finding *f, uint64_t addr);
 void hc_finding_add_goid(struct hc_finding *f, uint64_t goid);
 
+/** Move the findings of @p src to the end of @p dst, in order (their
+ * seq renumbered), and free @p src. */
+void hc_findings_take(struct hc_findings *dst, struct hc_findings *src);
+
 /** Sort by severity (errors first), then code, then path, stable. */
 void hc_findings_sort(struct hc_findings *f);
 

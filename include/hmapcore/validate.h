@@ -63,6 +63,14 @@ struct hc_validate_env {
 	 */
 	struct hc_map_stats *stats;
 	bool *stats_done;
+	/**
+	 * A large Swiss directory may be walked in two halves at once, the
+	 * second on a thread of its own with @ref split_heap for @ref heap
+	 * (a clone, hc_heap_clone(); NULL when heap is). The findings and
+	 * stats are the serial walk's. Not with @ref object_bounds.
+	 */
+	bool split;
+	struct hc_heap *split_heap;
 };
 
 /**

@@ -180,6 +180,10 @@ struct map_job {
 	/* Its map was walked during the goroutine pass (below): the result
 	 * is there and nothing is left to run. */
 	struct map_job *early;
+	/* The only job, on two threads: its validation may split a large
+	 * directory (validate.h), the second half with this heap. */
+	bool split;
+	struct hc_heap *split_heap;
 };
 
 struct job_queue {
@@ -225,6 +229,8 @@ static void run_part(const struct hc_target *t, struct hc_heap *heap, struct map
 		.write_in_flight = j->write_in_flight,
 		.stats = j->stats_from_validation ? j->stats : NULL,
 		.stats_done = &stats_done,
+		.split = j->split,
+		.split_heap = j->split_heap,
 	};
 	hc_validate_map(&env, j->info, j->addr, j->path, &j->findings);
 	if (stats_done)
@@ -557,6 +563,15 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 	}
 	atomic_init(&q.next, 0);
 	unsigned n = thread_count(jobs, njobs);
+	/* One Swiss map (the map command): its validation is the only work,
+	 * so the second thread takes half of its directory instead. */
+	struct map_job *one = njobs == 1 && jobs[0].validate && jobs[0].stats_from_validation &&
+				      !jobs[0].early ? &jobs[0] : NULL;
+	if (n > 1 && one && (!a->heap || !hc_heap_clone(a->heap, a->target->runtime,
+							&one->split_heap))) {
+		one->split = true;
+		n = 1;
+	}
 	pthread_t th[8];
 	struct worker_arg wa[8];
 	unsigned started = 0;
@@ -585,27 +600,12 @@ static struct hc_error *run_map_jobs(struct hc_analysis *a, struct map_job *jobs
 		pthread_join(th[i], NULL);
 		hc_heap_destroy_clone(wa[i].heap);
 	}
+	if (one && one->split_heap)
+		hc_heap_destroy_clone(one->split_heap);
 	free(q.order);
 	return NULL;
 }
 
-/* Move the findings of @p src to the end of @p dst, in order. */
-static void take_findings(struct hc_findings *dst, struct hc_findings *src)
-{
-	for (size_t i = 0; i < src->v.size; i++) {
-		struct hc_finding f = src->v.data[i];
-		f.seq = dst->v.size;
-		if (!hc_finding_vec_append(&dst->v, &f)) {
-			dst->nomem = true;
-			free(f.message);
-			free(f.path);
-		}
-	}
-	if (src->nomem)
-		dst->nomem = true;
-	src->v.size = 0;
-	hc_findings_deinit(src);
-}
 HC_DEFINE_HASH_MAP(group_index, uint64_t, size_t, hc_hash_u64, hc_eq_u64)
 
 /* ------------------------------------------------ the one goroutine pass */
@@ -940,7 +940,7 @@ static struct hc_error *analyze_rows(struct hc_analysis *a, struct early *early)
 			j->stats_error = NULL;
 		}
 		size_t before = a->findings.v.size;
-		take_findings(&a->findings, &j->findings);
+		hc_findings_take(&a->findings, &j->findings);
 		row->nfindings = a->findings.v.size - before;
 		for (size_t f = before; f < a->findings.v.size; f++) {
 			if (f == before || a->findings.v.data[f].severity > row->worst)

@@ -75,6 +75,23 @@ void hc_findings_deinit(struct hc_findings *f)
 	hc_finding_vec_deinit(&f->v);
 }
 
+void hc_findings_take(struct hc_findings *dst, struct hc_findings *src)
+{
+	for (size_t i = 0; i < src->v.size; i++) {
+		struct hc_finding f = src->v.data[i];
+		f.seq = dst->v.size;
+		if (!hc_finding_vec_append(&dst->v, &f)) {
+			dst->nomem = true;
+			free(f.message);
+			free(f.path);
+		}
+	}
+	if (src->nomem)
+		dst->nomem = true;
+	src->v.size = 0;
+	hc_findings_deinit(src);
+}
+
 struct hc_finding *hc_findings_add(struct hc_findings *f,
 				   enum hc_finding_code code, const char *path,
 				   uint64_t addr, const char *fmt, ...)

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/threads.h"
 #include "hmapcore/validate.h"
 
 /* Longest overflow chain or probe we follow. */
@@ -553,6 +555,116 @@ static void small_stats(struct ctx *c, unsigned full, bool group)
 	*c->env->stats_done = true;
 }
 
+/* Directory slots [begin, end) of a Swiss map's walk, with their sums. */
+struct dir_part {
+	struct ctx *c;
+	uint64_t begin, end;
+	uint64_t used, tables, capacity;
+	/* The walk stopped (the serial walk would end the validation here). */
+	bool stopped;
+};
+
+static void walk_dir_part(struct dir_part *p)
+{
+	struct ctx *c = p->c;
+	const struct hc_map_header *h = c->h;
+	bool ok = true;
+	for (uint64_t i = p->begin; i < p->end && ok; i++) {
+		uint64_t taddr;
+		struct hc_error *err = hc_aspace_read_u64(c->env->as, h->dir_ptr + 8 * i, &taddr);
+		if (err) {
+			hc_error_destroy(err);
+			p->stopped = true;
+			return;
+		}
+		if (!taddr) {
+			hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, h->dir_ptr + 8 * i,
+					"directory slot %" PRIu64 " is nil", i);
+			continue;
+		}
+		if (taddr == h->addr || taddr == h->dir_ptr) {
+			hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, h->dir_ptr + 8 * i,
+					"directory slot %" PRIu64 " points back at the map", i);
+			p->stopped = true;
+			return;
+		}
+		p->used += check_table(c, taddr, i, &p->tables, &p->capacity, &ok);
+	}
+	p->stopped = !ok;
+}
+
+static void *dir_part_thread(void *arg)
+{
+	walk_dir_part(arg);
+	return NULL;
+}
+
+/* A directory split in two from this many slots on (env->split). */
+enum { SPLIT_DIR_MIN = 1024 };
+
+static void add_stats(struct hc_map_stats *dst, const struct hc_map_stats *src)
+{
+	dst->tables += src->tables;
+	dst->groups += src->groups;
+	dst->capacity += src->capacity;
+	dst->bytes += src->bytes;
+	dst->entries += src->entries;
+	dst->tombstones += src->tombstones;
+}
+
+/*
+ * Walk the directory slots of @p whole into its sums and c's findings and
+ * stats; false when the walk stopped. With env->split and a large
+ * directory, the second half is walked at once on a thread of its own,
+ * into a context of its own, which is kept only when the first half did
+ * not stop: the result is the serial walk's.
+ */
+static bool walk_directory(struct ctx *c, struct dir_part *whole)
+{
+	const struct hc_validate_env *env = c->env;
+	pthread_t th;
+	struct hc_validate_env env2;
+	struct hc_findings out2;
+	struct ctx c2;
+	struct dir_part second;
+	bool two = env->split && !env->object_bounds &&
+		   hc_second_thread(whole->end - whole->begin, SPLIT_DIR_MIN);
+	if (two) {
+		env2 = *env;
+		env2.heap = env->split_heap;
+		hc_findings_init(&out2);
+		c2 = *c;
+		c2.env = &env2;
+		c2.out = &out2;
+		memset(&c2.st, 0, sizeof(c2.st));
+		c2.st_partial = false;
+		second = (struct dir_part){.c = &c2, .end = whole->end};
+		second.begin = whole->begin + (whole->end - whole->begin) / 2;
+		whole->end = second.begin;
+		if (pthread_create(&th, NULL, dir_part_thread, &second) != 0) {
+			hc_findings_deinit(&out2);
+			whole->end = second.end;
+			two = false;
+		}
+	}
+	walk_dir_part(whole);
+	if (!two)
+		return !whole->stopped;
+	pthread_join(th, NULL);
+	if (whole->stopped) {
+		hc_findings_deinit(&out2);
+		return false;
+	}
+	hc_findings_take(c->out, &out2);
+	add_stats(&c->st, &c2.st);
+	c->st_partial |= c2.st_partial;
+	whole->used += second.used;
+	whole->tables += second.tables;
+	whole->capacity += second.capacity;
+	whole->end = second.end;
+	return !second.stopped;
+}
+
 static void validate_swiss(struct ctx *c)
 {
 	const struct hc_map_header *h = c->h;
@@ -608,30 +720,11 @@ static void validate_swiss(struct ctx *c)
 				h->global_shift, h->global_depth);
 	if (!check_memory(c, h->dir_ptr, 8 * h->dir_len, "the directory", false))
 		return;
-	uint64_t used = 0, tables = 0, capacity = 0;
-	bool ok = true;
 	c->st.bytes = mi->header_size + 8 * h->dir_len;
-	for (uint64_t i = 0; i < h->dir_len && ok; i++) {
-		uint64_t taddr;
-		struct hc_error *err = hc_aspace_read_u64(c->env->as, h->dir_ptr + 8 * i, &taddr);
-		if (err) {
-			hc_error_destroy(err);
-			return;
-		}
-		if (!taddr) {
-			hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, h->dir_ptr + 8 * i,
-					"directory slot %" PRIu64 " is nil", i);
-			continue;
-		}
-		if (taddr == h->addr || taddr == h->dir_ptr) {
-			hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, h->dir_ptr + 8 * i,
-					"directory slot %" PRIu64 " points back at the map", i);
-			return;
-		}
-		used += check_table(c, taddr, i, &tables, &capacity, &ok);
-	}
-	if (!ok)
+	struct dir_part whole = {.c = c, .end = h->dir_len};
+	if (!walk_directory(c, &whole))
 		return;
+	uint64_t used = whole.used, tables = whole.tables, capacity = whole.capacity;
 	if (c->env->stats && !c->st_partial) {
 		*c->env->stats = c->st;
 		hc_map_swiss_stats_finish(mi, c->env->stats);
