@@ -98,6 +98,9 @@ struct hc_pclntab {
 	unsigned ptr_size;
 	uint64_t text_start;
 	size_t nfunc;
+	/* The first function's entry and the end sentinel's (the functab's
+	 * range, read once: every lookup checks it). */
+	uint64_t first_pc, end_pc;
 	/* Size of one functab field: 4 (go1.18+) or ptr_size (go1.16-1.17). */
 	size_t ftab_field;
 	struct region funcnametab, cutab, filetab, pctab, pclntable;
@@ -300,6 +303,8 @@ struct hc_error *hc_pclntab_create(const uint8_t *data, size_t size,
 					       i);
 		prev = e;
 	}
+	tmp.first_pc = ftab_entry(&tmp, 0);
+	tmp.end_pc = prev;
 
 	set_layout(&tmp);
 	struct hc_pclntab *t = malloc(sizeof(*t));
@@ -450,8 +455,7 @@ struct hc_error *hc_pclntab_func_at(const struct hc_pclntab *t, size_t i,
 struct hc_error *hc_pclntab_find_func(const struct hc_pclntab *t, uint64_t pc,
 				      struct hc_func *ret)
 {
-	if (t->nfunc == 0 || pc < ftab_entry(t, 0) ||
-	    pc >= ftab_entry(t, t->nfunc))
+	if (t->nfunc == 0 || pc < t->first_pc || pc >= t->end_pc)
 		return hc_error_create(HC_ERROR_NOT_FOUND,
 				       "no function at 0x%" PRIx64, pc);
 	struct func_slot *slot = t->cache ? &t->cache->fn[slot_of(pc, 0, FUNC_CACHE_BITS)] : NULL;
