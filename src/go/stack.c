@@ -643,6 +643,10 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 	}
 
 	uint32_t phys = 0;
+	/* The last frame's return address, looked up (have_caller). */
+	struct hc_func caller;
+	uint64_t caller_pc = 0;
+	bool have_caller = false;
 	for (;;) {
 		if (phys >= HC_STACK_MAX_FRAMES) {
 			set_error(stack, "more than %d frames; stopped",
@@ -650,7 +654,11 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 			break;
 		}
 		struct hc_func f;
-		struct hc_error *err = hc_pclntab_find_func(t, pc, &f);
+		struct hc_error *err = NULL;
+		if (have_caller && caller_pc == pc)
+			f = caller;
+		else
+			err = hc_pclntab_find_func(t, pc, &f);
 		if (err) {
 			hc_error_destroy(err);
 			set_error(stack, "unknown pc 0x%" PRIx64 " (sp 0x%" PRIx64 ")",
@@ -771,14 +779,15 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 
 		if (lr == 0)
 			break;
-		struct hc_func flr;
-		err = hc_pclntab_find_func(t, lr, &flr);
+		err = hc_pclntab_find_func(t, lr, &caller);
 		if (err) {
 			hc_error_destroy(err);
 			set_error(stack, "unexpected return pc 0x%" PRIx64
 				  " for %s", lr, f.name);
 			break;
 		}
+		caller_pc = lr;
+		have_caller = true;
 		if (pc == lr && sp == fp) {
 			set_error(stack, "traceback stuck at pc 0x%" PRIx64
 				  " sp 0x%" PRIx64, pc, sp);
