@@ -16,10 +16,13 @@ unset DEBUGINFOD_URLS
 # are in: every test runs on them; what they cannot give (maps by name,
 # labels) is asserted by stripped.sh, and tests skip those checks with
 # is_stripped.
+# HC_FIXTURE_SAMPLE=N keeps every N-th configuration of each program (the
+# first, the N+1-th, ...), so that every program stays in: the sanitizer
+# pass of .ci/run runs the integration tests on such a sample.
 fixtures() {
 	for d in "$top_srcdir"/corefiles/${HC_FIXTURE_CONFIGS:-go*}/*/; do
 		[ -f "$d/core.xz" ] && [ -f "$d/manifest.json" ] && echo "${d%/}"
-	done
+	done | awk -F/ -v n="${HC_FIXTURE_SAMPLE:-1}" '(seen[$NF]++ % n) == 0'
 }
 
 # is_stripped DIR: the fixture's executable was built without DWARF.
