@@ -48,8 +48,9 @@ struct walk {
 struct mapsrc {
 	struct hc_target *t;
 	struct hc_analysis *an;
-	/** One per analysis row; strings owned here. */
+	/** One per analysis row, and the view each shows (owned). */
 	struct tui_map_row *rows;
+	struct hc_map_view *views;
 	size_t nrows;
 	struct hc_value_ctx vctx;
 	struct walk entries, units;
@@ -98,15 +99,6 @@ static struct walk_ckpt *walk_slot(struct walk *w, uint64_t pos)
 	return lru;
 }
 
-static const char *growth_text(const struct hc_map_row *r)
-{
-	if (!r->has_header)
-		return "?";
-	if (r->info->flavour == HC_MAPS_CLASSIC)
-		return hc_map_growing(&r->header) ? "growing" : "-";
-	return "-";
-}
-
 static struct hc_error *src_step(void *ctx, bool *done_ret)
 {
 	struct mapsrc *s = ctx;
@@ -120,25 +112,26 @@ static struct hc_error *src_step(void *ctx, bool *done_ret)
 	s->rows = calloc(n ? n : 1, sizeof(*s->rows));
 	if (!s->rows)
 		return &hc_error_nomem;
+	s->views = calloc(n ? n : 1, sizeof(*s->views));
+	if (!s->views)
+		return &hc_error_nomem;
 	for (size_t i = 0; i < n; i++) {
 		const struct hc_map_row *r = &s->an->rows.data[i];
-		struct tui_map_row *t = &s->rows[i];
-		struct hc_strbuf sb;
-		hc_strbuf_init(&sb);
-		const char *path = r->found && r->found->path ? r->found->path : "?";
-		hc_strbuf_append_escaped(&sb, path, strlen(path));
-		t->path = hc_strbuf_steal(&sb);
-		const char *type = r->found && r->found->type && r->found->type->name
-					   ? r->found->type->name : "?";
-		hc_strbuf_append_escaped(&sb, type, strlen(type));
-		t->type = hc_strbuf_steal(&sb);
-		t->flavour = r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
-		t->growth = growth_text(r);
-		t->addr = r->found ? r->found->addr : 0;
-		t->count = r->has_header ? r->header.count : 0;
-		t->size = r->has_stats ? r->stats.bytes : 0;
-		t->findings = (unsigned)r->nfindings;
+		struct hc_map_view *v = &s->views[i];
+		err = hc_map_view_init(v, s->an, r);
+		if (err)
+			return err;
 		s->nrows++;
+		struct tui_map_row *t = &s->rows[i];
+		t->view = v;
+		t->path = v->path;
+		t->type = v->type;
+		t->flavour = v->impl;
+		t->growth = v->growth;
+		t->addr = v->addr;
+		t->count = v->has_count ? v->count : 0;
+		t->size = v->has_size ? v->bytes : 0;
+		t->findings = (unsigned)v->nfindings;
 	}
 	return NULL;
 }
@@ -685,10 +678,9 @@ static bool src_access(void *ctx, uint64_t goid, size_t i, struct hc_strbuf *tex
 static void src_destroy(void *ctx)
 {
 	struct mapsrc *s = ctx;
-	for (size_t i = 0; i < s->nrows; i++) {
-		free((char *)s->rows[i].path);
-		free((char *)s->rows[i].type);
-	}
+	for (size_t i = 0; i < s->nrows; i++)
+		hc_map_view_deinit(&s->views[i]);
+	free(s->views);
 	free(s->rows);
 	free_fig(s);
 	hc_analysis_destroy(s->an);

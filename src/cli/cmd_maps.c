@@ -10,32 +10,11 @@
 #include "cli.h"
 #include "hmapcore/check.h"
 #include "hmapcore/json.h"
+#include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
 
-
-/* "growing 36/128", "dir 2", "small", "-" */
-static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
-{
-	if (!r->has_header) {
-		hc_strbuf_appends(sb, "-");
-		return;
-	}
-	const struct hc_map_header *h = &r->header;
-	if (r->info->flavour == HC_MAPS_CLASSIC) {
-		if (h->oldbuckets)
-			hc_strbuf_appendf(sb, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B,
-					  h->nevacuate, hc_map_old_buckets(h),
-					  (h->flags & HC_HMAP_SAME_SIZE_GROW) ? " same-size" : "");
-		else
-			hc_strbuf_appendf(sb, "B=%u", h->B);
-	} else if (h->dir_len == 0) {
-		hc_strbuf_appends(sb, h->dir_ptr ? "small" : "empty");
-	} else {
-		hc_strbuf_appendf(sb, "dir=%" PRIu64 " depth=%u", h->dir_len, h->global_depth);
-	}
-}
 
 struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret)
 {
@@ -65,15 +44,6 @@ static void finish(struct hc_analysis *a, struct hc_target *t)
 {
 	hc_analysis_destroy(a);
 	hc_target_destroy(t);
-}
-
-static const char *row_impl(const struct hc_map_row *r)
-{
-	if (r->found->sync_map)
-		return "sync.Map";
-	if (!r->found->addr)
-		return "nil";
-	return r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
 }
 
 static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
@@ -263,7 +233,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_json_key(&j, "slot");
 			hc_json_hex(&j, m->slot_addr);
 			hc_json_key(&j, "impl");
-			hc_json_string(&j, row_impl(r));
+			hc_json_string(&j, hc_map_row_impl(r));
 			hc_json_key(&j, "alias");
 			hc_json_bool(&j, m->alias);
 			if (r->has_header) {
@@ -329,40 +299,34 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			no_dwarf_json(&j, t);
 		hc_json_object_end(&j);
 	} else {
-		hc_strbuf_appendf(&sb, "%-44s %-30s %9s %-7s %10s  %-24s %s\n", "PATH",
-				  "TYPE", "COUNT", "IMPL", "SIZE", "GROWTH", "FINDINGS");
-		for (size_t i = 0; i < a->rows.size; i++) {
-			const struct hc_map_row *r = &a->rows.data[i];
-			const struct hc_found_map *m = r->found;
-			struct hc_strbuf size, gr;
-			hc_strbuf_init(&size);
-			hc_strbuf_init(&gr);
-			if (r->has_stats)
-				hc_format_size(&size, r->stats.bytes);
-			else
-				hc_strbuf_appends(&size, "-");
-			growth(&gr, r);
-			hc_strbuf_appendf(&sb, "%-44s %-30s ", m->path, m->type->name ? m->type->name : "?");
-			if (r->has_header)
-				hc_strbuf_appendf(&sb, "%9" PRIu64, r->header.count);
-			else if (m->sync_map)
-				hc_strbuf_appendf(&sb, "%9" PRIu64, m->entries);
-			else
-				hc_strbuf_appendf(&sb, "%9s", "-");
-			hc_strbuf_appendf(&sb, " %-7s %10s  %-24s ", row_impl(r), size.str, gr.str);
-			size_t nf;
-			const size_t *idx = hc_analysis_findings_of(a, m->path, &nf);
-			for (size_t k = 0; k < nf; k++)
-				hc_strbuf_appendf(&sb, "%s%s", k ? "," : "",
-						  hc_finding_code_name(a->findings.v.data[idx[k]].code));
-			bool any = nf > 0;
-			if (m->alias)
-				hc_strbuf_appendf(&sb, "%s(alias)", any ? " " : "");
-			if (r->error)
-				hc_strbuf_appendf(&sb, " error: %s", r->error);
-			hc_strbuf_appends(&sb, "\n");
-			hc_strbuf_deinit(&size);
-			hc_strbuf_deinit(&gr);
+		/* The columns as wide as the longest path, type and growth, so that
+		 * every line stays aligned and nothing is cut. */
+		struct hc_map_view_widths w;
+		hc_map_view_widths_default(&w);
+		struct hc_map_view *views = calloc(a->rows.size ? a->rows.size : 1, sizeof(*views));
+		bool ok = views != NULL;
+		for (size_t i = 0; ok && i < a->rows.size; i++) {
+			struct hc_error *err = hc_map_view_init(&views[i], a, &a->rows.data[i]);
+			ok = !err;
+			hc_error_destroy(err);
+			if (ok && strlen(views[i].path) > w.path)
+				w.path = strlen(views[i].path);
+			if (ok && strlen(views[i].type) > w.type)
+				w.type = strlen(views[i].type);
+			if (ok && strlen(views[i].growth) > w.growth)
+				w.growth = strlen(views[i].growth);
+		}
+		ok = ok && hc_map_view_columns(&sb, &w) && hc_strbuf_appendc(&sb, '\n');
+		for (size_t i = 0; ok && i < a->rows.size; i++)
+			ok = hc_map_view_line(&sb, &views[i], &w) && hc_strbuf_appendc(&sb, '\n');
+		for (size_t i = 0; views && i < a->rows.size; i++)
+			hc_map_view_deinit(&views[i]);
+		free(views);
+		if (!ok) {
+			fprintf(stderr, "hmapcore: out of memory\n");
+			hc_strbuf_deinit(&sb);
+			finish(a, t);
+			return HC_EXIT_ERROR;
 		}
 		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
 		if (!t->dwarf)
