@@ -143,4 +143,12 @@ const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
 const struct hc_map_row *hc_analysis_map_by_path(const struct hc_analysis *a,
 						 const char *path);
 
+/**
+ * Why a map of the crash has no row to name it (static text): without
+ * DWARF (a stripped executable) nothing is named, so the map is
+ * "unnamed: no DWARF to name it"; with DWARF it was not reached from the
+ * roots the discovery walks.
+ */
+const char *hc_analysis_unnamed(const struct hc_analysis *a);
+
 #endif /* HMAPCORE_CHECK_H */

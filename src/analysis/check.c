@@ -61,10 +61,10 @@ static void crash_findings(struct hc_analysis *a)
 		struct hc_finding *f = hc_findings_add(
 			&a->findings, HC_FINDING_MAP_CONCURRENT,
 			row ? row->found->path : NULL, ca->victim,
-			"%s on map 0x%" PRIx64 "%s%s",
+			"%s on map 0x%" PRIx64 " %s%s%s",
 			hc_crash_kind_name(ca->kind), ca->victim,
-			row ? " " : " (not reachable from a global)",
-			row ? row->found->path : "");
+			row ? "" : "(", row ? row->found->path : hc_analysis_unnamed(a),
+			row ? "" : ")");
 		for (size_t i = 0; i < ca->accesses.size; i++) {
 			const struct hc_map_access *x = &ca->accesses.data[i];
 			if (x->map_addr == ca->victim || x->crashed)
@@ -1178,6 +1178,13 @@ const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
 			return r;
 	}
 	return NULL;
+}
+
+const char *hc_analysis_unnamed(const struct hc_analysis *a)
+{
+	if (!a->target->dwarf)
+		return "unnamed: no DWARF to name it";
+	return "not reached from a global, a live stack variable or a runtime root";
 }
 
 const struct hc_map_row *hc_analysis_map_by_path(const struct hc_analysis *a,

@@ -343,6 +343,8 @@ static void build_crash(struct builder *b)
 	const struct hc_map_row *vr = ca ? row_at(b->a, ca->victim) : NULL;
 	if (vr)
 		r->crash.victim_path = redacted(b, vr->found->path);
+	else if (ca && ca->victim)
+		r->crash.victim_unnamed = hc_analysis_unnamed(b->a);
 
 	/* The summary, in words a person can act on. */
 	struct hc_strbuf sb;
@@ -357,7 +359,8 @@ static void build_crash(struct builder *b)
 							     ? vr->found->type->name : "map",
 						     ca->victim);
 		else if (ca->victim)
-			ok = ok && hc_strbuf_appendf(&sb, " to the map at 0x%" PRIx64, ca->victim);
+			ok = ok && hc_strbuf_appendf(&sb, " to the map at 0x%" PRIx64 " (%s)", ca->victim,
+						     r->crash.victim_unnamed);
 		ok = ok && hc_strbuf_appends(&sb, ".");
 		size_t nx = r->crash.accesses.size;
 		if (nx) {

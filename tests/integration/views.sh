@@ -92,6 +92,29 @@ for dir in $(fixtures | grep -e '/gallery$'); do
 					"$(jq -r .nil "$tmp/one.json")"
 			fi
 		done <"$tmp/paths"
+	elif [ "$(jq -r .crash.message "$m")" = "concurrent map writes" ]; then
+		# stripped_racing_map_unnamed: the racing map is one of the
+		# manifest's (a global), unnamed for want of DWARF.
+		H check "$tmp/core" >"$tmp/check.txt" 2>"$tmp/err"
+		line=$(grep 'map-concurrent-write' "$tmp/check.txt")
+		vaddr=$(echo "$line" | sed -n 's/.* on map \(0x[0-9a-f]*\).*/\1/p')
+		vname=$(jq -r --arg a "$vaddr" '.maps[] | select(.addr == $a) | .name' "$m")
+		[ -n "$vname" ] && ok ||
+			bad "stripped_racing_map_unnamed $name: racing map '$vaddr' is not a map of the manifest"
+		case $line in
+		*"(unnamed: no DWARF to name it)"*) ok ;;
+		*) bad "stripped_racing_map_unnamed $name: $vname: '$line'" ;;
+		esac
+		H report "$tmp/core" >"$tmp/report.txt" 2>"$tmp/err"
+		H report -f json "$tmp/core" >"$tmp/report.json" 2>"$tmp/err"
+		expect_eq "stripped_racing_map_unnamed $name: report json crash.map" \
+			"$vaddr null unnamed: no DWARF to name it" \
+			"$(jq -r '.crash.map | "\(.addr) \(.path) \(.unnamed)"' "$tmp/report.json")"
+		if grep -q 'not reachable' "$tmp/check.txt" "$tmp/report.txt"; then
+			bad "stripped_racing_map_unnamed $name: $vname said not reachable"
+		else
+			ok
+		fi
 	fi
 done
 
