@@ -117,7 +117,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret);
 void hc_analysis_destroy(struct hc_analysis *a);
 
 /**
- * The analysis of one global map variable (its DWARF name, "main.m")
+ * The analysis of one global map variable (its DWARF name, "main.m", or
+ * a path of fields from one, "main.cfg.byName": hc_resolve_global_path())
  * without the discovery of every map: the heap index, that map's row
  * (layout, header, walk, validation) and, when the process died of a
  * concurrent map access, the crash analysis, so that its

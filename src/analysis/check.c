@@ -1079,13 +1079,17 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	const struct hc_type *type;
 	if (!t->dwarf)
 		return hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
-	struct hc_error *err = hc_dwarf_find_variable(t->dwarf, name, &var, &type);
+	/* A global, or a field of one (through pointers). */
+	struct hc_error *err = strpbrk(name, "[ ")
+		? hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a path of fields", name)
+		: hc_resolve_global_path(t, name, &var, &type);
+	if (err && err->code == HC_ERROR_INVALID_ARG) {
+		hc_error_destroy(err);
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
+	}
 	if (err)
 		return err;
-	if (!hc_type_is_go_map(type))
-		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
 	uint64_t map_addr;
-	var += t->bias;
 	err = hc_aspace_read_u64(t->as, var, &map_addr);
 	if (err)
 		return err;

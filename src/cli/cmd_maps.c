@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "hmapcore/check.h"
+#include "hmapcore/discover.h"
 #include "hmapcore/json.h"
 #include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
@@ -564,23 +565,22 @@ static void map_header(struct hc_strbuf *sb, struct hc_json *j, const char *path
 }
 
 /*
- * map --no-check NAME: a global map's first entries and its header's
- * count, without the walk of the whole map or any validation (nor the
- * goroutines, which only the validation and the crash need).
+ * map --no-check PATH: the first entries and the header's count of a map
+ * that a path through a global names (main.m, main.cfg.byName,
+ * main.shards[2], net.services["tcp"]), resolved from the global's DWARF
+ * type, without the discovery, the walk of the whole map or any validation
+ * (nor the goroutines, which only the validation and the crash need).
  */
 static int map_unchecked(const struct hc_cli *cli)
 {
 	struct hc_target *t = hc_cli_open_target_with(cli, HC_CLI_RUNTIME_UNNEEDED);
 	if (!t)
 		return HC_EXIT_ERROR;
-	uint64_t var, addr = 0;
+	uint64_t slot, addr = 0;
 	const struct hc_type *type = NULL;
-	struct hc_error *err = t->dwarf ? hc_dwarf_find_variable(t->dwarf, cli->arg, &var, &type)
-				       : hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
-	if (!err && !hc_type_is_go_map(type))
-		err = hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", cli->arg);
+	struct hc_error *err = hc_resolve_global_path(t, cli->arg, &slot, &type);
 	if (!err)
-		err = hc_aspace_read_u64(t->as, var + t->bias, &addr);
+		err = hc_aspace_read_u64(t->as, slot, &addr);
 	struct hc_map_info info;
 	struct hc_map_header h = {0};
 	if (!err)
@@ -646,8 +646,12 @@ int hc_cmd_map(const struct hc_cli *cli)
 	}
 	bool global = strchr(cli->arg, '.') && !strpbrk(cli->arg, "[] (");
 	if (cli->no_check) {
-		if (!global || cli->internals) {
-			fprintf(stderr, "hmapcore: map --no-check reads a global map by name (main.m), without --internals\n");
+		/* A path from a global: not a goroutine's, not a sync.Map's. */
+		bool from_global = strchr(cli->arg, '.') && strncmp(cli->arg, "goroutine ", 10) != 0 &&
+				   !strstr(cli->arg, " (");
+		if (!from_global || cli->internals) {
+			fprintf(stderr, "hmapcore: map --no-check reads a map by a path from a global "
+				"(main.m, main.cfg.m, main.ms[2], main.byName[\"k\"]), without --internals\n");
 			return HC_EXIT_USAGE;
 		}
 		return map_unchecked(cli);

@@ -92,6 +92,26 @@ for dir in $(fixtures | grep -e '/gallery$'); do
 					"$(jq -r .nil "$tmp/one.json")"
 			fi
 		done <"$tmp/paths"
+
+		# no_check_field_path: the manifest's maps named by a path
+		# (main.gNested["a"], main.gShards[1]) and paths of fields that
+		# maps lists (net.zoneCache.toIndex): --no-check reads the same
+		# map (address, count or nil) without discovery.
+		{
+			jq -r '.maps[] | select(.name | test("[\\[]")) | "\(.name)\t\(.addr)\t\(if .nil then "null" else .count end)"' "$m" |
+				head -n 6
+			jq -r '.maps[] | select(.path | test("^[a-z][^ ]*\\.[A-Za-z_0-9]+\\.[A-Za-z_0-9.]+$"))
+				| select(.path | test("/") | not)
+				| "\(.path)\t\(.addr)\t\(if .addr == "0x0" then "null" else .count end)"' "$tmp/maps.json" |
+				head -n 3
+		} >"$tmp/npaths"
+		[ -s "$tmp/npaths" ] && ok || bad "no_check_field_path $name: no path to try"
+		while IFS="$(printf '\t')" read -r p paddr pcount; do
+			H map --no-check -f json "$tmp/core" "$p" --limit 1 >"$tmp/nc.json" 2>"$tmp/err" ||
+				{ bad "no_check_field_path $name: map --no-check '$p': $(cat "$tmp/err")"; continue; }
+			expect_eq "no_check_field_path $name: map --no-check '$p'" "$paddr $pcount false" \
+				"$(jq -r '"\(.addr) \(.count) \(.checked)"' "$tmp/nc.json")"
+		done <"$tmp/npaths"
 	elif [ "$(jq -r .crash.message "$m")" = "concurrent map writes" ]; then
 		# stripped_racing_map_unnamed: the racing map is one of the
 		# manifest's (a global), unnamed for want of DWARF.
