@@ -332,34 +332,19 @@ static void key_options(struct hc_value_options *vo)
 	vo->max_elements = 4;
 }
 
-/* "[k]" or "[key k]" for a key node; the value formatted now. */
+/* "[k]" or "[key k]" for a key node, the key formatted now as paths
+ * write keys (hc_value_format_key(): a string quoted, a pointer by its
+ * address and type, a type descriptor by the type's name). */
 static bool append_key(struct walker *w, struct hc_strbuf *sb, const struct path_node *n)
 {
 	struct hc_value_options vo;
 	key_options(&vo);
 	struct hc_strbuf key;
 	hc_strbuf_init(&key);
-	bool quote;
-	if (n->kind == PATH_MAP_KEY) {
-		struct hc_error *err = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
-		hc_error_destroy(err);
-		quote = hc_type_strip(n->type) && is_string_type(hc_type_strip(n->type));
-	} else {
-		struct hc_error *fe = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
-		hc_error_destroy(fe);
-		/* String keys quoted, as Go source writes them. */
-		uint64_t ktype = 0;
-		uint8_t kind = 0;
-		char *kname = NULL;
-		if (!hc_aspace_read_u64(w->t->as, n->index, &ktype) && ktype)
-			kname = hc_value_type_name(w->t->as, w->t->types_addr, ktype, &kind);
-		quote = kname && strcmp(kname, "string") == 0;
-		free(kname);
-	}
+	struct hc_error *err = hc_value_format_key(&w->vctx, n->type, n->index, &key, &vo);
+	hc_error_destroy(err);
 	const char *ks = key.str ? key.str : "?";
-	bool ok = hc_strbuf_appendf(sb, quote ? (n->param ? "[key \"%s\"]" : "[\"%s\"]")
-					      : (n->param ? "[key %s]" : "[%s]"),
-				    ks);
+	bool ok = hc_strbuf_appendf(sb, n->param ? "[key %s]" : "[%s]", ks);
 	hc_strbuf_deinit(&key);
 	return ok;
 }
@@ -1309,8 +1294,6 @@ static struct hc_error *map_element(struct hc_target *t, uint64_t slot, const st
 		err = hc_map_info_from_type(t, type, &info);
 	if (err)
 		return err;
-	const struct hc_type *ks = hc_type_strip(info.key);
-	bool quote = ks && is_string_type(ks);
 	struct hc_value_ctx vctx;
 	hc_value_ctx_init(&vctx, t);
 	struct hc_value_options vo;
@@ -1326,11 +1309,7 @@ static struct hc_error *map_element(struct hc_target *t, uint64_t slot, const st
 		if (err || done)
 			break;
 		hc_strbuf_reset(&sb);
-		if (quote)
-			hc_strbuf_appendc(&sb, '"');
-		hc_error_destroy(hc_value_format(&vctx, info.key, k, &sb, &vo));
-		if (quote)
-			hc_strbuf_appendc(&sb, '"');
+		hc_error_destroy(hc_value_format_key(&vctx, info.key, k, &sb, &vo));
 		if (sb.len == n && memcmp(sb.str, key, n) == 0) {
 			found = true;
 			*addr_ret = e;

@@ -13,9 +13,9 @@
 #     a concurrent write is said to be unnamed for want of DWARF, never
 #     "not reachable from a global";
 #   - no_check_field_path (item 15): `map --no-check` on a path through a
-#     global's fields, indexes and keys reads the same map as `map` does;
-#   - readable_key_paths (item 16): no path of `maps` prints a pointer key
-#     as a dump of its target ("&{").
+#     global's fields, indexes and keys reads the same map as `map` does.
+# (Item 16, readable_key_paths, is tests/check_value.c: no fixture has a
+# pointer key; the browser's columns are tests/integration/tui_maps.sh.)
 # On the gallery fixture of every configuration (a few `map`
 # runs each).
 . "$(dirname "$0")/lib.sh"
