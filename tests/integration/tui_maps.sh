@@ -5,6 +5,8 @@
 #     row whose path and type are shown whole has the same path, count,
 #     implementation, size, growth and findings as the CLI's line for that
 #     path; sync.Maps show the manifest's count, nil maps "-" and "nil";
+#   - tui_syncmap_entries: a sync.Map opens and lists the manifest's
+#     entries (item 11 in the browser);
 #   - tui_maps_columns_aligned: on a narrow terminal (paths cut with "…"),
 #     every row's COUNT column ends under its head, and the detail line
 #     shows the current row's whole path.
@@ -107,6 +109,27 @@ for dir in $picks; do
 	# A path with a string key reads as Go source writes it.
 	grep -qF 'main.gNested["a"]' "$tmp/tui.txt" && ok ||
 		bad "tui_maps_rows_match_cli $name: main.gNested[\"a\"] not shown as Go writes it"
+
+	# tui_syncmap_entries (item 11 in the browser): Enter on a sync.Map
+	# opens it (it used to crash the browser), `i` lists its entries:
+	# the manifest's count and sample keys.
+	for sm in $(jq -r '.sync_maps[]? | "\(.name)=\(.count)"' "$dir/manifest.json" | head -n 1); do
+		T send-keys -t hc -l "/${sm%%=*} (sync.Map)"
+		T send-keys -t hc Enter
+		T send-keys -t hc Enter
+		wait_for "${sm%%=*} (sync.Map)  sync.Map  at 0x" 10 ||
+			bad "tui_syncmap_entries $name: ${sm%%=*} does not open"
+		T send-keys -t hc i
+		wait_for "(i: internals)" 10 || bad "tui_syncmap_entries $name: no entries view"
+		screen >"$tmp/sync.txt"
+		expect_eq "tui_syncmap_entries $name: ${sm%%=*} entries" "${sm#*=}" \
+			"$(grep -c '^"[^"]*": ' "$tmp/sync.txt")"
+		for k in $(jq -r --arg n "${sm%%=*}" '.sync_maps[] | select(.name == $n) | .sample_keys[]' "$dir/manifest.json"); do
+			grep -q "^\"$k\": " "$tmp/sync.txt" && ok ||
+				bad "tui_syncmap_entries $name: key $k not shown"
+		done
+		T send-keys -t hc Escape
+	done
 
 	# tui_maps_columns_aligned: 80 columns, paths cut.
 	start 80 70 || { bad "$name: tmux could not start"; continue; }
