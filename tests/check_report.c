@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/mapview.h"
 #include "hmapcore/report.h"
 #include "report_model.h"
 
@@ -31,6 +33,78 @@ static char *html(const char *s)
 		ck_assert_str_eq(got_, want); \
 		free(got_);                  \
 	} while (0)
+
+/* Issue 24 item 13/16: a map line keeps its columns whatever the path's
+ * length: a long path is cut in the middle with one "…", so its start and
+ * its end (the map's own name) stay, and the line is as wide as a short
+ * path's. */
+static size_t utf8_cols(const char *s)
+{
+	size_t c = 0;
+	for (; *s; s++)
+		c += ((unsigned char)*s & 0xc0) != 0x80;
+	return c;
+}
+
+START_TEST(test_mapview_columns_aligned)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_text_fit(&sb, "main.m", 10));
+	ck_assert_str_eq(sb.str, "main.m    ");
+	hc_strbuf_reset(&sb);
+	ck_assert(hc_text_fit(&sb, "encoding/json.fieldCache (sync.Map)[main.Config]", 20));
+	ck_assert_uint_eq(utf8_cols(sb.str), 20);
+	ck_assert(strstr(sb.str, "\xe2\x80\xa6"));
+	ck_assert(strncmp(sb.str, "encoding/", 9) == 0);
+	ck_assert(strstr(sb.str, "Config]"));
+	hc_strbuf_deinit(&sb);
+
+	struct hc_map_view_widths w = {.path = 24, .type = 14, .growth = 16};
+	struct hc_map_view a = {
+		.path = (char *)"main.m", .type = (char *)"map[string]int", .impl = "swiss",
+		.has_count = true, .count = 5, .has_size = true, .bytes = 248,
+		.growth = (char *)"small", .findings = (char *)"",
+	};
+	struct hc_map_view b = a;
+	b.path = (char *)"goroutine 1 frame main.main local m.Labels.Labels";
+	b.nil = true;
+	b.has_count = false;
+	b.has_size = false;
+	b.impl = "nil";
+	b.growth = (char *)"-";
+	b.findings = (char *)"slice-nil-map";
+	struct hc_strbuf la, lb, head;
+	hc_strbuf_init(&la);
+	hc_strbuf_init(&lb);
+	hc_strbuf_init(&head);
+	ck_assert(hc_map_view_columns(&head, &w));
+	ck_assert(hc_map_view_line(&la, &a, &w));
+	ck_assert(hc_map_view_line(&lb, &b, &w));
+	/* COUNT ends at the same column on every line. */
+	size_t end = utf8_cols(head.str) - utf8_cols(strstr(head.str, "COUNT")) + 5;
+	char ca[256], cb[256];
+	snprintf(ca, sizeof(ca), "%s", la.str);
+	ck_assert_uint_gt(strlen(ca), end);
+	/* The long path's line, counted in characters. */
+	const char *p = lb.str;
+	size_t c = 0;
+	while (*p && c < end - 1) {
+		c += ((unsigned char)*p & 0xc0) != 0x80;
+		p++;
+	}
+	while (((unsigned char)*p & 0xc0) == 0x80)
+		p++;
+	snprintf(cb, sizeof(cb), "%s", p);
+	ck_assert_int_eq(ca[end - 1], '5');
+	ck_assert_int_eq(cb[0], '-');
+	ck_assert(strstr(lb.str, " nil "));
+	ck_assert(strstr(lb.str, "slice-nil-map"));
+	hc_strbuf_deinit(&la);
+	hc_strbuf_deinit(&lb);
+	hc_strbuf_deinit(&head);
+}
+END_TEST
 
 START_TEST(test_report_markdown_escapes_markup)
 {
@@ -140,6 +214,7 @@ static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_mapview_columns_aligned);
 	tcase_add_test(tc, test_report_markdown_escapes_markup);
 	tcase_add_test(tc, test_report_html_escapes_markup);
 	tcase_add_test(tc, test_report_fence_outlasts_backticks);

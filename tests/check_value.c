@@ -488,6 +488,83 @@ START_TEST(test_value_gallery_globals)
 }
 END_TEST
 
+/* Issue 24 item 16, readable_key_paths: keys that are pointers read as
+ * "0xADDR (*T)", a runtime type descriptor as the type it names, on the
+ * gallery fixtures of a few versions (the descriptor found through
+ * gListener's itab; its name checked against DWARF's reverse lookup). */
+static char *key_text(const struct hc_value_ctx *ctx, const char *ptr_type, uint64_t p)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_value_format_pointer_key(ctx, ptr_type, p, &sb));
+	return hc_strbuf_steal(&sb);
+}
+
+START_TEST(test_value_readable_key_paths)
+{
+	const char *top = getenv("top_srcdir");
+	char pattern[4096];
+	snprintf(pattern, sizeof(pattern), "%s/corefiles/go1.2[0-9].*[0-9]/gallery/core.xz",
+		 top ? top : ".");
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		fprintf(stderr, "test_value_readable_key_paths: SKIP, no fixtures\n");
+		return;
+	}
+	size_t done = 0;
+	for (size_t i = 0; i < g.gl_pathc && done < 3; i++) {
+		if (testelf_fixture_stripped(g.gl_pathv[i]))
+			continue;
+		struct hc_target *t;
+		struct hc_error *err = hc_target_open(g.gl_pathv[i], NULL, &t);
+		ck_assert_msg(!err, "%s: %s", g.gl_pathv[i], err ? err->message : "");
+		struct hc_value_ctx ctx;
+		hc_value_ctx_init(&ctx, t);
+		uint64_t addr, tab, typ, data;
+		free(render_var(t, &ctx, "main.gListener", &addr));
+		ck_assert(!hc_aspace_read_u64(t->as, addr, &tab));
+		ck_assert(!hc_aspace_read_u64(t->as, addr + 8, &data));
+		ck_assert(!hc_aspace_read_u64(t->as, tab + 8, &typ));
+		const struct hc_type *dyn;
+		err = hc_dwarf_find_type_by_runtime_type(t->dwarf, typ - t->types_addr, &dyn);
+		ck_assert_msg(!err, "%s", err ? err->message : "");
+		static const char *const desc[] = {"*abi.Type", "*internal/abi.Type",
+						   "*runtime._type", "*reflect.rtype"};
+		for (size_t k = 0; k < 4; k++) {
+			char *s = key_text(&ctx, desc[k], typ);
+			ck_assert_str_eq(s, dyn->name);
+			free(s);
+		}
+		char want[128], *s;
+		s = key_text(&ctx, "*main.point", 0x1234);
+		ck_assert_str_eq(s, "0x1234 (*main.point)");
+		free(s);
+		s = key_text(&ctx, "*main.point", 0);
+		ck_assert_str_eq(s, "nil (*main.point)");
+		free(s);
+		/* Not a descriptor after all: its address and type. */
+		s = key_text(&ctx, "*abi.Type", 0x10);
+		ck_assert_str_eq(s, "0x10 (*abi.Type)");
+		free(s);
+		/* An interface holding a pointer (net.Listener = *TCPListener)
+		 * as a key: the pointer and its dynamic type, no "&{". */
+		const struct hc_type *lt;
+		uint64_t var;
+		ck_assert(!hc_dwarf_find_variable(t->dwarf, "main.gListener", &var, &lt));
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		ck_assert(!hc_value_format_key(&ctx, lt, addr, &sb, NULL));
+		snprintf(want, sizeof(want), "0x%" PRIx64 " (*net.TCPListener)", data);
+		ck_assert_str_eq(sb.str, want);
+		hc_strbuf_deinit(&sb);
+		hc_target_destroy(t);
+		done++;
+	}
+	globfree(&g);
+	ck_assert_uint_gt(done, 0);
+}
+END_TEST
+
 static Suite *value_suite(void)
 {
 	Suite *s = suite_create("value");
@@ -500,6 +577,7 @@ static Suite *value_suite(void)
 	tc = tcase_create("fixtures");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_value_gallery_globals);
+	tcase_add_test(tc, test_value_readable_key_paths);
 	suite_add_tcase(s, tc);
 	return s;
 }

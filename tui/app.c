@@ -704,6 +704,42 @@ static void maps_enter(struct tui_app *a, uint64_t arg, bool fresh)
 	}
 }
 
+/*
+ * The Maps screen's columns: the CLI's `maps` line (hmapcore/mapview.h),
+ * its path column as wide as the terminal leaves, so that every row keeps
+ * its columns whatever its path's length (a longer path is cut in the
+ * middle; the detail line below the list shows it whole).
+ */
+static void maps_widths(const struct tui_app *a, struct hc_map_view_widths *w)
+{
+	hc_map_view_widths_default(w);
+	w->type = 18;
+	w->growth = 16;
+	/* count, impl, size, growth and findings: " %9s %-8s %10s  " + 16 +
+	 * " " and a finding code (map-concurrent-write: 20). */
+	size_t rest = 1 + 9 + 1 + 8 + 1 + 10 + 2 + w->growth + 1 + 20 + 1 + w->type;
+	size_t cols = a->lay.cols ? a->lay.cols : 100;
+	w->path = cols > rest + 20 ? cols - rest : 20;
+}
+
+/* A fake source's row (the unit tests) as a view. */
+static void row_view(const struct tui_map_row *r, struct hc_map_view *v)
+{
+	*v = (struct hc_map_view){
+		.path = (char *)(r->path ? r->path : "?"),
+		.type = (char *)(r->type ? r->type : "?"),
+		.addr = r->addr,
+		.impl = r->flavour ? r->flavour : "?",
+		.has_count = true,
+		.count = r->count,
+		.has_size = true,
+		.bytes = r->size,
+		.growth = (char *)(r->growth ? r->growth : "-"),
+		.findings = (char *)"",
+		.nfindings = r->findings,
+	};
+}
+
 static bool maps_text(void *ctx, size_t row, struct hc_strbuf *out)
 {
 	struct tui_app *a = ctx;
@@ -712,12 +748,12 @@ static bool maps_text(void *ctx, size_t row, struct hc_strbuf *out)
 	const struct tui_map_row *r = map_at(a, row);
 	if (!r)
 		return true;
-	bool ok = hc_strbuf_appendf(out, "%-30s ", r->path ? r->path : "?") &&
-		  hc_strbuf_appendf(out, "%-24s %10" PRIu64 " %10" PRIu64 " %-7s %-10s %3u",
-				    r->type ? r->type : "?", r->count, r->size,
-				    r->flavour ? r->flavour : "?",
-				    r->growth ? r->growth : "-", r->findings);
-	return ok;
+	struct hc_map_view_widths w;
+	maps_widths(a, &w);
+	struct hc_map_view fake;
+	if (!r->view)
+		row_view(r, &fake);
+	return hc_map_view_line(out, r->view ? r->view : &fake, &w);
 }
 
 static enum tui_role maps_role(struct tui_app *a, size_t row)
@@ -732,8 +768,9 @@ static bool maps_columns(struct tui_app *a, struct hc_strbuf *out)
 {
 	if (!maps_available(a))
 		return true;
-	return hc_strbuf_appendf(out, "%-30s %-24s %10s %10s %-7s %-10s %3s", "PATH",
-				 "TYPE", "COUNT", "BYTES", "KIND", "GROWTH", "FND");
+	struct hc_map_view_widths w;
+	maps_widths(a, &w);
+	return hc_map_view_columns(out, &w);
 }
 
 static bool maps_header(struct tui_app *a, struct hc_strbuf *out)
@@ -743,6 +780,18 @@ static bool maps_header(struct tui_app *a, struct hc_strbuf *out)
 	return hc_strbuf_appendf(out, "%zu maps%s, sorted by %s (o: change)",
 				 a->map_order_n, a->m->maps_done ? "" : " so far",
 				 tui_map_sort_name(a->map_sort));
+}
+
+/* The current map's whole path and type, and its address. */
+static bool maps_detail(struct tui_app *a, struct hc_strbuf *out)
+{
+	if (!maps_available(a))
+		return true;
+	const struct tui_map_row *r = map_at(a, tui_list_current(&a->lists[TUI_SCR_MAPS]));
+	if (!r)
+		return true;
+	return hc_strbuf_appendf(out, "%s  %s  at 0x%" PRIx64, r->path ? r->path : "?",
+				 r->type ? r->type : "?", r->addr);
 }
 
 static int maps_key(struct tui_app *a, int key)
@@ -788,6 +837,7 @@ static const struct tui_screen_ops maps_ops = {
 	.row_role = maps_role,
 	.header = maps_header,
 	.columns = maps_columns,
+	.detail = maps_detail,
 	.refresh = maps_refresh,
 };
 
@@ -876,12 +926,16 @@ static bool map_header(struct tui_app *a, struct hc_strbuf *out)
 	const struct tui_map_row *r = a->m->maps.ops->row(a->m->maps.ctx, a->map_index);
 	if (!r)
 		return true;
-	bool ok = hc_strbuf_appendf(out, "%s  %s  at 0x%" PRIx64 ", %" PRIu64
-				    " entries, %s  (i: %s)",
-				    r->path ? r->path : "?", r->type ? r->type : "?",
-				    r->addr, r->count, r->flavour ? r->flavour : "?",
-				    a->map_internals ? "entries" : "internals");
-	return ok;
+	bool ok = hc_strbuf_appendf(out, "%s  %s  at 0x%" PRIx64 ", ",
+				    r->path ? r->path : "?", r->type ? r->type : "?", r->addr);
+	if (ok && r->view && r->view->nil)
+		ok = hc_strbuf_appends(out, "nil map");
+	else if (ok && r->view && !r->view->has_count)
+		ok = hc_strbuf_appendf(out, "count unknown, %s", r->flavour ? r->flavour : "?");
+	else if (ok)
+		ok = hc_strbuf_appendf(out, "%" PRIu64 " entries, %s", r->count,
+				       r->flavour ? r->flavour : "?");
+	return ok && hc_strbuf_appendf(out, "  (i: %s)", a->map_internals ? "entries" : "internals");
 }
 
 static int open_map(struct tui_app *a, size_t map)

@@ -48,8 +48,9 @@ struct walk {
 struct mapsrc {
 	struct hc_target *t;
 	struct hc_analysis *an;
-	/** One per analysis row; strings owned here. */
+	/** One per analysis row, and the view each shows (owned). */
 	struct tui_map_row *rows;
+	struct hc_map_view *views;
 	size_t nrows;
 	struct hc_value_ctx vctx;
 	struct walk entries, units;
@@ -98,15 +99,6 @@ static struct walk_ckpt *walk_slot(struct walk *w, uint64_t pos)
 	return lru;
 }
 
-static const char *growth_text(const struct hc_map_row *r)
-{
-	if (!r->has_header)
-		return "?";
-	if (r->info->flavour == HC_MAPS_CLASSIC)
-		return hc_map_growing(&r->header) ? "growing" : "-";
-	return "-";
-}
-
 static struct hc_error *src_step(void *ctx, bool *done_ret)
 {
 	struct mapsrc *s = ctx;
@@ -120,25 +112,26 @@ static struct hc_error *src_step(void *ctx, bool *done_ret)
 	s->rows = calloc(n ? n : 1, sizeof(*s->rows));
 	if (!s->rows)
 		return &hc_error_nomem;
+	s->views = calloc(n ? n : 1, sizeof(*s->views));
+	if (!s->views)
+		return &hc_error_nomem;
 	for (size_t i = 0; i < n; i++) {
 		const struct hc_map_row *r = &s->an->rows.data[i];
-		struct tui_map_row *t = &s->rows[i];
-		struct hc_strbuf sb;
-		hc_strbuf_init(&sb);
-		const char *path = r->found && r->found->path ? r->found->path : "?";
-		hc_strbuf_append_escaped(&sb, path, strlen(path));
-		t->path = hc_strbuf_steal(&sb);
-		const char *type = r->found && r->found->type && r->found->type->name
-					   ? r->found->type->name : "?";
-		hc_strbuf_append_escaped(&sb, type, strlen(type));
-		t->type = hc_strbuf_steal(&sb);
-		t->flavour = r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
-		t->growth = growth_text(r);
-		t->addr = r->found ? r->found->addr : 0;
-		t->count = r->has_header ? r->header.count : 0;
-		t->size = r->has_stats ? r->stats.bytes : 0;
-		t->findings = (unsigned)r->nfindings;
+		struct hc_map_view *v = &s->views[i];
+		err = hc_map_view_init(v, s->an, r);
+		if (err)
+			return err;
 		s->nrows++;
+		struct tui_map_row *t = &s->rows[i];
+		t->view = v;
+		t->path = v->path;
+		t->type = v->type;
+		t->flavour = v->impl;
+		t->growth = v->growth;
+		t->addr = v->addr;
+		t->count = v->has_count ? v->count : 0;
+		t->size = v->has_size ? v->bytes : 0;
+		t->findings = (unsigned)v->nfindings;
 	}
 	return NULL;
 }
@@ -201,6 +194,45 @@ static char *entry_row(struct mapsrc *s, const struct hc_map_info *info,
 }
 
 /*
+ * Entries [first, first + n) of a sync.Map, "key: value" each (keys and
+ * values are interfaces): walked from its start for each page, as
+ * sync.Maps are small and their iterator holds the trie's path.
+ */
+static struct hc_error *sync_entries(struct mapsrc *s, const struct hc_map_row *r,
+				     uint64_t first, size_t n, char **rows, size_t *got_ret)
+{
+	struct hc_syncmap_info si;
+	const struct hc_type *eface = NULL;
+	struct hc_error *err = hc_syncmap_info_from_target(s->t, &si);
+	if (!err)
+		err = hc_dwarf_find_type(s->t->dwarf, "interface {}", &eface);
+	struct hc_syncmap_iter it;
+	if (!err)
+		err = hc_syncmap_iter_init(&it, s->t->as, &si, r->found->addr);
+	struct hc_map_info info = {.key = eface, .elem = eface};
+	size_t got = 0;
+	bool done = false;
+	for (uint64_t pos = 0; !err && !done && got < n; pos++) {
+		uint64_t k, v;
+		err = hc_syncmap_iter_next(&it, &k, &v, &done);
+		if (err || done || pos < first)
+			continue;
+		if (!(rows[got] = entry_row(s, &info, k, v)))
+			break;
+		got++;
+	}
+	if (err && got < n) {
+		rows[got] = error_row("cannot decode further", err);
+		if (rows[got])
+			got++;
+	} else {
+		hc_error_destroy(err);
+	}
+	*got_ret = got;
+	return NULL;
+}
+
+/*
  * Entries [first, first + n) of map @p map, "key: value" each, decoded
  * from the nearest saved iterator state: only the rows asked for are
  * formatted and held, whatever the size of the map.
@@ -211,6 +243,8 @@ static struct hc_error *src_entries(void *ctx, size_t map, uint64_t first,
 	struct mapsrc *s = ctx;
 	*got_ret = 0;
 	const struct hc_map_row *r = src_map(s, map);
+	if (!r && s->an && map < s->nrows && s->an->rows.data[map].found->sync_map)
+		return sync_entries(s, &s->an->rows.data[map], first, n, rows, got_ret);
 	if (!r) {
 		if (first == 0 && n > 0) {
 			rows[0] = strdup(s->an && map < s->nrows && s->an->rows.data[map].error
@@ -320,6 +354,9 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 		hc_strbuf_append_escaped(&sb, r->error, strlen(r->error));
 		hc_strbuf_appendc(&sb, '\n');
 	}
+	if (r->found->sync_map)
+		hc_strbuf_appendf(&sb, "sync.Map  %" PRIu64 " live entries; no buckets or groups of "
+				  "its own to draw (i: its entries)\n", r->found->entries);
 	if (r->has_header) {
 		const struct hc_map_header *h = &r->header;
 		if (r->info->flavour == HC_MAPS_CLASSIC)
@@ -379,7 +416,8 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 	static const enum tui_slot_state swiss[] = {
 		TUI_SLOT_LIVE, TUI_SLOT_EMPTY, TUI_SLOT_DELETED, TUI_SLOT_INVALID, TUI_SLOT_BAD,
 	};
-	bool cl = r->info->flavour == HC_MAPS_CLASSIC;
+	/* No layout (a sync.Map, an unknown type): no legend either. */
+	bool cl = r->has_info && r->info->flavour == HC_MAPS_CLASSIC;
 	const enum tui_slot_state *leg = cl ? classic : swiss;
 	size_t nleg = cl ? sizeof(classic) / sizeof(classic[0])
 			 : sizeof(swiss) / sizeof(swiss[0]);
@@ -685,10 +723,9 @@ static bool src_access(void *ctx, uint64_t goid, size_t i, struct hc_strbuf *tex
 static void src_destroy(void *ctx)
 {
 	struct mapsrc *s = ctx;
-	for (size_t i = 0; i < s->nrows; i++) {
-		free((char *)s->rows[i].path);
-		free((char *)s->rows[i].type);
-	}
+	for (size_t i = 0; i < s->nrows; i++)
+		hc_map_view_deinit(&s->views[i]);
+	free(s->views);
 	free(s->rows);
 	free_fig(s);
 	hc_analysis_destroy(s->an);

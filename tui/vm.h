@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "hmapcore/error.h"
+#include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
 
 /** "No row". */
@@ -309,6 +310,11 @@ unsigned tui_slot_glyphs(const uint8_t ctrl[TUI_SLOTS], bool swiss,
 
 /** One map of the Maps screen. Strings borrowed from the source. */
 struct tui_map_row {
+	/** The facts as every output shows them (hmapcore/mapview.h); the
+	 * fields below repeat the ones the screens sort and page by. NULL
+	 * only for a source that has no analysis (the unit tests' fakes):
+	 * then the fields below are all there is. */
+	const struct hc_map_view *view;
 	const char *path;
 	const char *type;
 	const char *flavour;

@@ -117,7 +117,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret);
 void hc_analysis_destroy(struct hc_analysis *a);
 
 /**
- * The analysis of one global map variable (its DWARF name, "main.m")
+ * The analysis of one global map variable (its DWARF name, "main.m", or
+ * a path of fields from one, "main.cfg.byName": hc_resolve_global_path())
  * without the discovery of every map: the heap index, that map's row
  * (layout, header, walk, validation) and, when the process died of a
  * concurrent map access, the crash analysis, so that its
@@ -142,5 +143,13 @@ const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
 /** The row whose path is @p path, or NULL. */
 const struct hc_map_row *hc_analysis_map_by_path(const struct hc_analysis *a,
 						 const char *path);
+
+/**
+ * Why a map of the crash has no row to name it (static text): without
+ * DWARF (a stripped executable) nothing is named, so the map is
+ * "unnamed: no DWARF to name it"; with DWARF it was not reached from the
+ * roots the discovery walks.
+ */
+const char *hc_analysis_unnamed(const struct hc_analysis *a);
 
 #endif /* HMAPCORE_CHECK_H */

@@ -153,6 +153,21 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 			     struct hc_discovery **ret);
 void hc_discovery_destroy(struct hc_discovery *d);
 
+/**
+ * The map that a path through a global names, read from the global's DWARF
+ * type alone (no discovery): "main.m", "main.cfg.byName" (fields, through
+ * pointers), "main.shards[2]" (array and slice elements),
+ * `net.services["tcp"]` (a map's element, its key written as `maps` writes
+ * it: a string quoted), in any combination.
+ * @param[out] slot_ret where the map pointer is stored; type_ret its type.
+ * @return NULL; NOT_FOUND (no such global, field, index or key, or a nil
+ * pointer, slice or map on the way: the message says which part);
+ * INVALID_ARG (not a path, or it does not end at a map); FAULT; NOMEM.
+ */
+struct hc_error *hc_resolve_global_path(struct hc_target *t, const char *path,
+					uint64_t *slot_ret,
+					const struct hc_type **type_ret);
+
 /** The first row for the map at @p addr, or NULL. */
 const struct hc_found_map *hc_discovery_find(const struct hc_discovery *d,
 					     uint64_t addr);

@@ -239,6 +239,8 @@ struct hc_report {
 		struct hc_report_frame_vec stack;
 		uint64_t victim;
 		char *victim_path;
+		/** Without a path: why (hc_analysis_unnamed()), else NULL. */
+		const char *victim_unnamed;
 		struct hc_report_access_vec accesses;
 	} crash;
 

@@ -179,6 +179,29 @@ struct hc_error *hc_value_ctx_read_rtype(const struct hc_value_ctx *ctx,
 void hc_rtype_deinit(struct hc_rtype *t);
 
 /**
+ * A map key as a path writes it (`m["a"]`, `m[3]`, `m[main.Config]`): a
+ * string quoted; a pointer, or an interface holding one, not as a dump of
+ * what it points to but as "0xADDR (*T)" ("nil (*T)"), except a pointer
+ * to a runtime type descriptor (*abi.Type, *internal/abi.Type,
+ * *runtime._type, *reflect.rtype: what a reflect.Type key holds, as in
+ * every type cache), which reads as the name of the type it describes
+ * ("main.Config"); anything else as hc_value_format() writes it.
+ * @return as hc_value_format().
+ */
+struct hc_error *hc_value_format_key(const struct hc_value_ctx *ctx,
+				     const struct hc_type *type, uint64_t addr,
+				     struct hc_strbuf *out,
+				     const struct hc_value_options *opts);
+
+/**
+ * The pointer part of hc_value_format_key(): @p ptr of the pointer type
+ * named @p ptr_type ("*main.T", "*abi.Type").
+ * @return false on NOMEM.
+ */
+bool hc_value_format_pointer_key(const struct hc_value_ctx *ctx, const char *ptr_type,
+				 uint64_t ptr, struct hc_strbuf *out);
+
+/**
  * Only the name of the type descriptor at @p typ_addr (malloc'd, escaped),
  * or NULL when it cannot be read; @p kind_ret (may be NULL) its kind.
  */

@@ -61,10 +61,10 @@ static void crash_findings(struct hc_analysis *a)
 		struct hc_finding *f = hc_findings_add(
 			&a->findings, HC_FINDING_MAP_CONCURRENT,
 			row ? row->found->path : NULL, ca->victim,
-			"%s on map 0x%" PRIx64 "%s%s",
+			"%s on map 0x%" PRIx64 " %s%s%s",
 			hc_crash_kind_name(ca->kind), ca->victim,
-			row ? " " : " (not reachable from a global)",
-			row ? row->found->path : "");
+			row ? "" : "(", row ? row->found->path : hc_analysis_unnamed(a),
+			row ? "" : ")");
 		for (size_t i = 0; i < ca->accesses.size; i++) {
 			const struct hc_map_access *x = &ca->accesses.data[i];
 			if (x->map_addr == ca->victim || x->crashed)
@@ -1079,13 +1079,17 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	const struct hc_type *type;
 	if (!t->dwarf)
 		return hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
-	struct hc_error *err = hc_dwarf_find_variable(t->dwarf, name, &var, &type);
+	/* A global, or a field of one (through pointers). */
+	struct hc_error *err = strpbrk(name, "[ ")
+		? hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a path of fields", name)
+		: hc_resolve_global_path(t, name, &var, &type);
+	if (err && err->code == HC_ERROR_INVALID_ARG) {
+		hc_error_destroy(err);
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
+	}
 	if (err)
 		return err;
-	if (!hc_type_is_go_map(type))
-		return hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", name);
 	uint64_t map_addr;
-	var += t->bias;
 	err = hc_aspace_read_u64(t->as, var, &map_addr);
 	if (err)
 		return err;
@@ -1178,6 +1182,13 @@ const struct hc_map_row *hc_analysis_map(const struct hc_analysis *a,
 			return r;
 	}
 	return NULL;
+}
+
+const char *hc_analysis_unnamed(const struct hc_analysis *a)
+{
+	if (!a->target->dwarf)
+		return "unnamed: no DWARF to name it";
+	return "not reached from a global, a live stack variable or a runtime root";
 }
 
 const struct hc_map_row *hc_analysis_map_by_path(const struct hc_analysis *a,

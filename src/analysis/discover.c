@@ -332,34 +332,19 @@ static void key_options(struct hc_value_options *vo)
 	vo->max_elements = 4;
 }
 
-/* "[k]" or "[key k]" for a key node; the value formatted now. */
+/* "[k]" or "[key k]" for a key node, the key formatted now as paths
+ * write keys (hc_value_format_key(): a string quoted, a pointer by its
+ * address and type, a type descriptor by the type's name). */
 static bool append_key(struct walker *w, struct hc_strbuf *sb, const struct path_node *n)
 {
 	struct hc_value_options vo;
 	key_options(&vo);
 	struct hc_strbuf key;
 	hc_strbuf_init(&key);
-	bool quote;
-	if (n->kind == PATH_MAP_KEY) {
-		struct hc_error *err = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
-		hc_error_destroy(err);
-		quote = hc_type_strip(n->type) && is_string_type(hc_type_strip(n->type));
-	} else {
-		struct hc_error *fe = hc_value_format(&w->vctx, n->type, n->index, &key, &vo);
-		hc_error_destroy(fe);
-		/* String keys quoted, as Go source writes them. */
-		uint64_t ktype = 0;
-		uint8_t kind = 0;
-		char *kname = NULL;
-		if (!hc_aspace_read_u64(w->t->as, n->index, &ktype) && ktype)
-			kname = hc_value_type_name(w->t->as, w->t->types_addr, ktype, &kind);
-		quote = kname && strcmp(kname, "string") == 0;
-		free(kname);
-	}
+	struct hc_error *err = hc_value_format_key(&w->vctx, n->type, n->index, &key, &vo);
+	hc_error_destroy(err);
 	const char *ks = key.str ? key.str : "?";
-	bool ok = hc_strbuf_appendf(sb, quote ? (n->param ? "[key \"%s\"]" : "[\"%s\"]")
-					      : (n->param ? "[key %s]" : "[%s]"),
-				    ks);
+	bool ok = hc_strbuf_appendf(sb, n->param ? "[key %s]" : "[%s]", ks);
 	hc_strbuf_deinit(&key);
 	return ok;
 }
@@ -1267,6 +1252,220 @@ void hc_discovery_destroy(struct hc_discovery *d)
 	hc_torn_slice_vec_deinit(&d->torn);
 	free(d);
 }
+
+/* ---------------------------------------------------------- global paths */
+
+/* Follow pointers from the value at *addr of type *type (stripped) to a
+ * value that is not one; @p what names the path so far for errors. */
+static struct hc_error *deref(struct hc_target *t, uint64_t *addr, const struct hc_type **type,
+			      const char *what, int whatlen)
+{
+	const struct hc_type *s = hc_type_strip(*type);
+	for (int depth = 0; s && s->kind == HC_TYPE_POINTER && !hc_type_is_go_map(s); depth++) {
+		if (depth > 8)
+			return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s: too many pointers", whatlen, what);
+		uint64_t p;
+		struct hc_error *err = hc_aspace_read_u64(t->as, *addr, &p);
+		if (err)
+			return err;
+		if (!p)
+			return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s is a nil pointer", whatlen, what);
+		*addr = p;
+		*type = s->target;
+		s = hc_type_strip(*type);
+	}
+	if (!s)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s: type unknown", whatlen, what);
+	return NULL;
+}
+
+/* The element of map @p type at @p slot whose key reads @p key (n bytes) as
+ * discovery writes it into paths. */
+static struct hc_error *map_element(struct hc_target *t, uint64_t slot, const struct hc_type *type,
+				    const char *key, size_t n, const char *what, int whatlen,
+				    uint64_t *addr_ret, const struct hc_type **type_ret)
+{
+	uint64_t m;
+	struct hc_map_info info;
+	struct hc_error *err = hc_aspace_read_u64(t->as, slot, &m);
+	if (!err && !m)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s is a nil map", whatlen, what);
+	if (!err)
+		err = hc_map_info_from_type(t, type, &info);
+	if (err)
+		return err;
+	struct hc_value_ctx vctx;
+	hc_value_ctx_init(&vctx, t);
+	struct hc_value_options vo;
+	key_options(&vo);
+	struct hc_map_iter it;
+	err = hc_map_iter_init(&it, t->as, &info, m);
+	bool done = false, found = false;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	while (!err && !done && !found) {
+		uint64_t k, e;
+		err = hc_map_iter_next(&it, &k, &e, &done);
+		if (err || done)
+			break;
+		hc_strbuf_reset(&sb);
+		hc_error_destroy(hc_value_format_key(&vctx, info.key, k, &sb, &vo));
+		if (sb.len == n && memcmp(sb.str, key, n) == 0) {
+			found = true;
+			*addr_ret = e;
+			*type_ret = info.elem;
+		}
+	}
+	hc_strbuf_deinit(&sb);
+	hc_map_iter_deinit(&it);
+	if (err)
+		return err;
+	if (!found)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s has no key %.*s", whatlen, what,
+				       (int)n, key);
+	return NULL;
+}
+
+/* Element @p key (a decimal index) of the array or slice at @p addr. */
+static struct hc_error *indexed(struct hc_target *t, uint64_t addr, const struct hc_type *s,
+				const char *key, size_t n, const char *what, int whatlen,
+				uint64_t *addr_ret, const struct hc_type **type_ret)
+{
+	uint64_t i = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (key[k] < '0' || key[k] > '9' || i > UINT64_MAX / 10 - 1)
+			return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s: [%.*s] is not an index",
+					       whatlen, what, (int)n, key);
+		i = i * 10 + (uint64_t)(key[k] - '0');
+	}
+	const struct hc_type *elem;
+	uint64_t base, len;
+	if (s->kind == HC_TYPE_ARRAY) {
+		elem = s->target;
+		base = addr;
+		len = s->count;
+	} else {
+		elem = s->go_elem;
+		const struct hc_member *am = hc_type_member(s, "array");
+		if (!elem && am) {
+			const struct hc_type *p = hc_type_strip(am->type);
+			elem = p ? p->target : NULL;
+		}
+		struct hc_error *err = hc_aspace_read_u64(t->as, addr, &base);
+		if (!err)
+			err = hc_aspace_read_u64(t->as, addr + 8, &len);
+		if (err)
+			return err;
+	}
+	const struct hc_type *es = hc_type_strip(elem);
+	if (!es || !es->has_size)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s: element type unknown", whatlen, what);
+	if (i >= len)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s has %" PRIu64 " elements, no [%" PRIu64 "]",
+				       whatlen, what, len, i);
+	*addr_ret = base + i * es->size;
+	*type_ret = elem;
+	return NULL;
+}
+
+struct hc_error *hc_resolve_global_path(struct hc_target *t, const char *path,
+					uint64_t *slot_ret, const struct hc_type **type_ret)
+{
+	if (!t->dwarf)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF to resolve %s", path);
+	size_t len = strlen(path);
+	char *name = malloc(len + 1);
+	if (!name)
+		return &hc_error_nomem;
+	/* The global: the longest prefix ending before a '.' or '[' (package
+	 * paths hold dots of their own) that DWARF knows. */
+	uint64_t addr = 0;
+	const struct hc_type *type = NULL;
+	size_t pos = 0;
+	struct hc_error *err = NULL;
+	for (size_t end = len + 1; end-- > 0;) {
+		if (end < len && path[end] != '.' && path[end] != '[')
+			continue;
+		memcpy(name, path, end);
+		name[end] = '\0';
+		err = hc_dwarf_find_variable(t->dwarf, name, &addr, &type);
+		if (!err) {
+			pos = end;
+			break;
+		}
+		hc_error_destroy(err);
+		err = NULL;
+		type = NULL;
+	}
+	free(name);
+	if (!type)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no global of %s in DWARF", path);
+	addr += t->bias;
+	while (!err && pos < len) {
+		int whatlen = (int)pos;
+		const char *seg = path + pos;
+		if (*seg == '.') {
+			size_t n = strcspn(seg + 1, ".[");
+			char field[256];
+			if (n == 0 || n >= sizeof(field))
+				return hc_error_create(HC_ERROR_INVALID_ARG, "%s: bad field at %zu", path, pos);
+			memcpy(field, seg + 1, n);
+			field[n] = '\0';
+			err = deref(t, &addr, &type, path, whatlen);
+			if (err)
+				break;
+			const struct hc_type *s = hc_type_strip(type);
+			const struct hc_member *m = s->kind == HC_TYPE_STRUCT ? hc_type_member(s, field) : NULL;
+			if (!m)
+				return hc_error_create(HC_ERROR_NOT_FOUND, "%.*s (%s) has no field %s", whatlen,
+						       path, type->name ? type->name : "?", field);
+			addr += m->offset;
+			type = m->type;
+			pos += 1 + n;
+		} else if (*seg == '[') {
+			/* The key ends at the first ']' after a quoted string's
+			 * closing quote. */
+			size_t k = 1;
+			if (seg[1] == '"') {
+				for (k = 2; seg[k] && seg[k] != '"'; k++)
+					if (seg[k] == '\\' && seg[k + 1])
+						k++;
+				if (seg[k])
+					k++;
+			}
+			const char *close = strchr(seg + k, ']');
+			if (!close)
+				return hc_error_create(HC_ERROR_INVALID_ARG, "%s: no ] after %zu", path, pos);
+			const char *key = seg + 1;
+			size_t n = (size_t)(close - key);
+			if (hc_type_is_go_map(type)) {
+				err = map_element(t, addr, type, key, n, path, whatlen, &addr, &type);
+			} else {
+				err = deref(t, &addr, &type, path, whatlen);
+				const struct hc_type *s = err ? NULL : hc_type_strip(type);
+				if (s && (s->kind == HC_TYPE_ARRAY || is_slice_type(s)))
+					err = indexed(t, addr, s, key, n, path, whatlen, &addr, &type);
+				else if (s && hc_type_is_go_map(type))
+					err = map_element(t, addr, type, key, n, path, whatlen, &addr, &type);
+				else if (s)
+					err = hc_error_create(HC_ERROR_NOT_FOUND, "%.*s (%s) is not an array, a slice or a map",
+							      whatlen, path, type->name ? type->name : "?");
+			}
+			pos += n + 2;
+		} else {
+			return hc_error_create(HC_ERROR_INVALID_ARG, "%s: unexpected '%c' at %zu", path, *seg, pos);
+		}
+	}
+	if (err)
+		return err;
+	if (!hc_type_is_go_map(type))
+		return hc_error_create(HC_ERROR_INVALID_ARG, "%s is not a map (%s)", path,
+				       type && type->name ? type->name : "?");
+	*slot_ret = addr;
+	*type_ret = type;
+	return NULL;
+}
+
 
 const struct hc_found_map *hc_discovery_find(const struct hc_discovery *d,
 					     uint64_t addr)

@@ -9,33 +9,13 @@
 
 #include "cli.h"
 #include "hmapcore/check.h"
+#include "hmapcore/discover.h"
 #include "hmapcore/json.h"
+#include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
 
-
-/* "growing 36/128", "dir 2", "small", "-" */
-static void growth(struct hc_strbuf *sb, const struct hc_map_row *r)
-{
-	if (!r->has_header) {
-		hc_strbuf_appends(sb, "-");
-		return;
-	}
-	const struct hc_map_header *h = &r->header;
-	if (r->info->flavour == HC_MAPS_CLASSIC) {
-		if (h->oldbuckets)
-			hc_strbuf_appendf(sb, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B,
-					  h->nevacuate, hc_map_old_buckets(h),
-					  (h->flags & HC_HMAP_SAME_SIZE_GROW) ? " same-size" : "");
-		else
-			hc_strbuf_appendf(sb, "B=%u", h->B);
-	} else if (h->dir_len == 0) {
-		hc_strbuf_appends(sb, h->dir_ptr ? "small" : "empty");
-	} else {
-		hc_strbuf_appendf(sb, "dir=%" PRIu64 " depth=%u", h->dir_len, h->global_depth);
-	}
-}
 
 struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **t_ret)
 {
@@ -65,15 +45,6 @@ static void finish(struct hc_analysis *a, struct hc_target *t)
 {
 	hc_analysis_destroy(a);
 	hc_target_destroy(t);
-}
-
-static const char *row_impl(const struct hc_map_row *r)
-{
-	if (r->found->sync_map)
-		return "sync.Map";
-	if (!r->found->addr)
-		return "nil";
-	return r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
 }
 
 static void json_findings_of(struct hc_json *j, const struct hc_analysis *a,
@@ -263,7 +234,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_json_key(&j, "slot");
 			hc_json_hex(&j, m->slot_addr);
 			hc_json_key(&j, "impl");
-			hc_json_string(&j, row_impl(r));
+			hc_json_string(&j, hc_map_row_impl(r));
 			hc_json_key(&j, "alias");
 			hc_json_bool(&j, m->alias);
 			if (r->has_header) {
@@ -329,40 +300,34 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			no_dwarf_json(&j, t);
 		hc_json_object_end(&j);
 	} else {
-		hc_strbuf_appendf(&sb, "%-44s %-30s %9s %-7s %10s  %-24s %s\n", "PATH",
-				  "TYPE", "COUNT", "IMPL", "SIZE", "GROWTH", "FINDINGS");
-		for (size_t i = 0; i < a->rows.size; i++) {
-			const struct hc_map_row *r = &a->rows.data[i];
-			const struct hc_found_map *m = r->found;
-			struct hc_strbuf size, gr;
-			hc_strbuf_init(&size);
-			hc_strbuf_init(&gr);
-			if (r->has_stats)
-				hc_format_size(&size, r->stats.bytes);
-			else
-				hc_strbuf_appends(&size, "-");
-			growth(&gr, r);
-			hc_strbuf_appendf(&sb, "%-44s %-30s ", m->path, m->type->name ? m->type->name : "?");
-			if (r->has_header)
-				hc_strbuf_appendf(&sb, "%9" PRIu64, r->header.count);
-			else if (m->sync_map)
-				hc_strbuf_appendf(&sb, "%9" PRIu64, m->entries);
-			else
-				hc_strbuf_appendf(&sb, "%9s", "-");
-			hc_strbuf_appendf(&sb, " %-7s %10s  %-24s ", row_impl(r), size.str, gr.str);
-			size_t nf;
-			const size_t *idx = hc_analysis_findings_of(a, m->path, &nf);
-			for (size_t k = 0; k < nf; k++)
-				hc_strbuf_appendf(&sb, "%s%s", k ? "," : "",
-						  hc_finding_code_name(a->findings.v.data[idx[k]].code));
-			bool any = nf > 0;
-			if (m->alias)
-				hc_strbuf_appendf(&sb, "%s(alias)", any ? " " : "");
-			if (r->error)
-				hc_strbuf_appendf(&sb, " error: %s", r->error);
-			hc_strbuf_appends(&sb, "\n");
-			hc_strbuf_deinit(&size);
-			hc_strbuf_deinit(&gr);
+		/* The columns as wide as the longest path, type and growth, so that
+		 * every line stays aligned and nothing is cut. */
+		struct hc_map_view_widths w;
+		hc_map_view_widths_default(&w);
+		struct hc_map_view *views = calloc(a->rows.size ? a->rows.size : 1, sizeof(*views));
+		bool ok = views != NULL;
+		for (size_t i = 0; ok && i < a->rows.size; i++) {
+			struct hc_error *err = hc_map_view_init(&views[i], a, &a->rows.data[i]);
+			ok = !err;
+			hc_error_destroy(err);
+			if (ok && strlen(views[i].path) > w.path)
+				w.path = strlen(views[i].path);
+			if (ok && strlen(views[i].type) > w.type)
+				w.type = strlen(views[i].type);
+			if (ok && strlen(views[i].growth) > w.growth)
+				w.growth = strlen(views[i].growth);
+		}
+		ok = ok && hc_map_view_columns(&sb, &w) && hc_strbuf_appendc(&sb, '\n');
+		for (size_t i = 0; ok && i < a->rows.size; i++)
+			ok = hc_map_view_line(&sb, &views[i], &w) && hc_strbuf_appendc(&sb, '\n');
+		for (size_t i = 0; views && i < a->rows.size; i++)
+			hc_map_view_deinit(&views[i]);
+		free(views);
+		if (!ok) {
+			fprintf(stderr, "hmapcore: out of memory\n");
+			hc_strbuf_deinit(&sb);
+			finish(a, t);
+			return HC_EXIT_ERROR;
 		}
 		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
 		if (!t->dwarf)
@@ -380,6 +345,19 @@ static const struct hc_map_row *find_row(const struct hc_analysis *a, const char
 	const struct hc_map_row *r = hc_analysis_map_by_path(a, arg);
 	if (r)
 		return r;
+	/* A sync.Map by its variable's name: its row is "NAME (sync.Map)". */
+	static const char sync_suffix[] = " (sync.Map)";
+	size_t n = strlen(arg);
+	char *sync_path = malloc(n + sizeof(sync_suffix));
+	if (sync_path) {
+		memcpy(sync_path, arg, n);
+		memcpy(sync_path + n, sync_suffix, sizeof(sync_suffix));
+		r = hc_analysis_map_by_path(a, sync_path);
+		free(sync_path);
+		if (r && r->found->sync_map)
+			return r;
+		r = NULL;
+	}
 	char *end;
 	uint64_t addr = strtoull(arg, &end, 0);
 	if (*arg && !*end)
@@ -500,6 +478,65 @@ static void write_entries(struct hc_strbuf *sb, struct hc_json *j,
 	*n_ret = n;
 }
 
+/* A sync.Map's entries, as write_entries() writes a map's (keys and values
+ * are interfaces). */
+static void write_sync_entries(struct hc_strbuf *sb, struct hc_json *j,
+			       struct hc_target *t, uint64_t addr, uint64_t limit,
+			       const uint64_t *total, uint64_t *n_ret)
+{
+	bool json = j != NULL;
+	uint64_t n = 0;
+	struct hc_syncmap_info si;
+	const struct hc_type *eface = NULL;
+	struct hc_error *err = hc_syncmap_info_from_target(t, &si);
+	if (!err)
+		err = hc_dwarf_find_type(t->dwarf, "interface {}", &eface);
+	struct hc_value_ctx vctx;
+	hc_value_ctx_init(&vctx, t);
+	struct hc_value_options vo;
+	entry_value_options(&vo, json);
+	struct hc_syncmap_iter it;
+	if (!err)
+		err = hc_syncmap_iter_init(&it, t->as, &si, addr);
+	bool done = false;
+	while (!err && !done) {
+		uint64_t k, v;
+		err = hc_syncmap_iter_next(&it, &k, &v, &done);
+		if (err || done)
+			break;
+		if (n++ >= limit) {
+			if (total) {
+				n = *total > limit ? *total : limit + 1;
+				break;
+			}
+			continue;
+		}
+		struct hc_strbuf ks, es;
+		hc_strbuf_init(&ks);
+		hc_strbuf_init(&es);
+		hc_error_destroy(hc_value_format(&vctx, eface, k, &ks, &vo));
+		hc_error_destroy(hc_value_format(&vctx, eface, v, &es, &vo));
+		if (json) {
+			hc_json_object_begin(j);
+			hc_json_key(j, "key");
+			hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
+			hc_json_key(j, "value");
+			hc_json_string_n(j, es.str ? es.str : "", es.len);
+			hc_json_object_end(j);
+		} else {
+			hc_strbuf_appendf(sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
+		}
+		hc_strbuf_deinit(&ks);
+		hc_strbuf_deinit(&es);
+	}
+	if (err) {
+		if (!json)
+			hc_strbuf_appendf(sb, "  (iteration stopped: %s)\n", err->message);
+		hc_error_destroy(err);
+	}
+	*n_ret = n;
+}
+
 /* The start of map's output: a JSON object with path, type and address
  * (left open), or the text's first line. */
 static void map_header(struct hc_strbuf *sb, struct hc_json *j, const char *path,
@@ -515,29 +552,35 @@ static void map_header(struct hc_strbuf *sb, struct hc_json *j, const char *path
 		hc_json_key(j, "addr");
 		hc_json_hex(j, addr);
 	} else {
-		hc_strbuf_appendf(sb, "map             %s (%s) at 0x%" PRIx64 "\n", path,
-				  type ? type : "?", addr);
+		/* A sync.Map's path already ends with its type. */
+		size_t pl = strlen(path), tl = type ? strlen(type) : 0;
+		bool named = type && pl > tl + 3 && path[pl - 1] == ')' && path[pl - tl - 2] == '(' &&
+			strncmp(path + pl - tl - 1, type, tl) == 0;
+		if (named)
+			hc_strbuf_appendf(sb, "map             %s at 0x%" PRIx64 "\n", path, addr);
+		else
+			hc_strbuf_appendf(sb, "map             %s (%s) at 0x%" PRIx64 "\n", path,
+					  type ? type : "?", addr);
 	}
 }
 
 /*
- * map --no-check NAME: a global map's first entries and its header's
- * count, without the walk of the whole map or any validation (nor the
- * goroutines, which only the validation and the crash need).
+ * map --no-check PATH: the first entries and the header's count of a map
+ * that a path through a global names (main.m, main.cfg.byName,
+ * main.shards[2], net.services["tcp"]), resolved from the global's DWARF
+ * type, without the discovery, the walk of the whole map or any validation
+ * (nor the goroutines, which only the validation and the crash need).
  */
 static int map_unchecked(const struct hc_cli *cli)
 {
 	struct hc_target *t = hc_cli_open_target_with(cli, HC_CLI_RUNTIME_UNNEEDED);
 	if (!t)
 		return HC_EXIT_ERROR;
-	uint64_t var, addr = 0;
+	uint64_t slot, addr = 0;
 	const struct hc_type *type = NULL;
-	struct hc_error *err = t->dwarf ? hc_dwarf_find_variable(t->dwarf, cli->arg, &var, &type)
-				       : hc_error_create(HC_ERROR_NOT_FOUND, "no DWARF");
-	if (!err && !hc_type_is_go_map(type))
-		err = hc_error_create(HC_ERROR_NOT_FOUND, "%s is not a map", cli->arg);
+	struct hc_error *err = hc_resolve_global_path(t, cli->arg, &slot, &type);
 	if (!err)
-		err = hc_aspace_read_u64(t->as, var + t->bias, &addr);
+		err = hc_aspace_read_u64(t->as, slot, &addr);
 	struct hc_map_info info;
 	struct hc_map_header h = {0};
 	if (!err)
@@ -559,10 +602,20 @@ static int map_unchecked(const struct hc_cli *cli)
 	if (json) {
 		hc_json_key(&j, "checked");
 		hc_json_bool(&j, false);
+		hc_json_key(&j, "nil");
+		hc_json_bool(&j, addr == 0);
 		hc_json_key(&j, "count");
-		hc_json_u64(&j, h.count);
+		if (addr)
+			hc_json_u64(&j, h.count);
+		else
+			hc_json_null(&j);
 		hc_json_key(&j, "entries");
-		hc_json_array_begin(&j);
+		if (addr)
+			hc_json_array_begin(&j);
+		else
+			hc_json_null(&j);
+	} else if (!addr) {
+		hc_strbuf_appends(&sb, "kind            nil map (no table, no entries; a write to it panics)\n");
 	} else {
 		hc_strbuf_appendf(&sb, "count           %" PRIu64 " (the header's; not walked or validated: --no-check)\n",
 				  h.count);
@@ -572,7 +625,8 @@ static int map_unchecked(const struct hc_cli *cli)
 	if (addr)
 		write_entries(&sb, json ? &j : NULL, t, &info, addr, limit, &h.count, &n);
 	if (json) {
-		hc_json_array_end(&j);
+		if (addr)
+			hc_json_array_end(&j);
 		hc_json_object_end(&j);
 	} else if (n > limit) {
 		hc_strbuf_appendf(&sb, "  ... %" PRIu64 " more (--limit; the header's count)\n",
@@ -592,8 +646,12 @@ int hc_cmd_map(const struct hc_cli *cli)
 	}
 	bool global = strchr(cli->arg, '.') && !strpbrk(cli->arg, "[] (");
 	if (cli->no_check) {
-		if (!global || cli->internals) {
-			fprintf(stderr, "hmapcore: map --no-check reads a global map by name (main.m), without --internals\n");
+		/* A path from a global: not a goroutine's, not a sync.Map's. */
+		bool from_global = strchr(cli->arg, '.') && strncmp(cli->arg, "goroutine ", 10) != 0 &&
+				   !strstr(cli->arg, " (");
+		if (!from_global || cli->internals) {
+			fprintf(stderr, "hmapcore: map --no-check reads a map by a path from a global "
+				"(main.m, main.cfg.m, main.ms[2], main.byName[\"k\"]), without --internals\n");
 			return HC_EXIT_USAGE;
 		}
 		return map_unchecked(cli);
@@ -626,43 +684,115 @@ int hc_cmd_map(const struct hc_cli *cli)
 		finish(a, t);
 		return HC_EXIT_ERROR;
 	}
+	struct hc_map_view v;
+	struct hc_error *verr = hc_map_view_init(&v, a, r);
+	if (verr) {
+		fprintf(stderr, "hmapcore: %s\n", verr->message);
+		hc_error_destroy(verr);
+		finish(a, t);
+		return HC_EXIT_ERROR;
+	}
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
 	const struct hc_found_map *m = r->found;
 	bool json = cli->format == HC_FORMAT_JSON;
 	struct hc_json j;
-	map_header(&sb, json ? &j : NULL, m->path, m->type->name, m->addr);
-	if (r->has_header && r->has_stats && cli->internals && !json)
-		internals(&sb, r);
-	if (r->error && !json)
-		hc_strbuf_appendf(&sb, "error           %s\n", r->error);
+	/* The same facts in both formats: the view's kind, count and size,
+	 * the error, every finding about the map, its entries (none for a
+	 * nil map: it has no table). */
+	map_header(&sb, json ? &j : NULL, v.path, v.type, m->addr);
 	size_t nf;
-	const size_t *fidx = json ? NULL : hc_analysis_findings_of(a, m->path, &nf);
-	for (size_t k = 0; fidx && k < nf; k++) {
-		const struct hc_finding *f = &a->findings.v.data[fidx[k]];
-		hc_strbuf_appendf(&sb, "finding         %s %s: %s\n",
-				  hc_severity_name(f->severity),
-				  hc_finding_code_name(f->code), f->message);
+	const size_t *fidx = hc_analysis_findings_of(a, m->path, &nf);
+	if (json) {
+		hc_json_key(&j, "impl");
+		hc_json_string(&j, v.impl);
+		hc_json_key(&j, "nil");
+		hc_json_bool(&j, v.nil);
+		hc_json_key(&j, "count");
+		if (v.has_count)
+			hc_json_u64(&j, v.count);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "bytes");
+		if (v.has_size)
+			hc_json_u64(&j, v.bytes);
+		else
+			hc_json_null(&j);
+		hc_json_key(&j, "growth");
+		hc_json_string(&j, v.growth);
+		if (v.error) {
+			hc_json_key(&j, "error");
+			hc_json_string(&j, v.error);
+		}
+		hc_json_key(&j, "findings");
+		hc_json_array_begin(&j);
+		for (size_t k = 0; k < nf; k++) {
+			const struct hc_finding *f = &a->findings.v.data[fidx[k]];
+			hc_json_object_begin(&j);
+			hc_json_key(&j, "code");
+			hc_json_string(&j, hc_finding_code_name(f->code));
+			hc_json_key(&j, "severity");
+			hc_json_string(&j, hc_severity_name(f->severity));
+			hc_json_key(&j, "message");
+			hc_json_string(&j, f->message);
+			hc_json_object_end(&j);
+		}
+		hc_json_array_end(&j);
+	} else {
+		if (v.nil)
+			hc_strbuf_appends(&sb, "kind            nil map (no table, no entries; a write to it panics)\n");
+		else
+			hc_strbuf_appendf(&sb, "kind            %s\n", v.impl);
+		if (v.has_count)
+			hc_strbuf_appendf(&sb, "count           %" PRIu64 "\n", v.count);
+		if (v.has_size) {
+			hc_strbuf_appends(&sb, "size            ");
+			hc_format_size(&sb, v.bytes);
+			hc_strbuf_appends(&sb, "\n");
+		}
+		if (r->has_header)
+			hc_strbuf_appendf(&sb, "growth          %s\n", v.growth);
+		if (r->has_header && r->has_stats && cli->internals)
+			internals(&sb, r);
+		if (v.error)
+			hc_strbuf_appendf(&sb, "error           %s\n", v.error);
+		for (size_t k = 0; k < nf; k++) {
+			const struct hc_finding *f = &a->findings.v.data[fidx[k]];
+			hc_strbuf_appendf(&sb, "finding         %s %s: %s\n",
+					  hc_severity_name(f->severity),
+					  hc_finding_code_name(f->code), f->message);
+		}
 	}
 	/* The entries, typed. */
+	bool has_entries = !v.nil && (m->sync_map || r->has_info);
 	if (json) {
 		hc_json_key(&j, "entries");
-		hc_json_array_begin(&j);
-	} else if (r->has_info) {
+		if (has_entries)
+			hc_json_array_begin(&j);
+		else
+			hc_json_null(&j);
+	} else if (has_entries) {
 		hc_strbuf_appends(&sb, "entries:\n");
 	}
 	uint64_t limit = cli->limit ? cli->limit : 1000, n = 0;
-	if (r->has_info && m->addr)
+	if (m->sync_map)
+		write_sync_entries(&sb, json ? &j : NULL, t, m->addr, limit, &m->entries, &n);
+	else if (r->has_info && m->addr)
 		write_entries(&sb, json ? &j : NULL, t, r->info, m->addr, limit,
 			      r->has_stats && !r->error ? &r->stats.entries : NULL, &n);
 	if (json) {
-		hc_json_array_end(&j);
+		if (has_entries)
+			hc_json_array_end(&j);
 		hc_json_key(&j, "entries_total");
-		hc_json_u64(&j, n);
+		if (has_entries)
+			hc_json_u64(&j, n);
+		else
+			hc_json_null(&j);
 		hc_json_object_end(&j);
 	} else if (n > limit) {
 		hc_strbuf_appendf(&sb, "  ... %" PRIu64 " more (--limit)\n", n - limit);
 	}
+	hc_map_view_deinit(&v);
 	bool ok = hc_cli_write(sb.str, sb.len);
 	hc_strbuf_deinit(&sb);
 	finish(a, t);

@@ -370,6 +370,96 @@ char *hc_value_type_name(const struct hc_aspace *as, uint64_t types_addr,
 	return rt.name;
 }
 
+/* ------------------------------------------------------------ map keys */
+
+/* The pointer types whose target is a runtime type descriptor. */
+static bool is_type_descriptor_ptr(const char *name)
+{
+	static const char *const names[] = {
+		"*abi.Type", "*internal/abi.Type", "*runtime._type", "*reflect.rtype",
+	};
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+bool hc_value_format_pointer_key(const struct hc_value_ctx *ctx, const char *ptr_type,
+				 uint64_t ptr, struct hc_strbuf *out)
+{
+	const char *tn = ptr_type ? ptr_type : "pointer";
+	if (!ptr)
+		return hc_strbuf_appendf(out, "nil (%s)", tn);
+	if (is_type_descriptor_ptr(ptr_type) && ctx->types_addr) {
+		char *name = hc_value_type_name(ctx->as, ctx->types_addr, ptr, NULL);
+		if (name && *name) {
+			bool ok = hc_strbuf_appends(out, name);
+			free(name);
+			return ok;
+		}
+		free(name);
+	}
+	return hc_strbuf_appendf(out, "0x%" PRIx64 " (%s)", ptr, tn);
+}
+
+struct hc_error *hc_value_format_key(const struct hc_value_ctx *ctx,
+				     const struct hc_type *type, uint64_t addr,
+				     struct hc_strbuf *out,
+				     const struct hc_value_options *opts)
+{
+	enum hc_go_kind kind = hc_value_kind(type);
+	const struct hc_type *s = hc_type_strip(type);
+	bool quote = kind == HC_KIND_STRING;
+	if (kind == HC_KIND_POINTER) {
+		uint64_t p;
+		struct hc_error *err = hc_aspace_read_u64(ctx->as, addr, &p);
+		if (err)
+			return err;
+		const char *tn = type && type->name ? type->name : s ? s->name : NULL;
+		return hc_value_format_pointer_key(ctx, tn, p, out) ? NULL : &hc_error_nomem;
+	}
+	if (kind == HC_KIND_INTERFACE && ctx->types_addr) {
+		uint64_t w0 = 0, data = 0, typ;
+		struct hc_error *err = hc_aspace_read_u64(ctx->as, addr, &w0);
+		if (!err)
+			err = hc_aspace_read_u64(ctx->as, addr + 8, &data);
+		if (err)
+			return err;
+		typ = w0;
+		const struct hc_member *first = s && s->num_members ? &s->members[0] : NULL;
+		if (w0 && first && first->name && strcmp(first->name, "tab") == 0) {
+			err = hc_aspace_read_u64(ctx->as, w0 + ITAB_TYPE, &typ);
+			if (err) {
+				hc_error_destroy(err);
+				typ = 0;
+			}
+		}
+		uint8_t dk = 0;
+		char *dname = typ ? hc_value_type_name(ctx->as, ctx->types_addr, typ, &dk) : NULL;
+		dk &= KIND_MASK;
+		if (dname && dk == HC_KIND_POINTER) {
+			bool ok = hc_value_format_pointer_key(ctx, dname, data, out);
+			free(dname);
+			return ok ? NULL : &hc_error_nomem;
+		}
+		quote = dname && dk == HC_KIND_STRING;
+		free(dname);
+	}
+	size_t len = out->len;
+	if (quote && !hc_strbuf_appendc(out, '"'))
+		return &hc_error_nomem;
+	struct hc_error *err = hc_value_format(ctx, type, addr, out, opts);
+	if (err) {
+		out->len = len;
+		if (out->str)
+			out->str[len] = '\0';
+		return err;
+	}
+	if (quote && !hc_strbuf_appendc(out, '"'))
+		return &hc_error_nomem;
+	return NULL;
+}
+
 /* ------------------------------------------------------------- kinds */
 
 enum hc_go_kind hc_value_kind(const struct hc_type *type)

@@ -10,6 +10,7 @@
 
 #include "hmapcore/hash_table.h"
 #include "hmapcore/native.h"
+#include "hmapcore/mapview.h"
 #include "hmapcore/report.h"
 #include "hmapcore/traceback.h"
 #include "hmapcore/value.h"
@@ -342,6 +343,8 @@ static void build_crash(struct builder *b)
 	const struct hc_map_row *vr = ca ? row_at(b->a, ca->victim) : NULL;
 	if (vr)
 		r->crash.victim_path = redacted(b, vr->found->path);
+	else if (ca && ca->victim)
+		r->crash.victim_unnamed = hc_analysis_unnamed(b->a);
 
 	/* The summary, in words a person can act on. */
 	struct hc_strbuf sb;
@@ -356,7 +359,8 @@ static void build_crash(struct builder *b)
 							     ? vr->found->type->name : "map",
 						     ca->victim);
 		else if (ca->victim)
-			ok = ok && hc_strbuf_appendf(&sb, " to the map at 0x%" PRIx64, ca->victim);
+			ok = ok && hc_strbuf_appendf(&sb, " to the map at 0x%" PRIx64 " (%s)", ca->victim,
+						     r->crash.victim_unnamed);
 		ok = ok && hc_strbuf_appends(&sb, ".");
 		size_t nx = r->crash.accesses.size;
 		if (nx) {
@@ -644,25 +648,20 @@ static void map_keys(struct builder *b, const struct hc_map_row *row,
 	hc_error_destroy(err);
 }
 
+/* The growth state, as every view writes it (mapview.h); NULL without a
+ * header. */
 static void growth_text(struct builder *b, const struct hc_map_row *row, struct hc_report_map *m)
 {
-	if (!row->has_header) {
-		m->growth = NULL;
+	m->growth = NULL;
+	if (!row->has_header)
 		return;
-	}
-	const struct hc_map_header *h = &row->header;
-	if (row->info->flavour == HC_MAPS_CLASSIC) {
-		if (h->oldbuckets)
-			m->growth = fmt(b, "B=%u growing %" PRIu64 "/%" PRIu64 "%s", h->B, h->nevacuate,
-					hc_map_old_buckets(h),
-					(h->flags & HC_HMAP_SAME_SIZE_GROW) ? " same-size" : "");
-		else
-			m->growth = fmt(b, "B=%u", h->B);
-	} else if (h->dir_len == 0) {
-		m->growth = fmt(b, "%s", h->dir_ptr ? "small" : "empty");
-	} else {
-		m->growth = fmt(b, "dir=%" PRIu64 " depth=%u", h->dir_len, h->global_depth);
-	}
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	if (hc_map_row_growth(row, &sb))
+		m->growth = fmt(b, "%s", sb.str);
+	else
+		b->nomem = true;
+	hc_strbuf_deinit(&sb);
 }
 
 struct mrank {
@@ -785,9 +784,7 @@ static void build_maps(struct builder *b)
 			.type = clean(b, row->found->type && row->found->type->name
 					     ? row->found->type->name : "?"),
 			.addr = row->found->addr,
-			.impl = row->found->sync_map ? "sync.Map"
-				: !row->found->addr ? "nil"
-				: row->has_info ? hc_map_flavour_name(row->info->flavour) : "?",
+			.impl = hc_map_row_impl(row),
 			.suspect = rk[i].suspect,
 		};
 		if (row->has_header) {

@@ -102,9 +102,12 @@ static void crash(struct rp_doc *d, const struct hc_report *r)
 	}
 	if (r->crash.victim) {
 		OP(kv_row, "map");
-		OP(code, r->crash.victim_path ? r->crash.victim_path : "?");
-		t(d, " at ");
+		if (r->crash.victim_path)
+			OP(code, r->crash.victim_path);
+		t(d, "%sat ", r->crash.victim_path ? " " : "");
 		OP(addr, r->crash.victim);
+		if (r->crash.victim_unnamed)
+			t(d, " (%s)", r->crash.victim_unnamed);
 	}
 	OP(kv_end);
 	if (r->crash.accesses.size) {

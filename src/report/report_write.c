@@ -227,8 +227,14 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 	}
 	if (r->crash.victim) {
 		tf(W, "  map       ");
-		tx(W, r->crash.victim_path ? r->crash.victim_path : "?");
-		tf(W, " at 0x%" PRIx64 "\n", r->crash.victim);
+		if (r->crash.victim_path) {
+			tx(W, r->crash.victim_path);
+			tf(W, " ");
+		}
+		tf(W, "at 0x%" PRIx64, r->crash.victim);
+		if (r->crash.victim_unnamed)
+			tf(W, " (%s)", r->crash.victim_unnamed);
+		tf(W, "\n");
 	}
 	for (size_t i = 0; i < r->crash.accesses.size; i++) {
 		const struct hc_report_access *x = &r->crash.accesses.data[i];
@@ -591,6 +597,8 @@ static bool write_json(const struct hc_report *r, struct hc_strbuf *out)
 		hc_json_object_begin(j);
 		jx(j, "addr", r->crash.victim);
 		js(j, "path", r->crash.victim_path);
+		if (r->crash.victim_unnamed)
+			js(j, "unnamed", r->crash.victim_unnamed);
 		hc_json_object_end(j);
 	} else {
 		hc_json_null(j);
