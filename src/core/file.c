@@ -429,7 +429,9 @@ struct hc_error *hc_file_open(const char *path, uint64_t max_size,
 		err = &hc_error_nomem;
 		goto out_file;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer would wait forever;
+	 * anything but a regular file is refused below, at once. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = hc_error_os(errno, "opening %s", path);
 		goto out_file;
