@@ -622,8 +622,10 @@ static struct hc_error *open_go(struct hc_target *t,
 		err = hc_pclntab_create(sec->data, sec->data_size, text,
 					&t->pclntab);
 	}
+	char pclntab_why[256] = "";
 	if (err) {
 		note(t, "no pclntab: %s", err->message);
+		snprintf(pclntab_why, sizeof(pclntab_why), "%s", err->message);
 		hc_error_destroy(err);
 		t->pclntab = NULL;
 	}
@@ -674,6 +676,16 @@ static struct hc_error *open_go(struct hc_target *t,
 		note(t, "no goroutines: %s", err->message);
 		hc_error_destroy(err);
 		t->runtime = NULL;
+	}
+	if (t->runtime && !t->pclntab) {
+		/* A problem reading the runtime, in every output, not only a
+		 * note: without the pclntab no stack, function or created-by
+		 * can be told (a corrupt executable). */
+		char *s;
+		if (asprintf(&s, "the executable's pclntab is unreadable (%s): no goroutine "
+			     "stacks, function names or created-by", pclntab_why) >= 0 &&
+		    !hc_problem_vec_append(&t->runtime->problems, &s))
+			free(s);
 	}
 	return NULL;
 }
