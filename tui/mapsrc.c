@@ -126,11 +126,13 @@ static struct hc_error *src_step(void *ctx, bool *done_ret)
 		struct hc_strbuf sb;
 		hc_strbuf_init(&sb);
 		const char *path = r->found && r->found->path ? r->found->path : "?";
-		hc_strbuf_append_escaped(&sb, path, strlen(path));
+		/* Paths, types and findings come escaped (hc_strbuf_append_
+		 * escaped at their making): made inert, not escaped twice. */
+		hc_strbuf_append_inert(&sb, path);
 		t->path = hc_strbuf_steal(&sb);
 		const char *type = r->found && r->found->type && r->found->type->name
 					   ? r->found->type->name : "?";
-		hc_strbuf_append_escaped(&sb, type, strlen(type));
+		hc_strbuf_append_inert(&sb, type);
 		t->type = hc_strbuf_steal(&sb);
 		t->flavour = r->has_info ? hc_map_flavour_name(r->info->flavour) : "?";
 		t->growth = growth_text(r);
@@ -363,8 +365,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 		naddrs += f->naddrs;
 		hc_strbuf_appendf(&sb, "finding %s %s: ", hc_severity_name(f->severity),
 				  hc_finding_code_name(f->code));
-		hc_strbuf_append_escaped(&sb, f->message ? f->message : "",
-					 strlen(f->message ? f->message : ""));
+		hc_strbuf_append_inert(&sb, f->message ? f->message : "");
 		hc_strbuf_appendc(&sb, '\n');
 		/* One line per goroutine concerned: Enter opens its stack. */
 		for (unsigned k = 0; k < f->ngoids && k < 8; k++)
@@ -607,10 +608,10 @@ static bool src_finding(void *ctx, size_t i, struct hc_strbuf *text,
 	bool ok = hc_strbuf_appendf(text, "%-7s %-20s ", hc_severity_name(f->severity),
 				    hc_finding_code_name(f->code));
 	if (ok && f->path)
-		ok = hc_strbuf_append_escaped(text, f->path, strlen(f->path)) &&
+		ok = hc_strbuf_append_inert(text, f->path) &&
 		     hc_strbuf_appends(text, ": ");
 	if (ok && f->message)
-		ok = hc_strbuf_append_escaped(text, f->message, strlen(f->message));
+		ok = hc_strbuf_append_inert(text, f->message);
 	for (size_t k = 0; f->path && k < s->nrows; k++) {
 		const struct hc_map_row *r = &s->an->rows.data[k];
 		if (r->found && r->found->path && strcmp(r->found->path, f->path) == 0) {

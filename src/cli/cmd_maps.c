@@ -686,9 +686,15 @@ static void text_finding(struct hc_strbuf *sb, const struct hc_analysis *a,
 	const struct hc_target *t = a->target;
 	hc_strbuf_appendf(sb, "%-7s %s", hc_severity_name(f->severity),
 			  hc_finding_code_name(f->code));
-	if (f->path)
-		hc_strbuf_appendf(sb, " %s", f->path);
-	hc_strbuf_appendf(sb, ": %s\n", f->message);
+	/* Path and message come escaped; inert again costs nothing and
+	 * keeps a raw byte from ever reaching the terminal. */
+	if (f->path) {
+		hc_strbuf_appendc(sb, ' ');
+		hc_strbuf_append_inert(sb, f->path);
+	}
+	hc_strbuf_appends(sb, ": ");
+	hc_strbuf_append_inert(sb, f->message);
+	hc_strbuf_appendc(sb, '\n');
 	for (unsigned i = 0; i < f->naddrs; i++)
 		hc_strbuf_appendf(sb, "%s0x%" PRIx64, i ? ", " : "        at ", f->addrs[i]);
 	if (f->naddrs)
