@@ -562,6 +562,91 @@ static bool dwarf_skippable(struct hc_target *t,
 	return !err && exact;
 }
 
+/*
+ * The releases a pclntab magic stands for (src/debug/gosym/pclntab.go), or
+ * NULL for none.
+ */
+static const char *pclntab_releases(uint32_t magic)
+{
+	switch (magic) {
+	case 0xfffffffb: return "go1.2 to go1.15";
+	case 0xfffffffa: return "go1.16 and go1.17";
+	case 0xfffffff0: return "go1.18 and go1.19";
+	case 0xfffffff1: return "go1.20 or later";
+	default: return NULL;
+	}
+}
+
+/*
+ * An executable without .go.buildinfo (Go before 1.13, or not Go): which
+ * release it is, from runtime.buildVersion (a string header at the symbol)
+ * and the pclntab's magic, and which releases hmapcore reads.
+ */
+static struct hc_error *no_buildinfo(struct hc_target *t)
+{
+	char version[40] = "";
+	uint64_t addr;
+	uint8_t hdr[16];
+	struct hc_error *serr = t->no_symbols ? NULL
+			      : hc_elffile_symbol(t->exe, "runtime.buildVersion", &addr, NULL);
+	if (!t->no_symbols && !serr) {
+		serr = hc_elffile_read(t->exe, addr, hdr, sizeof(hdr));
+	}
+	if (!t->no_symbols && !serr) {
+		uint64_t ptr = 0, len = 0;
+		for (int i = 0; i < 8; i++) {
+			ptr |= (uint64_t)hdr[i] << (8 * i);
+			len |= (uint64_t)hdr[8 + i] << (8 * i);
+		}
+		/* A version string is short, "go" and printable ASCII. */
+		char buf[sizeof(version)];
+		struct hc_error *rerr = len >= 3 && len < sizeof(buf)
+						? hc_elffile_read(t->exe, ptr, buf, len) : NULL;
+		if (len >= 3 && len < sizeof(buf) && !rerr) {
+			buf[len] = '\0';
+			bool ok = strncmp(buf, "go", 2) == 0;
+			for (size_t i = 0; ok && i < len; i++)
+				ok = buf[i] > 0x20 && buf[i] < 0x7f;
+			if (ok)
+				memcpy(version, buf, len + 1);
+		}
+		hc_error_destroy(rerr);
+	}
+	hc_error_destroy(serr);
+	const char *magic_rel = NULL;
+	uint32_t magic = 0;
+	const struct hc_elf_section *sec;
+	struct hc_error *err = hc_elffile_section(t->exe, ".gopclntab", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		err = hc_elffile_section(t->exe, ".data.rel.ro.gopclntab", &sec);
+	}
+	if (!err && sec->data && sec->data_size >= 4) {
+		magic = (uint32_t)sec->data[0] | (uint32_t)sec->data[1] << 8 |
+			(uint32_t)sec->data[2] << 16 | (uint32_t)sec->data[3] << 24;
+		magic_rel = pclntab_releases(magic);
+	}
+	hc_error_destroy(err);
+	if (!version[0] && !magic_rel)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "%s is not a Go executable (no .go.buildinfo section, "
+				       "no runtime.buildVersion, no pclntab)", t->exe_path);
+	char why[160];
+	if (version[0] && magic_rel)
+		snprintf(why, sizeof(why), "runtime.buildVersion \"%s\", pclntab magic 0x%08" PRIx32
+			 " of %s", version, magic, magic_rel);
+	else if (version[0])
+		snprintf(why, sizeof(why), "runtime.buildVersion \"%s\"", version);
+	else
+		snprintf(why, sizeof(why), "pclntab magic 0x%08" PRIx32 " of %s", magic, magic_rel);
+	return hc_error_create(HC_ERROR_UNSUPPORTED,
+			       "%s is a Go executable of %s (%s; no .go.buildinfo section: "
+			       "before go1.13), which hmapcore does not read: it reads go1.16 "
+			       "and later (without DWARF, the releases of its built-in layouts: %s)",
+			       t->exe_path, version[0] ? version : magic_rel, why,
+			       hc_layout_builtin_releases());
+}
+
 static struct hc_error *open_go(struct hc_target *t,
 				const struct hc_target_options *opts)
 {
@@ -569,9 +654,7 @@ static struct hc_error *open_go(struct hc_target *t,
 	struct hc_error *err = hc_elffile_section(t->exe, ".go.buildinfo", &sec);
 	if (err) {
 		hc_error_destroy(err);
-		return hc_error_create(HC_ERROR_UNSUPPORTED,
-				       "%s is not a Go executable (no .go.buildinfo section)",
-				       t->exe_path);
+		return no_buildinfo(t);
 	}
 	err = hc_buildinfo_parse(sec->data, sec->data_size, NULL, NULL,
 				 &t->buildinfo);
