@@ -304,8 +304,9 @@ static void validate_classic(struct ctx *c)
 				uint8_t nt[8];
 				struct hc_error *nerr =
 					hc_aspace_read(c->env->as, b + mi->tophash_off, nt, 8);
+				bool nok = !nerr;
 				hc_error_destroy(nerr);
-				if (!nerr) {
+				if (nok) {
 					for (int s = 0; s < 8; s++) {
 						if (nt[s] != HC_TOPHASH_EMPTY_REST) {
 							hc_findings_add(c->out, HC_FINDING_MAP_GROWTH, c->path, b,

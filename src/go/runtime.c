@@ -588,8 +588,9 @@ static bool in_go_text(const struct hc_runtime_source *src, uint64_t pc)
 	if (!src->pclntab)
 		return true; /* cannot tell: keep trusting the g register */
 	struct hc_error *err = hc_pclntab_find_func(src->pclntab, pc, &f);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 /*

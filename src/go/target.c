@@ -124,8 +124,11 @@ static void compare_build_ids(const struct hc_core *core,
 	const uint8_t *eid;
 	size_t elen;
 	struct hc_error *err = hc_core_exe_build_id(core, &cid, &clen);
+	/* The error's value is not looked at once it is freed (issue 24:
+	 * emit() used a freed error). */
+	bool have = !err;
 	hc_error_destroy(err);
-	if (!err && hc_elffile_gnu_build_id(exe, &eid, &elen)) {
+	if (have && hc_elffile_gnu_build_id(exe, &eid, &elen)) {
 		if (clen == elen && memcmp(cid, eid, clen) == 0) {
 			match = 1;
 		} else {
@@ -142,9 +145,10 @@ static void compare_build_ids(const struct hc_core *core,
 
 	char *cgo = NULL;
 	err = hc_core_exe_go_build_id(core, &cgo);
+	have = !err;
 	hc_error_destroy(err);
 	const char *ego = hc_elffile_go_build_id(exe);
-	if (!err && ego && match != 0) {
+	if (have && ego && match != 0) {
 		if (strcmp(cgo, ego) == 0) {
 			match = 1;
 		} else {
@@ -505,8 +509,9 @@ static bool has_runtime_symbols(struct hc_target *t)
 		return false;
 	uint64_t v;
 	struct hc_error *err = hc_elffile_symbol(t->exe, "runtime.allgs", &v, NULL);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 /*
@@ -558,8 +563,9 @@ static bool dwarf_skippable(struct hc_target *t,
 	struct hc_layout l;
 	bool exact = false;
 	err = hc_layout_builtin(t->go_major, t->go_minor, &l, &exact);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err && exact;
+	return found && exact;
 }
 
 /*
@@ -783,8 +789,9 @@ struct hc_error *hc_target_native_stack(const struct hc_target *t, size_t index,
 	if (t->pclntab) {
 		struct hc_func f;
 		struct hc_error *err = hc_pclntab_find_func(t->pclntab, th[index].pc, &f);
+		bool found = !err;
 		hc_error_destroy(err);
-		if (!err)
+		if (found)
 			return NULL;
 	}
 	return hc_native_unwind(t->native, index, max, st);
@@ -798,8 +805,9 @@ static bool pc_is_go(uint64_t pc, void *arg)
 	if (!t->pclntab)
 		return false;
 	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 struct hc_error *hc_target_open(const char *core_path,
