@@ -132,6 +132,51 @@ START_TEST(test_util_strbuf_escapes_hostile_bytes)
 }
 END_TEST
 
+/* Issue 24 item 10 (invisible-unicode-escaped): a zero-width space in a
+ * key was kept, so "a\u200bb" looked like "ab"; every invisible or format
+ * character is escaped as the bidi overrides are, visible ones kept. */
+START_TEST(test_util_strbuf_escapes_invisible_unicode)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"a\xe2\x80\x8b" "b", "a\\xe2\\x80\\x8b" "b"},	/* U+200B ZWSP */
+		{"a\xe2\x80\x8d" "b", "a\\xe2\\x80\\x8d" "b"},	/* U+200D ZWJ */
+		{"\xe2\x80\x8f", "\\xe2\\x80\\x8f"},		/* U+200F RLM */
+		{"\xe2\x81\xa0", "\\xe2\\x81\\xa0"},		/* U+2060 word joiner */
+		{"\xe2\x81\xa7", "\\xe2\\x81\\xa7"},		/* U+2067 RLI */
+		{"\xef\xbb\xbf", "\\xef\\xbb\\xbf"},		/* U+FEFF BOM */
+		{"\xc2\xa0", "\\xc2\\xa0"},			/* U+00A0 NBSP */
+		{"\xc2\xad", "\\xc2\\xad"},			/* U+00AD soft hyphen */
+		{"\xe2\x80\xa8", "\\xe2\\x80\\xa8"},		/* U+2028 line separator */
+		{"\xe3\x85\xa4", "\\xe3\\x85\\xa4"},		/* U+3164 Hangul filler */
+		{"\xf3\xa0\x80\x81", "\\xf3\\xa0\\x80\\x81"},	/* U+E0001 tag */
+		{"\xc3\xa9\xe4\xb8\xad\xf0\x9f\x99\x82", "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x99\x82"}, /* é中🙂 kept */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		ck_assert(hc_strbuf_append_escaped(&sb, cases[i].in, strlen(cases[i].in)));
+		ck_assert_str_eq(sb.str, cases[i].out);
+		ck_assert(!hc_str_printable(cases[i].in, strlen(cases[i].in)) ==
+			  (strcmp(cases[i].in, cases[i].out) != 0));
+		hc_strbuf_deinit(&sb);
+	}
+}
+END_TEST
+
+/* Issue 24 item 5 (hostile-stderr): messages (paths, names from the core)
+ * are made inert, their quotes and backslashes kept. */
+START_TEST(test_util_strbuf_inert_message)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_strbuf_append_inert(&sb, "opening \"x\x1b[2J\ny\" C:\\d \xe2\x80\xae!"));
+	ck_assert_str_eq(sb.str, "opening \"x\\x1b[2J\\ny\" C:\\d \\xe2\\x80\\xae!");
+	hc_strbuf_deinit(&sb);
+}
+END_TEST
+
 START_TEST(test_util_vector_append_and_steal)
 {
 	struct int_vec v;
@@ -239,6 +284,8 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_util_strbuf_numbers_match_printf);
 	tcase_add_test(tc, test_util_strbuf_appendf_past_the_room);
 	tcase_add_test(tc, test_util_strbuf_escapes_hostile_bytes);
+	tcase_add_test(tc, test_util_strbuf_escapes_invisible_unicode);
+	tcase_add_test(tc, test_util_strbuf_inert_message);
 	tcase_add_test(tc, test_util_vector_append_and_steal);
 	tcase_add_test(tc, test_util_hash_map_strings_and_u64);
 	tcase_add_test(tc, test_util_json_is_valid_and_ordered);

@@ -400,8 +400,7 @@ static bool build_fig(struct mapsrc *s, const struct hc_map_row *r)
 		naddrs += f->naddrs;
 		hc_strbuf_appendf(&sb, "finding %s %s: ", hc_severity_name(f->severity),
 				  hc_finding_code_name(f->code));
-		hc_strbuf_append_escaped(&sb, f->message ? f->message : "",
-					 strlen(f->message ? f->message : ""));
+		hc_strbuf_append_inert(&sb, f->message ? f->message : "");
 		hc_strbuf_appendc(&sb, '\n');
 		/* One line per goroutine concerned: Enter opens its stack. */
 		for (unsigned k = 0; k < f->ngoids && k < 8; k++)
@@ -645,10 +644,10 @@ static bool src_finding(void *ctx, size_t i, struct hc_strbuf *text,
 	bool ok = hc_strbuf_appendf(text, "%-7s %-20s ", hc_severity_name(f->severity),
 				    hc_finding_code_name(f->code));
 	if (ok && f->path)
-		ok = hc_strbuf_append_escaped(text, f->path, strlen(f->path)) &&
+		ok = hc_strbuf_append_inert(text, f->path) &&
 		     hc_strbuf_appends(text, ": ");
 	if (ok && f->message)
-		ok = hc_strbuf_append_escaped(text, f->message, strlen(f->message));
+		ok = hc_strbuf_append_inert(text, f->message);
 	for (size_t k = 0; f->path && k < s->nrows; k++) {
 		const struct hc_map_row *r = &s->an->rows.data[k];
 		if (r->found && r->found->path && strcmp(r->found->path, f->path) == 0) {

@@ -12,6 +12,7 @@
 #ifndef HMAPCORE_FILE_H
 #define HMAPCORE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ struct hc_file {
 	/** Size of the file on disk (compressed size when compressed). */
 	uint64_t disk_size;
 	enum hc_compression compression;
+	/** The compressed stream ended early (a truncated .xz, .zst or .gz):
+	 * data holds what decoded, as a truncated plain file holds what is
+	 * there. */
+	bool stream_truncated;
 	/* private */
 	void *map;
 	size_t map_size;

@@ -97,11 +97,13 @@ size_t hc_pclntab_num_funcs(const struct hc_pclntab *t);
 struct hc_error *hc_pclntab_func_at(const struct hc_pclntab *t, size_t i,
 				    struct hc_func *ret);
 
-/** The function containing @p pc; NOT_FOUND outside every function. */
+/** The function containing @p pc; NOT_FOUND outside every function, and
+ * for a NULL @p t (no pclntab). */
 struct hc_error *hc_pclntab_find_func(const struct hc_pclntab *t, uint64_t pc,
 				      struct hc_func *ret);
 
-/** A function by exact name (index built on first use); NOT_FOUND. */
+/** A function by exact name (index built on first use); NOT_FOUND (also
+ * for a NULL @p t). */
 struct hc_error *hc_pclntab_find_func_by_name(struct hc_pclntab *t,
 					      const char *name,
 					      struct hc_func *ret);

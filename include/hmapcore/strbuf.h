@@ -49,6 +49,12 @@ bool hc_strbuf_append_hex(struct hc_strbuf *sb, uint64_t v);
  * sequences of printable characters kept.
  */
 bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *s, size_t n);
+/**
+ * Append a message that may hold untrusted bytes (a path, a name from the
+ * core) so that a terminal shows it inert: as hc_strbuf_append_escaped(),
+ * but '\\' and '"' kept as they are (the message is not shown quoted).
+ */
+bool hc_strbuf_append_inert(struct hc_strbuf *sb, const char *s);
 /** Empty the builder, keeping its memory. */
 void hc_strbuf_reset(struct hc_strbuf *sb);
 /** Whether hc_strbuf_append_escaped() keeps @p s as it is but for its

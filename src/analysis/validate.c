@@ -32,8 +32,10 @@ static bool check_memory(struct ctx *c, uint64_t addr, uint64_t len,
 			 const char *what, bool stack_ok)
 {
 	const struct hc_aspace *as = c->env->as;
+	/* A range that wraps past 2^64 is not in memory either (a length
+	 * computed from a corrupt count). */
 	if (!addr || !hc_aspace_readable(as, addr) ||
-	    (len && !hc_aspace_readable(as, addr + len - 1))) {
+	    (len && (addr + len - 1 < addr || !hc_aspace_readable(as, addr + len - 1)))) {
 		hc_findings_add(c->out, HC_FINDING_MAP_BAD_POINTER, c->path, addr,
 				"%s 0x%" PRIx64 " (%" PRIu64 " bytes) is not in memory",
 				what, addr, len);
@@ -302,8 +304,9 @@ static void validate_classic(struct ctx *c)
 				uint8_t nt[8];
 				struct hc_error *nerr =
 					hc_aspace_read(c->env->as, b + mi->tophash_off, nt, 8);
+				bool nok = !nerr;
 				hc_error_destroy(nerr);
-				if (!nerr) {
+				if (nok) {
 					for (int s = 0; s < 8; s++) {
 						if (nt[s] != HC_TOPHASH_EMPTY_REST) {
 							hc_findings_add(c->out, HC_FINDING_MAP_GROWTH, c->path, b,
@@ -477,7 +480,11 @@ static uint64_t check_table(struct ctx *c, uint64_t taddr, uint64_t i,
 			}
 		}
 	}
-	if (cap < 8 || cap > HC_SWISS_MAX_TABLE_CAPACITY || (cap & (cap - 1)) ||
+	/* The mask first: (mask + 1) * 8 and (mask + 1) * group_size wrap
+	 * for a mask with its top bits set (one flipped byte), and the
+	 * capacity and memory checks would pass on the wrapped size. */
+	if (mask >= HC_SWISS_MAX_TABLE_CAPACITY / 8 ||
+	    cap < 8 || cap > HC_SWISS_MAX_TABLE_CAPACITY || (cap & (cap - 1)) ||
 	    cap != (mask + 1) * 8) {
 		hc_findings_add(c->out, HC_FINDING_MAP_DIRECTORY, c->path, taddr,
 				"table capacity %" PRIu64 " with %" PRIu64 " groups is impossible",

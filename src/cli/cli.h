@@ -85,6 +85,13 @@ struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **
  */
 void hc_cli_stats(const char *what);
 
+/**
+ * Print "hmapcore: MESSAGE\n" to stderr with MESSAGE made inert
+ * (hc_strbuf_append_inert): messages name paths and strings from the core
+ * and the executable, whose bytes never reach a terminal raw.
+ */
+void hc_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /** Write @p s to stdout; false (and a message) on a write error. */
 bool hc_cli_write(const char *s, size_t n);
 

@@ -19,7 +19,7 @@ static void warn_degraded(const struct hc_target *t)
 {
 	const struct hc_runtime *rt = t->runtime;
 	if (!rt) {
-		fprintf(stderr, "hmapcore: warning: no runtime model: %s\n",
+		hc_cli_error("warning: no runtime model: %s",
 			t->notes.size ? t->notes.data[0] : "(no reason given)");
 		return;
 	}
@@ -32,8 +32,8 @@ static void warn_degraded(const struct hc_target *t)
 				"damaged core?)\n");
 		return;
 	}
-	fprintf(stderr, "hmapcore: warning: %zu problem%s reading the runtime; "
-		"goroutines may be missing (hmapcore info lists them); last: %s\n",
+	hc_cli_error("warning: %zu problem%s reading the runtime; "
+		"goroutines may be missing (hmapcore info lists them); last: %s",
 		rt->problems.size, rt->problems.size == 1 ? "" : "s",
 		rt->problems.data[rt->problems.size - 1]);
 }
@@ -80,7 +80,7 @@ static int run(const struct hc_cli *cli, bool threads)
 		return HC_EXIT_ERROR;
 	}
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		int status = err->code == HC_ERROR_UNSUPPORTED ? HC_EXIT_USAGE
 							       : HC_EXIT_ERROR;
 		hc_error_destroy(err);

@@ -27,7 +27,7 @@ struct hc_analysis *hc_cli_analyze(const struct hc_cli *cli, struct hc_target **
 	struct hc_analysis *a;
 	struct hc_error *err = hc_analyze(t, &a);
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 		hc_target_destroy(t);
 		return NULL;
@@ -588,7 +588,7 @@ static int map_unchecked(const struct hc_cli *cli)
 	if (!err && addr)
 		err = hc_map_read_header(t->as, &info, addr, &h);
 	if (err) {
-		fprintf(stderr, "hmapcore: map %s: %s\n", cli->arg, err->message);
+		hc_cli_error("map %s: %s", cli->arg, err->message);
 		hc_error_destroy(err);
 		hc_target_destroy(t);
 		return HC_EXIT_ERROR;
@@ -665,7 +665,7 @@ int hc_cmd_map(const struct hc_cli *cli)
 			return HC_EXIT_ERROR;
 		struct hc_error *err = hc_analyze_global_map(t, cli->arg, &a);
 		if (err && err->code != HC_ERROR_NOT_FOUND) {
-			fprintf(stderr, "hmapcore: %s\n", err->message);
+			hc_cli_error("%s", err->message);
 			hc_error_destroy(err);
 			hc_target_destroy(t);
 			return HC_EXIT_ERROR;
@@ -680,7 +680,7 @@ int hc_cmd_map(const struct hc_cli *cli)
 		return HC_EXIT_ERROR;
 	const struct hc_map_row *r = find_row(a, cli->arg);
 	if (!r) {
-		fprintf(stderr, "hmapcore: no map %s (see hmapcore maps)\n", cli->arg);
+		hc_cli_error("no map %s (see hmapcore maps)", cli->arg);
 		finish(a, t);
 		return HC_EXIT_ERROR;
 	}
@@ -816,9 +816,15 @@ static void text_finding(struct hc_strbuf *sb, const struct hc_analysis *a,
 	const struct hc_target *t = a->target;
 	hc_strbuf_appendf(sb, "%-7s %s", hc_severity_name(f->severity),
 			  hc_finding_code_name(f->code));
-	if (f->path)
-		hc_strbuf_appendf(sb, " %s", f->path);
-	hc_strbuf_appendf(sb, ": %s\n", f->message);
+	/* Path and message come escaped; inert again costs nothing and
+	 * keeps a raw byte from ever reaching the terminal. */
+	if (f->path) {
+		hc_strbuf_appendc(sb, ' ');
+		hc_strbuf_append_inert(sb, f->path);
+	}
+	hc_strbuf_appends(sb, ": ");
+	hc_strbuf_append_inert(sb, f->message);
+	hc_strbuf_appendc(sb, '\n');
 	for (unsigned i = 0; i < f->naddrs; i++)
 		hc_strbuf_appendf(sb, "%s0x%" PRIx64, i ? ", " : "        at ", f->addrs[i]);
 	if (f->naddrs)
@@ -902,8 +908,11 @@ int hc_cmd_check(const struct hc_cli *cli)
 	} else {
 		for (size_t i = 0; i < a->findings.v.size; i++)
 			text_finding(&sb, a, &a->findings.v.data[i]);
-		for (size_t i = 0; i < a->notes.size; i++)
-			hc_strbuf_appendf(&sb, "note    %s\n", a->notes.data[i]);
+		for (size_t i = 0; i < a->notes.size; i++) {
+			hc_strbuf_appends(&sb, "note    ");
+			hc_strbuf_append_inert(&sb, a->notes.data[i]);
+			hc_strbuf_appendc(&sb, '\n');
+		}
 		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps\n",
 				  a->findings.v.size, over, hc_severity_name(cli->fail_on),
 				  a->rows.size);

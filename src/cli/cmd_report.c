@@ -51,7 +51,7 @@ int hc_cmd_report(const struct hc_cli *cli)
 	struct hc_error *err = hc_report_create(a, &o, &r);
 	int status = HC_EXIT_ERROR;
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 		goto out;
 	}
@@ -63,7 +63,7 @@ int hc_cmd_report(const struct hc_cli *cli)
 		err = hc_report_write(r, cli->format, cli->format == HC_FORMAT_TEXT && want_color(cli),
 				      &sb);
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 	} else if (hc_cli_write(sb.str, sb.len)) {
 		status = r->nover ? HC_EXIT_FINDINGS : HC_EXIT_OK;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hmapcore/strbuf.h"
 #include "hmapcore/tui.h"
 
 static const char usage_text[] =
@@ -145,6 +147,28 @@ static const struct {
 /* The command named on the line, for --help (NULL: the general usage). */
 static const char *help_command;
 
+void hc_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg;
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		fputs("hmapcore: out of memory\n", stderr);
+		return;
+	}
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	if (hc_strbuf_appends(&sb, "hmapcore: ") && hc_strbuf_append_inert(&sb, msg) &&
+	    hc_strbuf_appendc(&sb, '\n'))
+		fputs(sb.str, stderr);
+	else
+		fputs("hmapcore: out of memory\n", stderr);
+	hc_strbuf_deinit(&sb);
+	free(msg);
+}
+
 static int usage(const char *msg)
 {
 	if (msg)
@@ -206,7 +230,7 @@ struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 	struct hc_target *t;
 	struct hc_error *err = hc_target_open(cli->core_path, &opts, &t);
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 		return NULL;
 	}
@@ -230,7 +254,7 @@ static int cmd_tui(const struct hc_cli *cli)
 	}
 	struct hc_error *err = hc_tui_run(cli->core_path, &opts);
 	if (err) {
-		fprintf(stderr, "hmapcore: %s\n", err->message);
+		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 		return HC_EXIT_ERROR;
 	}

@@ -614,11 +614,14 @@ bool hc_core_auxv(const struct hc_core *core, uint64_t type,
 bool hc_core_truncation(const struct hc_core *core, uint64_t *expected_ret,
 			uint64_t *actual_ret)
 {
+	/* A compressed core whose stream ended early is truncated even when
+	 * what decoded reaches the end of the last segment. */
 	if (expected_ret)
-		*expected_ret = core->expected_size;
+		*expected_ret = core->expected_size > core->file->size ? core->expected_size
+								  : core->file->size;
 	if (actual_ret)
 		*actual_ret = core->file->size;
-	return core->file->size < core->expected_size;
+	return core->file->size < core->expected_size || core->file->stream_truncated;
 }
 
 /* ---------------------------------------------------------------- memory */

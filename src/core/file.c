@@ -76,6 +76,8 @@ struct outbuf {
 	size_t cap;
 	uint64_t max;
 	const char *what;
+	/* The input ended inside the stream: what decoded is kept. */
+	bool truncated;
 };
 
 static size_t page_round(size_t n)
@@ -137,6 +139,7 @@ static struct hc_error *outbuf_init(struct outbuf *o, size_t hint,
 	o->cap = cap;
 	o->max = max;
 	o->what = what;
+	o->truncated = false;
 	return NULL;
 }
 
@@ -250,6 +253,10 @@ static struct hc_error *decode_xz(const uint8_t *in, size_t in_size,
 		o->size += before - s.avail_out;
 		if (r == LZMA_STREAM_END)
 			break;
+		if (r == LZMA_BUF_ERROR && s.avail_in == 0) {
+			o->truncated = true;
+			break;
+		}
 		if (r != LZMA_OK) {
 			err = hc_error_create(HC_ERROR_BAD_DATA,
 					      "corrupt xz data at compressed offset %llu: %s",
@@ -289,9 +296,7 @@ static struct hc_error *decode_zstd(const uint8_t *in, size_t in_size,
 		// output buffer was not filled).
 		if (ib.pos == ib.size && ob.pos < ob.size) {
 			if (last != 0)
-				err = hc_error_create(HC_ERROR_BAD_DATA,
-						      "truncated zstd data (%zu compressed bytes)",
-						      ib.size);
+				o->truncated = true;
 			break;
 		}
 	}
@@ -343,9 +348,7 @@ static struct hc_error *decode_gzip(const uint8_t *in, size_t in_size,
 			break;
 		}
 		if (r == Z_BUF_ERROR && z.avail_in == 0 && pos == in_size) {
-			err = hc_error_create(HC_ERROR_BAD_DATA,
-					      "truncated gzip data (%zu compressed bytes)",
-					      in_size);
+			o->truncated = true;
 			break;
 		}
 		if (r != Z_OK && r != Z_BUF_ERROR) {
@@ -387,6 +390,7 @@ static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
 {
 	const char *what = hc_compression_name(c);
 	struct outbuf o;
+	memset(&o, 0, sizeof(o));
 	struct hc_error *err = outbuf_init(&o, size_hint(c, in, in_size), max,
 					   what);
 	if (err)
@@ -404,10 +408,16 @@ static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
 	case HC_COMPRESSION_NONE:
 		break;
 	}
+	if (!err && o.truncated && !o.size)
+		err = hc_error_create(HC_ERROR_BAD_DATA, "truncated %s data: nothing decodes "
+				      "from its %zu compressed bytes", what, in_size);
 	if (err) {
 		outbuf_deinit(&o);
 		return err;
 	}
+	/* A truncated stream is read as a truncated plain file is: what
+	 * decoded, the rest unknown (core-truncated). */
+	file->stream_truncated = o.truncated;
 	outbuf_finish(&o, file);
 	file->compression = c;
 	return NULL;
@@ -429,7 +439,9 @@ struct hc_error *hc_file_open(const char *path, uint64_t max_size,
 		err = &hc_error_nomem;
 		goto out_file;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer would wait forever;
+	 * anything but a regular file is refused below, at once. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = hc_error_os(errno, "opening %s", path);
 		goto out_file;

@@ -455,6 +455,11 @@ struct hc_error *hc_pclntab_func_at(const struct hc_pclntab *t, size_t i,
 struct hc_error *hc_pclntab_find_func(const struct hc_pclntab *t, uint64_t pc,
 				      struct hc_func *ret)
 {
+	/* No pclntab (unreadable in a corrupt executable): nothing is found;
+	 * callers that hold the target's NULL pclntab need not test it. */
+	if (!t)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no function at 0x%" PRIx64
+				       ": the executable's pclntab is unreadable", pc);
 	if (t->nfunc == 0 || pc < t->first_pc || pc >= t->end_pc)
 		return hc_error_create(HC_ERROR_NOT_FOUND,
 				       "no function at 0x%" PRIx64, pc);
@@ -512,6 +517,9 @@ struct hc_error *hc_pclntab_find_func_by_name(struct hc_pclntab *t,
 					      const char *name,
 					      struct hc_func *ret)
 {
+	if (!t)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no function %s"
+				       ": the executable's pclntab is unreadable", name);
 	if (!t->names_built) {
 		struct hc_error *err = build_names(t);
 		if (err)

@@ -474,6 +474,12 @@ static void *parse_thread(void *arg)
 	return NULL;
 }
 
+/* Problems told one by one for the gs of allgs that cannot be read; the
+ * rest are one line with their count. */
+enum { MAX_G_PROBLEMS = 8 };
+
+static void check_goroutines(struct hc_runtime *rt);
+
 static void read_goroutines(struct hc_runtime *rt,
 			    const struct hc_runtime_source *src,
 			    const struct hc_layout *l)
@@ -494,6 +500,16 @@ static void read_goroutines(struct hc_runtime *rt,
 		problem_err(rt, hc_error_prefix(err, "reading runtime.allgs"));
 		return;
 	}
+	/* The array holds cap entries: a length past it is corrupt (an
+	 * allglen of 2^31 read every word after the array as a g). */
+	uint64_t cap;
+	struct hc_error *cerr = hc_aspace_read_u64(src->as, allgs + 16, &cap);
+	if (!cerr && len > cap) {
+		problem(rt, "runtime.allgs has length %" PRIu64 " but capacity %" PRIu64
+			" (corrupt); reading %" PRIu64, len, cap, cap < max ? cap : max);
+		len = cap;
+	}
+	hc_error_destroy(cerr);
 	if (len > max) {
 		problem(rt, "runtime.allgs has %" PRIu64
 			" entries, over the limit of %" PRIu64 "; reading %" PRIu64,
@@ -532,6 +548,7 @@ static void read_goroutines(struct hc_runtime *rt,
 		parts[1].errors = NULL;
 	/* 3. In allgs order: the problems, and the gs read packed. */
 	size_t out = 0;
+	uint64_t bad_gs = 0;
 	struct g_error *e[2] = {parts[0].errors, parts[1].errors};
 	for (uint64_t i = 0; i < n; i++) {
 		if (!gaddrs[i])
@@ -540,7 +557,13 @@ static void read_goroutines(struct hc_runtime *rt,
 		if (e[k] && e[k]->index == i) {
 			struct g_error *x = e[k];
 			e[k] = x->next;
-			problem_err(rt, hc_error_prefix(x->err, "goroutine allgs[%" PRIu64 "]", i));
+			/* The first few in full, the rest counted: a corrupt
+			 * allglen made every word past the array a "g" and
+			 * printed 591,364 lines. */
+			if (++bad_gs <= MAX_G_PROBLEMS)
+				problem_err(rt, hc_error_prefix(x->err, "goroutine allgs[%" PRIu64 "]", i));
+			else
+				hc_error_destroy(x->err);
 			free(x);
 			continue;
 		}
@@ -550,6 +573,10 @@ static void read_goroutines(struct hc_runtime *rt,
 	}
 	rt->goroutines.size = out;
 	free(gaddrs);
+	if (bad_gs > MAX_G_PROBLEMS)
+		problem(rt, "%" PRIu64 " more of runtime.allgs's %" PRIu64 " entries are not gs "
+			"(%" PRIu64 " unreadable in all: its length is likely corrupt)",
+			bad_gs - MAX_G_PROBLEMS, len, bad_gs);
 	if (stop)
 		problem_err(rt, hc_error_prefix(stop, "runtime.allgs[%" PRIu64 "]", n));
 }
@@ -561,8 +588,9 @@ static bool in_go_text(const struct hc_runtime_source *src, uint64_t pc)
 	if (!src->pclntab)
 		return true; /* cannot tell: keep trusting the g register */
 	struct hc_error *err = hc_pclntab_find_func(src->pclntab, pc, &f);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 /*
@@ -1220,9 +1248,113 @@ struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 	read_ms(rt, src, l);
 	read_goroutines(rt, src, l);
 	map_threads(rt, src);
+	check_goroutines(rt);
 	read_crash(rt, src, l);
 	*ret = rt;
 	return NULL;
+}
+
+static int cmp_u64_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/*
+ * What allgs says against itself and the threads, each told once:
+ *   - the same g listed more than once (kept once: a corrupt allgs whose
+ *     entries all point at one g printed it 19 times);
+ *   - distinct gs with one goid;
+ *   - a thread's current goroutine (m.curg) that allgs does not hold (an
+ *     allglen of 0 gave "goroutines 0" without a word).
+ */
+static void check_goroutines(struct hc_runtime *rt)
+{
+	size_t n = rt->goroutines.size;
+	uint64_t (*v)[2] = n ? malloc(n * sizeof(*v)) : NULL;
+	if (n && v) {
+		/* 1. Duplicate g addresses: (addr, index) sorted. */
+		for (size_t i = 0; i < n; i++) {
+			v[i][0] = rt->goroutines.data[i].addr;
+			v[i][1] = i;
+		}
+		qsort(v, n, sizeof(*v), cmp_u64_pair);
+		size_t dups = 0, worst = 0, run = 1;
+		uint64_t worst_addr = 0;
+		bool *drop = calloc(n, sizeof(*drop));
+		for (size_t i = 1; i <= n; i++) {
+			if (i < n && v[i][0] == v[i - 1][0]) {
+				dups++;
+				run++;
+				if (drop)
+					drop[v[i][1]] = true;
+				continue;
+			}
+			if (run > worst) {
+				worst = run;
+				worst_addr = v[i - 1][0];
+			}
+			run = 1;
+		}
+		if (dups) {
+			problem(rt, "runtime.allgs lists %zu gs more than once (%zu entries, %zu distinct; "
+				"the g at 0x%" PRIx64 " %zu times): each shown once",
+				dups, n, n - dups, worst_addr, worst);
+			if (drop) {
+				size_t out = 0;
+				for (size_t i = 0; i < n; i++)
+					if (!drop[i])
+						rt->goroutines.data[out++] = rt->goroutines.data[i];
+				rt->goroutines.size = n = out;
+			}
+		}
+		free(drop);
+		/* 2. Distinct gs with one goid (dead gs keep theirs: only
+		 * the live ones count). */
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct hc_goroutine *g = &rt->goroutines.data[i];
+			if (g->status == HC_G_DEAD || !g->goid)
+				continue;
+			v[m][0] = g->goid;
+			v[m][1] = g->addr;
+			m++;
+		}
+		qsort(v, m, sizeof(*v), cmp_u64_pair);
+		size_t shared = 0;
+		uint64_t goid = 0, a0 = 0, a1 = 0;
+		for (size_t i = 1; i < m; i++) {
+			if (v[i][0] != v[i - 1][0])
+				continue;
+			if (!shared++) {
+				goid = v[i][0];
+				a0 = v[i - 1][1];
+				a1 = v[i][1];
+			}
+		}
+		if (shared)
+			problem(rt, "%zu live goroutines share their goid with another (goid %" PRIu64
+				" is both the g at 0x%" PRIx64 " and at 0x%" PRIx64 ")",
+				shared, goid, a0, a1);
+	}
+	free(v);
+	/* 3. A thread's current goroutine missing from allgs. */
+	size_t missing = 0;
+	uint64_t first = 0;
+	for (size_t i = 0; i < rt->threads.size; i++) {
+		uint64_t g = rt->threads.data[i].curg;
+		if (!g || hc_runtime_goroutine_at(rt, g))
+			continue;
+		if (!missing++)
+			first = g;
+	}
+	if (missing)
+		problem(rt, "%zu thread%s run%s a goroutine that runtime.allgs (%zu gs) does not "
+			"hold (m.curg 0x%" PRIx64 "): allgs is incomplete or corrupt",
+			missing, missing == 1 ? "" : "s", missing == 1 ? "s" : "",
+			rt->goroutines.size, first);
 }
 
 void hc_runtime_destroy(struct hc_runtime *rt)

@@ -510,7 +510,10 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		int32_t line = 0;
 		struct hc_error *err = hc_pclntab_line(t, f, sym, &file, &line);
 		if (err) {
+			/* Cleared: err is tested again below (a bad pcln
+			 * table freed it twice). */
 			hc_error_destroy(err);
+			err = NULL;
 			file = "?";
 			line = 0;
 		}
@@ -524,6 +527,7 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 			err = hc_pclntab_name_at(t, c.name_off, &name);
 			if (err) {
 				hc_error_destroy(err);
+				err = NULL;
 				name = "?";
 			}
 			fr.func = name;

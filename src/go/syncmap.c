@@ -96,8 +96,9 @@ static struct hc_error *resolve_read_dirty(const struct hc_target *t,
 		return hc_error_prefix(err, "sync.Map.dirty");
 	uint64_t ex_addr;
 	struct hc_error *verr = hc_dwarf_find_variable(t->dwarf, "sync.expunged", &ex_addr, NULL);
+	bool vok = !verr;
 	hc_error_destroy(verr);
-	if (!verr) {
+	if (vok) {
 		uint64_t v;
 		struct hc_error *rerr = hc_aspace_read_u64(t->as, ex_addr, &v);
 		if (!rerr)

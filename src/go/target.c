@@ -124,8 +124,11 @@ static void compare_build_ids(const struct hc_core *core,
 	const uint8_t *eid;
 	size_t elen;
 	struct hc_error *err = hc_core_exe_build_id(core, &cid, &clen);
+	/* The error's value is not looked at once it is freed (issue 24:
+	 * emit() used a freed error). */
+	bool have = !err;
 	hc_error_destroy(err);
-	if (!err && hc_elffile_gnu_build_id(exe, &eid, &elen)) {
+	if (have && hc_elffile_gnu_build_id(exe, &eid, &elen)) {
 		if (clen == elen && memcmp(cid, eid, clen) == 0) {
 			match = 1;
 		} else {
@@ -142,9 +145,10 @@ static void compare_build_ids(const struct hc_core *core,
 
 	char *cgo = NULL;
 	err = hc_core_exe_go_build_id(core, &cgo);
+	have = !err;
 	hc_error_destroy(err);
 	const char *ego = hc_elffile_go_build_id(exe);
-	if (!err && ego && match != 0) {
+	if (have && ego && match != 0) {
 		if (strcmp(cgo, ego) == 0) {
 			match = 1;
 		} else {
@@ -505,8 +509,9 @@ static bool has_runtime_symbols(struct hc_target *t)
 		return false;
 	uint64_t v;
 	struct hc_error *err = hc_elffile_symbol(t->exe, "runtime.allgs", &v, NULL);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 /*
@@ -558,8 +563,94 @@ static bool dwarf_skippable(struct hc_target *t,
 	struct hc_layout l;
 	bool exact = false;
 	err = hc_layout_builtin(t->go_major, t->go_minor, &l, &exact);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err && exact;
+	return found && exact;
+}
+
+/*
+ * The releases a pclntab magic stands for (src/debug/gosym/pclntab.go), or
+ * NULL for none.
+ */
+static const char *pclntab_releases(uint32_t magic)
+{
+	switch (magic) {
+	case 0xfffffffb: return "go1.2 to go1.15";
+	case 0xfffffffa: return "go1.16 and go1.17";
+	case 0xfffffff0: return "go1.18 and go1.19";
+	case 0xfffffff1: return "go1.20 or later";
+	default: return NULL;
+	}
+}
+
+/*
+ * An executable without .go.buildinfo (Go before 1.13, or not Go): which
+ * release it is, from runtime.buildVersion (a string header at the symbol)
+ * and the pclntab's magic, and which releases hmapcore reads.
+ */
+static struct hc_error *no_buildinfo(struct hc_target *t)
+{
+	char version[40] = "";
+	uint64_t addr;
+	uint8_t hdr[16];
+	struct hc_error *serr = t->no_symbols ? NULL
+			      : hc_elffile_symbol(t->exe, "runtime.buildVersion", &addr, NULL);
+	if (!t->no_symbols && !serr) {
+		serr = hc_elffile_read(t->exe, addr, hdr, sizeof(hdr));
+	}
+	if (!t->no_symbols && !serr) {
+		uint64_t ptr = 0, len = 0;
+		for (int i = 0; i < 8; i++) {
+			ptr |= (uint64_t)hdr[i] << (8 * i);
+			len |= (uint64_t)hdr[8 + i] << (8 * i);
+		}
+		/* A version string is short, "go" and printable ASCII. */
+		char buf[sizeof(version)];
+		struct hc_error *rerr = len >= 3 && len < sizeof(buf)
+						? hc_elffile_read(t->exe, ptr, buf, len) : NULL;
+		if (len >= 3 && len < sizeof(buf) && !rerr) {
+			buf[len] = '\0';
+			bool ok = strncmp(buf, "go", 2) == 0;
+			for (size_t i = 0; ok && i < len; i++)
+				ok = buf[i] > 0x20 && buf[i] < 0x7f;
+			if (ok)
+				memcpy(version, buf, len + 1);
+		}
+		hc_error_destroy(rerr);
+	}
+	hc_error_destroy(serr);
+	const char *magic_rel = NULL;
+	uint32_t magic = 0;
+	const struct hc_elf_section *sec;
+	struct hc_error *err = hc_elffile_section(t->exe, ".gopclntab", &sec);
+	if (err) {
+		hc_error_destroy(err);
+		err = hc_elffile_section(t->exe, ".data.rel.ro.gopclntab", &sec);
+	}
+	if (!err && sec->data && sec->data_size >= 4) {
+		magic = (uint32_t)sec->data[0] | (uint32_t)sec->data[1] << 8 |
+			(uint32_t)sec->data[2] << 16 | (uint32_t)sec->data[3] << 24;
+		magic_rel = pclntab_releases(magic);
+	}
+	hc_error_destroy(err);
+	if (!version[0] && !magic_rel)
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "%s is not a Go executable (no .go.buildinfo section, "
+				       "no runtime.buildVersion, no pclntab)", t->exe_path);
+	char why[160];
+	if (version[0] && magic_rel)
+		snprintf(why, sizeof(why), "runtime.buildVersion \"%s\", pclntab magic 0x%08" PRIx32
+			 " of %s", version, magic, magic_rel);
+	else if (version[0])
+		snprintf(why, sizeof(why), "runtime.buildVersion \"%s\"", version);
+	else
+		snprintf(why, sizeof(why), "pclntab magic 0x%08" PRIx32 " of %s", magic, magic_rel);
+	return hc_error_create(HC_ERROR_UNSUPPORTED,
+			       "%s is a Go executable of %s (%s; no .go.buildinfo section: "
+			       "before go1.13), which hmapcore does not read: it reads go1.16 "
+			       "and later (without DWARF, the releases of its built-in layouts: %s)",
+			       t->exe_path, version[0] ? version : magic_rel, why,
+			       hc_layout_builtin_releases());
 }
 
 static struct hc_error *open_go(struct hc_target *t,
@@ -569,9 +660,7 @@ static struct hc_error *open_go(struct hc_target *t,
 	struct hc_error *err = hc_elffile_section(t->exe, ".go.buildinfo", &sec);
 	if (err) {
 		hc_error_destroy(err);
-		return hc_error_create(HC_ERROR_UNSUPPORTED,
-				       "%s is not a Go executable (no .go.buildinfo section)",
-				       t->exe_path);
+		return no_buildinfo(t);
 	}
 	err = hc_buildinfo_parse(sec->data, sec->data_size, NULL, NULL,
 				 &t->buildinfo);
@@ -622,8 +711,10 @@ static struct hc_error *open_go(struct hc_target *t,
 		err = hc_pclntab_create(sec->data, sec->data_size, text,
 					&t->pclntab);
 	}
+	char pclntab_why[256] = "";
 	if (err) {
 		note(t, "no pclntab: %s", err->message);
+		snprintf(pclntab_why, sizeof(pclntab_why), "%s", err->message);
 		hc_error_destroy(err);
 		t->pclntab = NULL;
 	}
@@ -675,6 +766,16 @@ static struct hc_error *open_go(struct hc_target *t,
 		hc_error_destroy(err);
 		t->runtime = NULL;
 	}
+	if (t->runtime && !t->pclntab) {
+		/* A problem reading the runtime, in every output, not only a
+		 * note: without the pclntab no stack, function or created-by
+		 * can be told (a corrupt executable). */
+		char *s;
+		if (asprintf(&s, "the executable's pclntab is unreadable (%s): no goroutine "
+			     "stacks, function names or created-by", pclntab_why) >= 0 &&
+		    !hc_problem_vec_append(&t->runtime->problems, &s))
+			free(s);
+	}
 	return NULL;
 }
 
@@ -688,8 +789,9 @@ struct hc_error *hc_target_native_stack(const struct hc_target *t, size_t index,
 	if (t->pclntab) {
 		struct hc_func f;
 		struct hc_error *err = hc_pclntab_find_func(t->pclntab, th[index].pc, &f);
+		bool found = !err;
 		hc_error_destroy(err);
-		if (!err)
+		if (found)
 			return NULL;
 	}
 	return hc_native_unwind(t->native, index, max, st);
@@ -703,8 +805,9 @@ static bool pc_is_go(uint64_t pc, void *arg)
 	if (!t->pclntab)
 		return false;
 	struct hc_error *err = hc_pclntab_find_func(t->pclntab, pc, &f);
+	bool found = !err;
 	hc_error_destroy(err);
-	return !err;
+	return found;
 }
 
 struct hc_error *hc_target_open(const char *core_path,

@@ -286,11 +286,18 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 		}
 		hc_strbuf_appends(sb, "\n");
 	}
-	for (size_t i = 0; i < t->notes.size; i++)
-		hc_strbuf_appendf(sb, "note        %s\n", t->notes.data[i]);
+	/* Notes and problems quote paths and strings of the core: inert. */
+	for (size_t i = 0; i < t->notes.size; i++) {
+		hc_strbuf_appends(sb, "note        ");
+		hc_strbuf_append_inert(sb, t->notes.data[i]);
+		hc_strbuf_appendc(sb, '\n');
+	}
 	if (rt) {
-		for (size_t i = 0; i < rt->problems.size; i++)
-			hc_strbuf_appendf(sb, "problem     %s\n", rt->problems.data[i]);
+		for (size_t i = 0; i < rt->problems.size; i++) {
+			hc_strbuf_appends(sb, "problem     ");
+			hc_strbuf_append_inert(sb, rt->problems.data[i]);
+			hc_strbuf_appendc(sb, '\n');
+		}
 	}
 }
 

@@ -135,6 +135,37 @@ bool hc_strbuf_appendf(struct hc_strbuf *sb, const char *fmt, ...)
 	return ok;
 }
 
+/*
+ * The characters that show as nothing or as a plain space, or reorder what
+ * follows, so that two different strings would look alike: the format
+ * characters (Unicode Cf: zero-width space and joiners, bidi marks,
+ * embeddings, overrides and isolates, the word joiner and invisible
+ * operators, the BOM, tags), the line and paragraph separators, the spaces
+ * other than U+0020 and the Hangul fillers. Go's strconv.IsPrint refuses the
+ * same (but the fillers).
+ */
+static bool invisible_or_format(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{0x00a0, 0x00a0}, {0x00ad, 0x00ad}, {0x034f, 0x034f},
+		{0x0600, 0x0605}, {0x061c, 0x061c}, {0x06dd, 0x06dd},
+		{0x070f, 0x070f}, {0x0890, 0x0891}, {0x08e2, 0x08e2},
+		{0x115f, 0x1160}, {0x1680, 0x1680}, {0x17b4, 0x17b5},
+		{0x180b, 0x180f}, {0x2000, 0x200f}, {0x2028, 0x202f},
+		{0x205f, 0x206f}, {0x3000, 0x3000}, {0x3164, 0x3164},
+		{0xfe00, 0xfe0f}, {0xfeff, 0xfeff}, {0xffa0, 0xffa0},
+		{0xfff9, 0xfffb}, {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
+		{0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a},
+		{0xe0000, 0xe0fff},
+	};
+	if (cp < 0xa0)
+		return false;
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return true;
+	return false;
+}
+
 /* Length of a valid, printable UTF-8 sequence at s (>= 2 bytes), or 0. */
 static size_t utf8_printable(const unsigned char *s, size_t n)
 {
@@ -159,11 +190,11 @@ static size_t utf8_printable(const unsigned char *s, size_t n)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	/* Overlong, surrogate, out of range, C1 controls, bidi overrides. */
+	/* Overlong, surrogate, out of range, C1 controls; the characters a
+	 * terminal does not show (invisible_or_format). */
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-	    (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
+	    (cp >= 0x80 && cp <= 0x9f) || invisible_or_format(cp))
 		return 0;
 	return len;
 }
@@ -184,7 +215,22 @@ bool hc_str_printable(const char *str, size_t n)
 	return true;
 }
 
+static bool append_escaped(struct hc_strbuf *sb, const char *str, size_t n,
+			   bool quotes);
+
 bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *str, size_t n)
+{
+	return append_escaped(sb, str, n, true);
+}
+
+bool hc_strbuf_append_inert(struct hc_strbuf *sb, const char *str)
+{
+	return append_escaped(sb, str, strlen(str), false);
+}
+
+/* @p quotes: escape '\\' and '"' too (a string shown quoted). */
+static bool append_escaped(struct hc_strbuf *sb, const char *str, size_t n,
+			   bool quotes)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -193,8 +239,8 @@ bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *str, size_t n)
 		bool ok;
 		/* A run of printable ASCII that needs no escape, at once. */
 		size_t run = i;
-		while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\' &&
-		       s[run] != '"')
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f &&
+		       (!quotes || (s[run] != '\\' && s[run] != '"')))
 			run++;
 		if (run > i) {
 			if (!hc_strbuf_append(sb, str + i, run - i))
@@ -203,7 +249,7 @@ bool hc_strbuf_append_escaped(struct hc_strbuf *sb, const char *str, size_t n)
 			continue;
 		}
 		if (c >= 0x20 && c < 0x7f) {
-			if (c == '\\' || c == '"') {
+			if (quotes && (c == '\\' || c == '"')) {
 				char e[2] = {'\\', (char)c};
 				ok = hc_strbuf_append(sb, e, 2);
 			} else {
