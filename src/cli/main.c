@@ -191,6 +191,34 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 	return hc_cli_open_target_with(cli, 0);
 }
 
+/*
+ * A core held in a temporary file (compressed, or read from a pipe) takes
+ * disk where the user may not expect it: above this size, one line on
+ * stderr says where and how much.
+ */
+static const uint64_t spool_notice_min = (uint64_t)256 << 20;
+
+static void spool_notice(const struct hc_target *t)
+{
+	const struct hc_file *f = hc_core_file(t->core);
+	if (!f->spool_dir || f->size < spool_notice_min)
+		return;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	hc_strbuf_appends(&sb, "hmapcore: ");
+	hc_strbuf_appends(&sb, f->compression != HC_COMPRESSION_NONE ?
+				       "decompressed " : "copied ");
+	hc_format_size(&sb, f->size);
+	hc_strbuf_appendf(&sb, " of %s into an unlinked temporary file in %s (",
+			  !strcmp(f->path, "-") ? "standard input" : "the core",
+			  f->spool_dir);
+	hc_format_size(&sb, f->spool_disk);
+	hc_strbuf_appends(&sb, " on disk until exit; set TMPDIR to move it)");
+	if (sb.str)
+		fprintf(stderr, "%s\n", sb.str);
+	hc_strbuf_deinit(&sb);
+}
+
 struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 					  unsigned unneeded)
 {
@@ -210,6 +238,7 @@ struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 		hc_error_destroy(err);
 		return NULL;
 	}
+	spool_notice(t);
 	return t;
 }
 
