@@ -98,6 +98,13 @@ struct outbuf {
 	uint64_t max;
 	const char *what;
 	struct spool *sink;
+	/*
+	 * With a sink, the mapped compressed input (page-aligned): the pages
+	 * read are dropped as the decoder passes them, so they do not stay
+	 * in this process's memory; `in_dropped` bytes are gone.
+	 */
+	const uint8_t *in;
+	size_t in_dropped;
 };
 
 /* Bytes decompressed so far. */
@@ -170,6 +177,8 @@ static struct hc_error *outbuf_init(struct outbuf *o, size_t hint,
 	o->max = max;
 	o->what = what;
 	o->sink = sink;
+	o->in = NULL;
+	o->in_dropped = 0;
 	return NULL;
 }
 
@@ -208,6 +217,24 @@ static struct hc_error *outbuf_grow(struct outbuf *o)
 	o->data = p;
 	o->cap = cap;
 	return NULL;
+}
+
+/*
+ * The decoder has read the input up to @p next: drop the mapped pages
+ * before it, a few MiB at a time (they are clean file pages; reading them
+ * again would read the file).
+ */
+static void outbuf_read_to(struct outbuf *o, const void *next)
+{
+	if (!o->in)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t pos = (size_t)((const uint8_t *)next - o->in) & ~(page - 1);
+	if (pos - o->in_dropped < spool_window)
+		return;
+	madvise((void *)(o->in + o->in_dropped), pos - o->in_dropped,
+		MADV_DONTNEED);
+	o->in_dropped = pos;
 }
 
 /* Bytes that may be written now without passing the size limit. */
@@ -335,6 +362,7 @@ static struct hc_error *decode_xz(const uint8_t *in, size_t in_size,
 		s.avail_out = outbuf_room(o);
 		size_t before = s.avail_out;
 		r = lzma_code(&s, s.avail_in ? LZMA_RUN : LZMA_FINISH);
+		outbuf_read_to(o, s.next_in);
 		o->size += before - s.avail_out;
 		if (r == LZMA_STREAM_END)
 			break;
@@ -365,6 +393,7 @@ static struct hc_error *decode_zstd(const uint8_t *in, size_t in_size,
 			break;
 		ZSTD_outBuffer ob = {o->data + o->size, outbuf_room(o), 0};
 		last = ZSTD_decompressStream(ds, &ob, &ib);
+		outbuf_read_to(o, in + ib.pos);
 		o->size += ob.pos;
 		if (ZSTD_isError(last)) {
 			err = hc_error_create(HC_ERROR_BAD_DATA,
@@ -414,6 +443,7 @@ static struct hc_error *decode_gzip(const uint8_t *in, size_t in_size,
 		z.next_out = o->data + o->size;
 		z.avail_out = (uInt)room;
 		int r = inflate(&z, Z_NO_FLUSH);
+		outbuf_read_to(o, z.next_in);
 		o->size += room - z.avail_out;
 		if (r == Z_STREAM_END) {
 			// Concatenated gzip members (what `cat a.gz b.gz`
@@ -489,6 +519,8 @@ static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
 		spool_deinit(&sp);
 		return err;
 	}
+	if (to_disk)
+		o.in = in;
 	switch (c) {
 	case HC_COMPRESSION_XZ:
 		err = decode_xz(in, in_size, &o);
