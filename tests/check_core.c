@@ -1171,6 +1171,23 @@ START_TEST(test_core_compressed_to_disk)
 		free(path);
 		free(z);
 	}
+	// A zstd frame that ends exactly where the 4 MiB window does (a
+	// core of a whole number of windows) is complete, not "truncated".
+	for (size_t k = 0; k < 2; k++) {
+		size_t m = (size_t)8 << 20, mzn;
+		uint8_t *mz = compress_zstd(big, m, &mzn);
+		char *mpath = write_temp(mz, mzn);
+		struct hc_file *mf;
+		struct hc_error *merr = k ? hc_file_open(mpath, 0, &mf) :
+				     hc_file_open_memory(mz, mzn, "m", &mf);
+		ck_assert_msg(!merr, "%s", merr ? merr->message : "");
+		ck_assert_uint_eq(mf->size, m);
+		ck_assert_mem_eq(mf->data, big, m);
+		hc_file_destroy(mf);
+		unlink(mpath);
+		free(mpath);
+		free(mz);
+	}
 	// A $TMPDIR that cannot take the file: an OS error that says where.
 	size_t zn;
 	uint8_t *z = compress_zstd(big, n, &zn);

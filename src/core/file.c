@@ -404,7 +404,10 @@ static struct hc_error *decode_zstd(const uint8_t *in, size_t in_size,
 		// Done when all input is consumed and the last frame is
 		// complete (last == 0) and nothing is left buffered (the
 		// output buffer was not filled).
-		if (ib.pos == ib.size && ob.pos < ob.size) {
+		// (A frame that ends exactly where the output buffer does
+		// returns 0 with the buffer full: calling again would start
+		// a frame that is not there.)
+		if (ib.pos == ib.size && (ob.pos < ob.size || last == 0)) {
 			if (last != 0)
 				err = hc_error_create(HC_ERROR_BAD_DATA,
 						      "truncated zstd data (%zu compressed bytes)",
