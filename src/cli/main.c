@@ -68,7 +68,11 @@ static const char usage_text[] =
 	"  -h, --help           this help\n"
 	"  -V, --version        the version\n"
 	"\n"
-	"Cores and executables may be compressed (xz, zstd, gzip).\n"
+	"Cores and executables may be compressed (xz, zstd, gzip): they are\n"
+	"decompressed into an unnamed temporary file in $TMPDIR (default /tmp).\n"
+	"CORE `-` reads standard input: `coredumpctl dump PID | hmapcore report -`;\n"
+	"systemd's .zst cores under /var/lib/systemd/coredump open as they are\n"
+	"(with --exe EXE when the executable has moved).\n"
 	"Exit status: 0 success (check, report: no finding at or above --fail-on),\n"
 	"1 findings (check, report), 2 the core could not be read, 64 usage error.\n"
 	"`hmapcore COMMAND --help` describes one command; man hmapcore has it all.\n";
