@@ -554,6 +554,46 @@ START_TEST(test_core_notes_other_owner_ignored)
 }
 END_TEST
 
+START_TEST(test_core_notes_delve_dump)
+{
+	// Delve's `dump` (v1.27, linux/amd64): the kernel's notes with no
+	// owner name at all, after its own "Delve Header" note.
+	static const char header[] =
+		"linux/amd64\n1.27.2\nTarget Pid: 77\nEntry Point: 0x401000\n";
+	struct testelf_core *c = testelf_core_create(EM_X86_64);
+	testelf_core_add_note(c, "Delve Header", 0x444C5645, header,
+			      sizeof(header) - 1);
+	uint8_t ps[136] = {0};
+	int32_t pid = 77;
+	memcpy(ps + 24, &pid, 4);
+	memcpy(ps + 40, "server", 6);
+	testelf_core_add_note(c, NULL, NT_PRPSINFO, ps, sizeof(ps));
+	for (int32_t tid = 77; tid < 79; tid++) {
+		uint8_t d[336] = {0};
+		uint64_t rip = 0x401000 + (uint64_t)tid;
+		memcpy(d + 32, &tid, 4);
+		memcpy(d + 112 + 16 * 8, &rip, 8);
+		testelf_core_add_note(c, NULL, NT_PRSTATUS, d, sizeof(d));
+	}
+	// Still ignored: a desc too short to be an NT_PRSTATUS.
+	uint8_t shortd[16] = {0};
+	testelf_core_add_note(c, NULL, NT_PRSTATUS, shortd, sizeof(shortd));
+	struct image img = build_core(c);
+	struct hc_core *core = open_core(&img);
+	size_t n;
+	const struct hc_core_thread *t = hc_core_threads(core, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(t[0].tid, 77);
+	ck_assert_int_eq(t[1].tid, 78);
+	const struct hc_core_prpsinfo *p = hc_core_prpsinfo(core);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->fname, "server");
+	hc_core_destroy(core);
+	free(img.data);
+	testelf_core_destroy(c);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- segments */
 
 START_TEST(test_core_segments_sorted)
@@ -2099,6 +2139,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_core_file_note_lying_count);
 	tcase_add_test(tc, test_core_file_note_unterminated_path);
 	tcase_add_test(tc, test_core_notes_other_owner_ignored);
+	tcase_add_test(tc, test_core_notes_delve_dump);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("segments");

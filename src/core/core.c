@@ -305,7 +305,13 @@ static struct hc_error *parse_notes(struct hc_core *core, const uint8_t *p,
 	while (!err && note_next(p, size, &pos, &n)) {
 		bool is_core = note_named(&n, "CORE");
 		bool is_linux = note_named(&n, "LINUX");
-		if (!is_core && !is_linux)
+		// Delve's `dump` writes the kernel's notes (NT_PRSTATUS,
+		// NT_PRPSINFO, NT_AUXV, NT_FPREGSET) with an empty owner name
+		// (namesz 0), beside its own "Delve Header" note (type DLVE):
+		// pkg/elfwriter, pkg/proc/native/dump_linux_amd64.go, Delve
+		// v1.27. Their types and sizes are checked as the kernel's.
+		bool is_unnamed = note_named(&n, "");
+		if (!is_core && !is_linux && !is_unnamed)
 			continue;
 		switch (n.type) {
 		case NT_PRSTATUS:
