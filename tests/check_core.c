@@ -1211,7 +1211,7 @@ START_TEST(test_core_compressed_to_disk)
 		free(path);
 		free(z);
 	}
-	// A zstd frame that ends exactly where the 4 MiB window does (a
+	// A zstd frame that ends exactly where the 256 KiB window does (a
 	// core of a whole number of windows) is complete, not "truncated".
 	for (size_t k = 0; k < 2; k++) {
 		size_t m = (size_t)8 << 20, mzn;

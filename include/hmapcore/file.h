@@ -7,7 +7,7 @@
  * than the machine's memory opens. A file whose *content* starts with the
  * xz, zstd or gzip magic is decompressed into a temporary file (in $TMPDIR,
  * else /tmp; unlinked at once, sparse where the data is zero) that is then
- * mapped: memory stays bounded (a 4 MiB window) whatever the size. The path
+ * mapped: memory stays bounded (a 256 KiB window) whatever the size. The path
  * "-" reads standard input the same way (copied to a temporary file, then
  * decompressed if it is compressed). Nothing is ever written to the input.
  *

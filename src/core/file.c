@@ -43,8 +43,13 @@ enum map_kind {
 };
 
 static const int map_flags = MAP_PRIVATE | MAP_NORESERVE;
-/* The window through which decompressed bytes go to a spool file. */
-static const size_t spool_window = (size_t)4 << 20;
+/*
+ * The window through which decompressed bytes go to a spool file: small
+ * enough to stay in the CPU's cache between the decoder writing it, the
+ * zero test and the copy to the file (info on a 3.1 GiB zstd core, TMPDIR
+ * on tmpfs: 13.8-15.8 s with 256 KiB, 17.2-17.8 s with 4 MiB).
+ */
+static const size_t spool_window = (size_t)256 << 10;
 
 static const uint64_t default_max_size = UINT64_C(64) << 30;
 static const size_t chunk_in = 1 << 20;
