@@ -9,6 +9,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <lzma.h>
 #include <signal.h>
@@ -547,6 +548,46 @@ START_TEST(test_core_notes_other_owner_ignored)
 	hc_core_threads(core, &n);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(hc_core_siginfo(core));
+	hc_core_destroy(core);
+	free(img.data);
+	testelf_core_destroy(c);
+}
+END_TEST
+
+START_TEST(test_core_notes_delve_dump)
+{
+	// Delve's `dump` (v1.27, linux/amd64): the kernel's notes with no
+	// owner name at all, after its own "Delve Header" note.
+	static const char header[] =
+		"linux/amd64\n1.27.2\nTarget Pid: 77\nEntry Point: 0x401000\n";
+	struct testelf_core *c = testelf_core_create(EM_X86_64);
+	testelf_core_add_note(c, "Delve Header", 0x444C5645, header,
+			      sizeof(header) - 1);
+	uint8_t ps[136] = {0};
+	int32_t pid = 77;
+	memcpy(ps + 24, &pid, 4);
+	memcpy(ps + 40, "server", 6);
+	testelf_core_add_note(c, NULL, NT_PRPSINFO, ps, sizeof(ps));
+	for (int32_t tid = 77; tid < 79; tid++) {
+		uint8_t d[336] = {0};
+		uint64_t rip = 0x401000 + (uint64_t)tid;
+		memcpy(d + 32, &tid, 4);
+		memcpy(d + 112 + 16 * 8, &rip, 8);
+		testelf_core_add_note(c, NULL, NT_PRSTATUS, d, sizeof(d));
+	}
+	// Still ignored: a desc too short to be an NT_PRSTATUS.
+	uint8_t shortd[16] = {0};
+	testelf_core_add_note(c, NULL, NT_PRSTATUS, shortd, sizeof(shortd));
+	struct image img = build_core(c);
+	struct hc_core *core = open_core(&img);
+	size_t n;
+	const struct hc_core_thread *t = hc_core_threads(core, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(t[0].tid, 77);
+	ck_assert_int_eq(t[1].tid, 78);
+	const struct hc_core_prpsinfo *p = hc_core_prpsinfo(core);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->fname, "server");
 	hc_core_destroy(core);
 	free(img.data);
 	testelf_core_destroy(c);
@@ -1118,6 +1159,172 @@ START_TEST(test_core_compressed_large_grows)
 		assert_error(err, HC_ERROR_UNSUPPORTED, "limit");
 		free(z);
 	}
+	free(big);
+}
+END_TEST
+
+/* 24 MiB: every other MiB zero, the rest a pattern; not page-aligned. */
+static uint8_t *half_zero(size_t *n_ret)
+{
+	size_t n = (24 << 20) + 123;
+	uint8_t *p = calloc(1, n);
+	for (size_t i = 0; i < n; i++) {
+		if ((i >> 20) & 1)
+			p[i] = (uint8_t)(i * 7 + 1);
+	}
+	*n_ret = n;
+	return p;
+}
+
+static size_t dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_core_compressed_to_disk)
+{
+	// A compressed file is decompressed into an unlinked, sparse file
+	// in $TMPDIR, through a window smaller than the content.
+	size_t n;
+	uint8_t *big = half_zero(&n);
+	char *tmp = tmp_dir();
+	ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+	compress_fn fns[] = {compress_xz, compress_zstd, compress_gzip};
+	char *in_dir = NULL;
+	for (size_t k = 0; k < 3; k++) {
+		size_t zn;
+		uint8_t *z = fns[k](big, n, &zn);
+		char *path = write_temp(z, zn);
+		struct hc_file *file;
+		struct hc_error *err = hc_file_open(path, 0, &file);
+		ck_assert_msg(!err, "%s", err ? err->message : "");
+		ck_assert_uint_eq(file->size, n);
+		ck_assert_mem_eq(file->data, big, n);
+		ck_assert_str_eq(file->spool_dir, tmp);
+		// Sparse: the zero half takes no disk (a page of slack per
+		// MiB for file systems that round).
+		ck_assert_uint_le(file->spool_disk, n / 2 + (13 << 12));
+		ck_assert_uint_ge(file->spool_disk, n / 2 - (1 << 20));
+		// Unlinked: nothing in the folder but the input.
+		ck_assert_uint_eq(dir_entries(tmp), 1);
+		hc_file_destroy(file);
+		// The limit is the decompressed size, on disk as in memory.
+		err = hc_file_open(path, n - 1, &file);
+		assert_error(err, HC_ERROR_UNSUPPORTED, "limit");
+		ck_assert_uint_eq(dir_entries(tmp), 1);
+		unlink(path);
+		free(path);
+		free(z);
+	}
+	// A zstd frame that ends exactly where the 256 KiB window does (a
+	// core of a whole number of windows) is complete, not "truncated".
+	for (size_t k = 0; k < 2; k++) {
+		size_t m = (size_t)8 << 20, mzn;
+		uint8_t *mz = compress_zstd(big, m, &mzn);
+		char *mpath = write_temp(mz, mzn);
+		struct hc_file *mf;
+		struct hc_error *merr = k ? hc_file_open(mpath, 0, &mf) :
+				     hc_file_open_memory(mz, mzn, "m", &mf);
+		ck_assert_msg(!merr, "%s", merr ? merr->message : "");
+		ck_assert_uint_eq(mf->size, m);
+		ck_assert_mem_eq(mf->data, big, m);
+		hc_file_destroy(mf);
+		unlink(mpath);
+		free(mpath);
+		free(mz);
+	}
+	// A $TMPDIR that cannot take the file: an OS error that says where.
+	size_t zn;
+	uint8_t *z = compress_zstd(big, n, &zn);
+	char *path = write_temp(z, zn);
+	ck_assert_int_ge(asprintf(&in_dir, "%s/missing", tmp), 0);
+	ck_assert_int_eq(setenv("TMPDIR", in_dir, 1), 0);
+	struct hc_file *file;
+	struct hc_error *err = hc_file_open(path, 0, &file);
+	assert_error(err, HC_ERROR_OS, in_dir);
+	unlink(path);
+	rmdir(tmp);
+	free(path);
+	free(in_dir);
+	free(z);
+	free(tmp);
+	free(big);
+}
+END_TEST
+
+/* Open "-" with @p data (a pipe's contents) on standard input. */
+static struct hc_error *open_stdin(const void *data, size_t n,
+				   struct hc_file **ret)
+{
+	char *path = write_temp(data, n);
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	unlink(path);
+	free(path);
+	return hc_file_open("-", 0, ret);
+}
+
+START_TEST(test_core_file_stdin)
+{
+	size_t n;
+	uint8_t *big = half_zero(&n);
+	struct hc_file *file;
+	// Plain.
+	struct hc_error *err = open_stdin(big, n, &file);
+	ck_assert_msg(!err, "%s", err ? err->message : "");
+	ck_assert_int_eq(file->compression, HC_COMPRESSION_NONE);
+	ck_assert_str_eq(file->path, "-");
+	ck_assert_uint_eq(file->size, n);
+	ck_assert_mem_eq(file->data, big, n);
+	ck_assert_ptr_nonnull(file->spool_dir);
+	hc_file_destroy(file);
+	// Compressed, detected by content.
+	size_t zn;
+	uint8_t *z = compress_zstd(big, n, &zn);
+	err = open_stdin(z, zn, &file);
+	ck_assert_msg(!err, "%s", err ? err->message : "");
+	ck_assert_int_eq(file->compression, HC_COMPRESSION_ZSTD);
+	ck_assert_uint_eq(file->disk_size, zn);
+	ck_assert_uint_eq(file->size, n);
+	ck_assert_mem_eq(file->data, big, n);
+	hc_file_destroy(file);
+	// Empty, and a core through a pipe parses like one from a file.
+	err = open_stdin("", 0, &file);
+	ck_assert_msg(!err, "%s", err ? err->message : "");
+	ck_assert_uint_eq(file->size, 0);
+	hc_file_destroy(file);
+	struct testelf_core *c = standard_core();
+	struct image img = build_core(c);
+	ck_assert_ptr_null(open_stdin(img.data, img.size, &file));
+	struct hc_core *core;
+	ck_assert_ptr_null(hc_core_open(file, &core));
+	size_t threads;
+	hc_core_threads(core, &threads);
+	ck_assert_uint_eq(threads, 2);
+	// No executable beside "-": only what the core names.
+	char **paths;
+	size_t np;
+	ck_assert_ptr_null(hc_core_executable_candidates(core, "-", &paths, &np));
+	for (size_t i = 0; i < np; i++) {
+		ck_assert_ptr_nonnull(strchr(paths[i], '/'));
+		free(paths[i]);
+	}
+	free(paths);
+	hc_core_destroy(core);
+	free(img.data);
+	testelf_core_destroy(c);
+	free(z);
 	free(big);
 }
 END_TEST
@@ -1946,6 +2153,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_core_file_note_lying_count);
 	tcase_add_test(tc, test_core_file_note_unterminated_path);
 	tcase_add_test(tc, test_core_notes_other_owner_ignored);
+	tcase_add_test(tc, test_core_notes_delve_dump);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("segments");
@@ -1978,6 +2186,8 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_core_compressed_zstd);
 	tcase_add_test(tc, test_core_compressed_gzip);
 	tcase_add_test(tc, test_core_compressed_large_grows);
+	tcase_add_test(tc, test_core_compressed_to_disk);
+	tcase_add_test(tc, test_core_file_stdin);
 	tcase_add_test(tc, test_core_file_plain_and_errors);
 	suite_add_tcase(s, tc);
 

@@ -78,11 +78,12 @@ static void buf_u64(struct buf *b, uint64_t v)
 static void buf_note(struct buf *b, const char *name, uint32_t type,
 		     const void *desc, size_t len)
 {
-	size_t namesz = strlen(name) + 1;
+	size_t namesz = name ? strlen(name) + 1 : 0;
 	buf_u32(b, (uint32_t)namesz);
 	buf_u32(b, (uint32_t)len);
 	buf_u32(b, type);
-	buf_put(b, name, namesz);
+	if (name)
+		buf_put(b, name, namesz);
 	buf_align(b, 4);
 	buf_put(b, desc, len);
 	buf_align(b, 4);

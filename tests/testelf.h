@@ -66,7 +66,10 @@ struct testelf_core;
 struct testelf_core *testelf_core_create(uint16_t machine);
 void testelf_core_destroy(struct testelf_core *c);
 
-/** Any note; @p name without padding ("CORE"), @p desc copied. */
+/**
+ * Any note; @p name without padding ("CORE"), or NULL for no name at all
+ * (namesz 0, as Delve writes), @p desc copied.
+ */
 void testelf_core_add_note(struct testelf_core *c, const char *name,
 			   uint32_t type, const void *desc, size_t len);
 /**

@@ -3,9 +3,13 @@
  * Input files, possibly compressed (layer L1, core).
  *
  * A core or an executable is opened read-only. An uncompressed file is
- * mmapped (never copied). A file whose *content* starts with the xz, zstd
- * or gzip magic is decompressed into private anonymous memory (the name
- * does not matter). Nothing is ever written to the input.
+ * mmapped (never copied), without reserving memory for it, so a file larger
+ * than the machine's memory opens. A file whose *content* starts with the
+ * xz, zstd or gzip magic is decompressed into a temporary file (in $TMPDIR,
+ * else /tmp; unlinked at once, sparse where the data is zero) that is then
+ * mapped: memory stays bounded (a 256 KiB window) whatever the size. The path
+ * "-" reads standard input the same way (copied to a temporary file, then
+ * decompressed if it is compressed). Nothing is ever written to the input.
  *
  * Invariant: `data` stays valid and unchanged until hc_file_destroy().
  */
@@ -38,6 +42,13 @@ struct hc_file {
 	 * data holds what decoded, as a truncated plain file holds what is
 	 * there. */
 	bool stream_truncated;
+	/**
+	 * The directory of the temporary file that holds the data (compressed
+	 * input, standard input), or NULL when the data is the file itself or
+	 * in memory; and the bytes that file takes on disk (holes excluded).
+	 */
+	char *spool_dir;
+	uint64_t spool_disk;
 	/* private */
 	void *map;
 	size_t map_size;
@@ -45,12 +56,13 @@ struct hc_file {
 };
 
 /**
- * Open @p path read-only, decompressing by content. Limits the decompressed
- * size to @p max_size bytes (0 = 64 GiB) so a decompression bomb is an
- * error, not an exhausted machine.
+ * Open @p path read-only, decompressing by content; "-" is standard input.
+ * Limits the decompressed size to @p max_size bytes (0 = 64 GiB) so a
+ * decompression bomb is an error, not a full disk.
  * @param[out] ret the file, owned by the caller (hc_file_destroy()).
- * @return NULL, or OS (cannot open/read), BAD_DATA (corrupt compressed
- * data), UNSUPPORTED (over the size limit).
+ * @return NULL, or OS (cannot open/read; cannot create or write the
+ * temporary file, e.g. ENOSPC), BAD_DATA (corrupt compressed data),
+ * UNSUPPORTED (over the size limit).
  */
 struct hc_error *hc_file_open(const char *path, uint64_t max_size,
 			      struct hc_file **ret);

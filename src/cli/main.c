@@ -70,7 +70,11 @@ static const char usage_text[] =
 	"  -h, --help           this help\n"
 	"  -V, --version        the version\n"
 	"\n"
-	"Cores and executables may be compressed (xz, zstd, gzip).\n"
+	"Cores and executables may be compressed (xz, zstd, gzip): they are\n"
+	"decompressed into an unnamed temporary file in $TMPDIR (default /tmp).\n"
+	"CORE `-` reads standard input: `coredumpctl dump PID | hmapcore report -`;\n"
+	"systemd's .zst cores under /var/lib/systemd/coredump open as they are\n"
+	"(with --exe EXE when the executable has moved).\n"
 	"Exit status: 0 success (check, report: no finding at or above --fail-on),\n"
 	"1 findings (check, report), 2 the core could not be read, 64 usage error.\n"
 	"`hmapcore COMMAND --help` describes one command; man hmapcore has it all.\n";
@@ -215,6 +219,34 @@ struct hc_target *hc_cli_open_target(const struct hc_cli *cli)
 	return hc_cli_open_target_with(cli, 0);
 }
 
+/*
+ * A core held in a temporary file (compressed, or read from a pipe) takes
+ * disk where the user may not expect it: above this size, one line on
+ * stderr says where and how much.
+ */
+static const uint64_t spool_notice_min = (uint64_t)256 << 20;
+
+static void spool_notice(const struct hc_target *t)
+{
+	const struct hc_file *f = hc_core_file(t->core);
+	if (!f->spool_dir || f->size < spool_notice_min)
+		return;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	hc_strbuf_appends(&sb, "hmapcore: ");
+	hc_strbuf_appends(&sb, f->compression != HC_COMPRESSION_NONE ?
+				       "decompressed " : "copied ");
+	hc_format_size(&sb, f->size);
+	hc_strbuf_appendf(&sb, " of %s into an unlinked temporary file in %s (",
+			  !strcmp(f->path, "-") ? "standard input" : "the core",
+			  f->spool_dir);
+	hc_format_size(&sb, f->spool_disk);
+	hc_strbuf_appends(&sb, " on disk until exit; set TMPDIR to move it)");
+	if (sb.str)
+		fprintf(stderr, "%s\n", sb.str);
+	hc_strbuf_deinit(&sb);
+}
+
 struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 					  unsigned unneeded)
 {
@@ -234,6 +266,7 @@ struct hc_target *hc_cli_open_target_with(const struct hc_cli *cli,
 		hc_error_destroy(err);
 		return NULL;
 	}
+	spool_notice(t);
 	return t;
 }
 

@@ -305,7 +305,13 @@ static struct hc_error *parse_notes(struct hc_core *core, const uint8_t *p,
 	while (!err && note_next(p, size, &pos, &n)) {
 		bool is_core = note_named(&n, "CORE");
 		bool is_linux = note_named(&n, "LINUX");
-		if (!is_core && !is_linux)
+		// Delve's `dump` writes the kernel's notes (NT_PRSTATUS,
+		// NT_PRPSINFO, NT_AUXV, NT_FPREGSET) with an empty owner name
+		// (namesz 0), beside its own "Delve Header" note (type DLVE):
+		// pkg/elfwriter, pkg/proc/native/dump_linux_amd64.go, Delve
+		// v1.27. Their types and sizes are checked as the kernel's.
+		bool is_unnamed = note_named(&n, "");
+		if (!is_core && !is_linux && !is_unnamed)
 			continue;
 		switch (n.type) {
 		case NT_PRSTATUS:
@@ -936,17 +942,20 @@ struct hc_error *hc_core_executable_candidates(const struct hc_core *core,
 					    strndup(exe, len - dl));
 	}
 
+	// A core read from standard input ("-") has no folder to look in.
+	bool piped = core_path && !strcmp(core_path, "-");
 	const char *slash = core_path ? strrchr(core_path, '/') : NULL;
 	size_t dir_len = slash ? (size_t)(slash - core_path) + 1 : 0;
 	const char *dir = slash ? core_path : "";
 	static const char *const beside[] = {"exe", "exe.xz", "exe.zst",
 					     "exe.gz"};
-	for (size_t i = 0; !err && i < sizeof(beside) / sizeof(beside[0]); i++)
+	for (size_t i = 0; !piped && !err &&
+			   i < sizeof(beside) / sizeof(beside[0]); i++)
 		err = add_candidate(&paths, &n, &cap,
 				    join(dir, dir_len, beside[i]));
 
 	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(core);
-	if (!err && ps && ps->fname[0] && !strchr(ps->fname, '/') &&
+	if (!err && !piped && ps && ps->fname[0] && !strchr(ps->fname, '/') &&
 	    strcmp(ps->fname, ".") && strcmp(ps->fname, ".."))
 		err = add_candidate(&paths, &n, &cap,
 				    join(dir, dir_len, ps->fname));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # hmapcore treats its inputs as untrusted and read-only (issue 7): it never
-# writes to the core or the executable, creates no file (it decompresses
-# into anonymous memory), runs nothing (no execve after its own), and needs
+# writes to the core or the executable, creates no named file (it
+# decompresses into an unnamed O_TMPFILE file in $TMPDIR, nowhere else, and
+# leaves nothing there), runs nothing (no execve after its own), and needs
 # no network.
 #
 # Every command runs on read-only copies of a classic and a Swiss fixture
@@ -33,7 +34,7 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 	src=$top_srcdir/corefiles/$fx
 	[ -f "$src/core.xz" ] || { echo "SKIP: no fixture $fx"; continue; }
 	w=$dir/$(echo "$fx" | tr / _)
-	mkdir -p "$w/in" "$w/out"
+	mkdir -p "$w/in" "$w/out" "$w/tmp"
 	cp "$src/core.xz" "$src/exe.xz" "$w/in/"
 	xz -dc "$src/core.xz" >"$w/in/core"
 	xz -dc "$src/exe.xz" >"$w/in/exe"
@@ -56,7 +57,7 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 			n=$((n + 1))
 			t=$w/out/trace.$n
 			# shellcheck disable=SC2086 # words split on purpose
-			(cd "$w/out" && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			(cd "$w/out" && TMPDIR=$w/tmp ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 				strace -f -qq -o "$t" \
 				-e trace=%file,%network,%process \
 				"$HMAPCORE" $c $args $post >"$w/out/stdout.$n" 2>"$w/out/stderr.$n")
@@ -66,8 +67,14 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 			0 | 1) ok ;;
 			*) bad "$label: exit status $st: $(head -c 300 "$w/out/stderr.$n")" ;;
 			esac
-			# Opens for writing or creating, anywhere.
-			w_opens=$(grep -E 'open(at)?\(' "$t" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' || true)
+			# Opens for writing or creating, anywhere but the unnamed
+			# temporary file of a compressed input in $TMPDIR.
+			w_opens=$(grep -E 'open(at)?\(' "$t" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' |
+				grep -v -F "\"$w/tmp\", O_RDWR|O_EXCL|O_CLOEXEC|O_TMPFILE" || true)
+			if [ $form = plain ]; then
+				tmpfiles=$(grep -c 'O_TMPFILE' "$t")
+				expect_eq "$label: temporary files for plain input" 0 "$tmpfiles"
+			fi
 			expect_eq "$label: opens for writing" "" "$w_opens"
 			# Files made, removed, renamed, linked; directories made.
 			changes=$(grep -E '(^| )(unlink|unlinkat|rename|renameat2?|mkdir|mkdirat|link|linkat|symlink|symlinkat|creat|truncate|chmod|fchmodat|chown)\(' "$t" || true)
@@ -94,6 +101,7 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 	expect_eq "$fx: inputs unchanged" "" "$sums"
 	left=$(ls -A "$w/out" | grep -v -E '^(trace|stdout|stderr|nonet)\.[0-9]+$' || true)
 	expect_eq "$fx: files left in the working folder" "" "$left"
+	expect_eq "$fx: files left in TMPDIR" "" "$(ls -A "$w/tmp")"
 done
 [ $n -gt 0 ] || { echo "SKIP: no fixtures"; exit 77; }
 echo "sandbox: $n traced runs"
