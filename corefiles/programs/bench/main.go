@@ -13,6 +13,13 @@
 //	-big K          maps of -entries E entries each (int64 -> [2]int64);
 //	                the last one is caught mid-growth on classic maps
 //	-sync S         sync.Maps of 64 entries each
+//	-deep D         maps in deep structures, as real programs hold them
+//	                (issue 21): D/5 tenants in a map, each a struct with a
+//	                map of users, each user a struct with two maps; and a
+//	                persistent (path-copying) trie of D string keys, each
+//	                node a struct with a map of children and a map of values,
+//	                the last 64 versions kept live (older ones garbage that
+//	                shares nodes with the live ones)
 //
 // It prints "ready" on stdout, writes its counts to -manifest, then
 // panics.
@@ -37,6 +44,7 @@ type counts struct {
 	Big        int    `json:"big_maps"`
 	Entries    int    `json:"entries_per_big_map"`
 	Sync       int    `json:"sync_maps"`
+	DeepMaps   int    `json:"deep_maps"` // live maps of -deep (tenants, users, trie)
 	PID        int    `json:"pid"`
 	HeapBytes  uint64 `json:"heap_bytes"`
 	GoVersion  string `json:"go_version"`
@@ -54,7 +62,94 @@ var (
 	gChan    = make(chan int)
 	gSend    = make(chan int)
 	gForever = make(chan struct{})
+
+	gTenants  map[string]*tenant
+	gVersions []*pnode // the trie's last 64 versions
 )
+
+type user struct {
+	Name  string
+	Prefs map[string]string
+	Tags  map[string]struct{}
+}
+
+type tenant struct {
+	ID    int
+	Users map[int]*user
+	Quota [4]int64
+}
+
+// pnode is a node of a persistent trie keyed by the hex digits of a key:
+// an insert copies the nodes on its path (and their maps), so versions
+// share every other node.
+type pnode struct {
+	kids map[byte]*pnode
+	vals map[string]int
+}
+
+func (n *pnode) insert(key string, depth, v int) *pnode {
+	c := &pnode{kids: map[byte]*pnode{}, vals: map[string]int{}}
+	if n != nil {
+		for k, x := range n.kids {
+			c.kids[k] = x
+		}
+		for k, x := range n.vals {
+			c.vals[k] = x
+		}
+	}
+	if depth == len(key) || depth == 3 {
+		c.vals[key] = v
+		return c
+	}
+	c.kids[key[depth]] = c.kids[key[depth]].insert(key, depth+1, v)
+	return c
+}
+
+// buildDeep makes the -deep structures and returns how many live maps
+// they hold.
+func buildDeep(d int) int {
+	if d <= 0 {
+		return 0
+	}
+	live := 1
+	gTenants = make(map[string]*tenant)
+	for t := 0; t < d/5; t++ {
+		tn := &tenant{ID: t, Users: map[int]*user{}}
+		live++
+		for u := 0; u < 5; u++ {
+			us := &user{Name: "u" + strconv.Itoa(u), Prefs: map[string]string{"lang": "en"}, Tags: map[string]struct{}{}}
+			if u%2 == 0 {
+				us.Tags["admin"] = struct{}{}
+			}
+			tn.Users[t*5+u] = us
+			live += 2
+		}
+		gTenants["tenant-"+strconv.Itoa(t)] = tn
+	}
+	var root *pnode
+	for k := 0; k < d; k++ {
+		root = root.insert(fmt.Sprintf("%06x", k*2654435761%16777216), 0, k)
+		gVersions = append(gVersions, root)
+		if len(gVersions) > 64 {
+			gVersions = gVersions[1:]
+		}
+	}
+	seen := map[*pnode]bool{}
+	var walk func(n *pnode)
+	walk = func(n *pnode) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, c := range n.kids {
+			walk(c)
+		}
+	}
+	for _, v := range gVersions {
+		walk(v)
+	}
+	return live + 2*len(seen)
+}
 
 //go:noinline
 func park(kind, depth int, ready *sync.WaitGroup) int {
@@ -93,6 +188,7 @@ func main() {
 	nb := flag.Int("big", 1, "big maps")
 	ne := flag.Int("entries", 100000, "entries per big map")
 	nsync := flag.Int("sync", 10, "sync.Maps")
+	ndeep := flag.Int("deep", 0, "maps in deep structures (tenants, users, a persistent trie)")
 	manifest := flag.String("manifest", "bench.json", "where to write the counts")
 	flag.Parse()
 	debug.SetGCPercent(400)
@@ -145,13 +241,14 @@ func main() {
 		}
 		gSync[s] = m
 	}
+	deepMaps := buildDeep(*ndeep)
 	ready.Wait()
 	time.Sleep(100 * time.Millisecond)
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	c := counts{Goroutines: *ng, Small: *ns, NilSmall: nilSmall, Big: *nb, Entries: *ne,
-		Sync: *nsync, PID: os.Getpid(), HeapBytes: ms.HeapAlloc, GoVersion: runtime.Version()}
+		Sync: *nsync, DeepMaps: deepMaps, PID: os.Getpid(), HeapBytes: ms.HeapAlloc, GoVersion: runtime.Version()}
 	b, _ := json.MarshalIndent(c, "", "  ")
 	if err := os.WriteFile(*manifest, append(b, '\n'), 0o644); err != nil {
 		panic(err)

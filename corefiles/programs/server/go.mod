@@ -1,0 +1,3 @@
+module hmapcore.fixture/server
+
+go 1.19

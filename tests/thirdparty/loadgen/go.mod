@@ -1,0 +1,3 @@
+module hmapcore.thirdparty/loadgen
+
+go 1.21
