@@ -466,10 +466,12 @@ static void push(struct walker *w, const struct item *parent, uint64_t addr,
 		w->d->truncated = true;
 		return;
 	}
-	if (w->d->stop_reason || over_budget(w)) {
+	if (w->d->stop_reason) {
 		w->d->stopped++;
 		return;
 	}
+	if (over_budget(w))
+		return;
 	struct item *it = item_queue_append_entry(&w->queue);
 	if (!it) {
 		w->nomem = true;
