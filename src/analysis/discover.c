@@ -964,8 +964,9 @@ static void descend_map(struct walker *w, const struct item *it,
 }
 
 /* Walk what is queued, breadth first, and empty the queue. */
-/* Items whose visit is fetched ahead of their turn (drain). */
-enum { VISIT_AHEAD = 8 };
+/* Items whose visit is fetched ahead of their turn (drain); walked items
+ * from which the queue is compacted. */
+enum { VISIT_AHEAD = 8, QUEUE_COMPACT = 1 << 16 };
 
 /* Fetch the slot of the visited set that walk_item() looks @p it up in:
  * with 10^5 and more visits the set is larger than the caches, and each
@@ -991,6 +992,14 @@ static void drain(struct walker *w)
 			prefetch_visit(w, &w->queue.data[w->head + VISIT_AHEAD]);
 		struct item it = w->queue.data[w->head++];
 		walk_item(w, &it);
+		/* The walked half of a long queue is dropped, so the queue holds
+		 * the frontier, not everything one root led to. */
+		if (w->head >= QUEUE_COMPACT && w->head * 2 >= w->queue.size) {
+			memmove(w->queue.data, w->queue.data + w->head,
+				(w->queue.size - w->head) * sizeof(*w->queue.data));
+			w->queue.size -= w->head;
+			w->head = 0;
+		}
 	}
 	w->head = 0;
 	w->queue.size = 0;
