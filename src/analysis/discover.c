@@ -532,6 +532,7 @@ static bool read_u64(struct walker *w, uint64_t addr, uint64_t *ret)
 
 static void descend_map(struct walker *w, const struct item *it,
 			const struct hc_type *maptype, uint64_t map_addr);
+static bool runtime_internal(const struct hc_type *s);
 
 /*
  * Whether @p size bytes at @p addr can hold a value the walk follows a
@@ -887,11 +888,31 @@ static void walk_item(struct walker *w, const struct item *it)
 		if (!read_u64(w, it->addr, &p) || !p)
 			return;
 		const struct hc_type *ts = hc_type_strip(s->target);
+		if (runtime_internal(ts))
+			return;
 		if (!follow(w, p, ts && ts->has_size ? ts->size : 1, true))
 			return;
 		/* Go's selectors dereference implicitly: keep the path. */
 		push(w, it, p, s->target, it->node, false, 0);
 	}
+}
+
+/*
+ * The runtime's own structures (a channel's hchan<T>, which makechan
+ * allocates without pointers when T has none, src/runtime/chan.go; its
+ * sudogs, Gs, timers): no program map is stored in them (a buffered
+ * channel's elements are behind an unsafe.Pointer), so no pointer to
+ * them is followed, as no root of the runtime's packages is.
+ */
+static bool runtime_internal(const struct hc_type *s)
+{
+	if (!s || !s->name)
+		return false;
+	if (strncmp(s->name, "hchan<", 6) == 0 || strncmp(s->name, "sudog<", 6) == 0 ||
+	    strncmp(s->name, "waitq<", 6) == 0)
+		return true;
+	return strncmp(s->name, "runtime.", 8) == 0 && strcmp(s->name, "runtime.eface") != 0 &&
+	       strcmp(s->name, "runtime.iface") != 0;
 }
 
 /* Package-level variables of these packages are the runtime's own. */
