@@ -484,6 +484,107 @@ START_TEST(test_stack_args)
 }
 END_TEST
 
+/*
+ * Stack maps (hc_unwind_frame_live): main.f [0,0x40), frame 0x28 after a
+ * 4-byte prologue, 16 bytes of arguments, PCDATA_StackMapIndex -1 in the
+ * prologue, 0 up to 0x20, 1 up to 0x40; at gofunc+0 the arguments' maps
+ * (n 2, nbit 2: 01, 10), at +0x10 the locals' (n 2, nbit 4: 0011, 1000),
+ * at +0x20 one stack object {off -16, size 8}.
+ */
+static void live_program(struct fixture *fx)
+{
+	const struct synth_func f[] = { {
+		.name = "main.f", .entryoff = 0, .args = 16,
+		.sp = { SYNTH_PAIRS({ 0, 4 }, { 0x28, 0x40 }) },
+		.file = { SYNTH_PAIRS({ 0, 0x40 }) },
+		.ln = { SYNTH_PAIRS({ 10, 0x40 }) },
+		.npcdata = 2,
+		.pcdata = { { NULL, 0 }, { SYNTH_PAIRS({ -1, 4 }, { 0, 0x20 }, { 1, 0x40 }) } },
+		.nfuncdata = 3,
+		.funcdata = { 0, 0x10, 0x20 },
+	} };
+	struct synth_spec spec = {
+		.version = 120, .quantum = 1, .hdr_text = TEXT, .end_off = 0x40,
+		.funcs = f, .nfunc = 1,
+	};
+	hc_pclntab_destroy(fx->tab);
+	free(fx->pcln.data);
+	fx->pcln = synth_build(&spec);
+	ck_assert(hc_pclntab_create(fx->pcln.data, fx->pcln.size, TEXT, &fx->tab) == NULL);
+	memset(fx->gofunc, 0, sizeof(fx->gofunc));
+	put32(fx->gofunc + 0, 2);
+	put32(fx->gofunc + 4, 2);
+	fx->gofunc[8] = 0x1;
+	fx->gofunc[9] = 0x2;
+	put32(fx->gofunc + 0x10, 2);
+	put32(fx->gofunc + 0x14, 4);
+	fx->gofunc[0x18] = 0x3;
+	fx->gofunc[0x19] = 0x8;
+	put64(fx->gofunc + 0x20, 1);
+	put32(fx->gofunc + 0x28, (uint32_t)-16);
+	put32(fx->gofunc + 0x2c, 8);
+}
+
+START_TEST(test_stack_frame_live)
+{
+	struct fixture *fx = new_fixture();
+	live_program(fx);
+	fixture_open(fx);
+	uint64_t sp = STACK + 0x800, fp = sp + 0x28 + 8;
+	struct hc_frame fr = { .func = "main.f", .pc = TEXT + 0x11, .sym_pc = TEXT + 0x10,
+			       .sp = sp, .fp = fp, .argp = fp };
+	struct hc_frame_live l;
+	ck_assert(hc_unwind_frame_live(fx->u, &fr, &l) == NULL);
+	ck_assert(!l.unknown);
+	/* varp: below the return address and the saved frame pointer. */
+	uint64_t varp = fp - 16, locals = varp - 4 * 8;
+	ck_assert_uint_eq(l.varp, varp);
+	ck_assert_uint_eq(l.locals_addr, locals);
+	ck_assert_uint_eq(l.locals_n, 4);
+	ck_assert_uint_eq(l.args_n, 2);
+	/* Map 0: locals 0 and 1, argument 0. */
+	ck_assert(hc_frame_live_word(fx->u, &l, locals));
+	ck_assert(hc_frame_live_word(fx->u, &l, locals + 8));
+	ck_assert(!hc_frame_live_word(fx->u, &l, locals + 16));
+	ck_assert(!hc_frame_live_word(fx->u, &l, locals + 24));
+	ck_assert(hc_frame_live_word(fx->u, &l, fp));
+	ck_assert(!hc_frame_live_word(fx->u, &l, fp + 8));
+	/* Outside both maps (the saved frame pointer), unaligned: dead. */
+	ck_assert(!hc_frame_live_word(fx->u, &l, varp));
+	ck_assert(!hc_frame_live_word(fx->u, &l, locals + 4));
+	uint64_t oa, os;
+	ck_assert(hc_frame_live_object(fx->u, &l, 0, &oa, &os));
+	ck_assert_uint_eq(oa, varp - 16);
+	ck_assert_uint_eq(os, 8);
+	ck_assert(!hc_frame_live_object(fx->u, &l, 1, &oa, &os));
+
+	/* Map 1 after the second call: only local 3 and argument 1. */
+	fr.pc = TEXT + 0x31;
+	ck_assert(hc_unwind_frame_live(fx->u, &fr, &l) == NULL);
+	ck_assert(!hc_frame_live_word(fx->u, &l, locals));
+	ck_assert(hc_frame_live_word(fx->u, &l, locals + 24));
+	ck_assert(!hc_frame_live_word(fx->u, &l, fp));
+	ck_assert(hc_frame_live_word(fx->u, &l, fp + 8));
+
+	/* A trapped frame: no maps apply (the runtime scans it conservatively). */
+	fr.trap = true;
+	ck_assert(hc_unwind_frame_live(fx->u, &fr, &l) == NULL);
+	ck_assert(l.unknown);
+	fr.trap = false;
+
+	/* A stack map index past the map's count: unknown, not a guess. */
+	put32(fx->gofunc + 0x10, 1);
+	hc_unwinder_destroy(fx->u);
+	hc_aspace_destroy(fx->as);
+	hc_core_destroy(fx->core);
+	free(fx->core_img);
+	fixture_open(fx);
+	ck_assert(hc_unwind_frame_live(fx->u, &fr, &l) == NULL);
+	ck_assert(l.unknown);
+	free_fixture(fx);
+}
+END_TEST
+
 static Suite *stack_suite(void)
 {
 	Suite *s = suite_create("stack");
@@ -500,6 +601,7 @@ static Suite *stack_suite(void)
 	tcase_add_test(tc, test_stack_max_frames);
 	tcase_add_test(tc, test_stack_zero_sp_and_nil_call);
 	tcase_add_test(tc, test_stack_args);
+	tcase_add_test(tc, test_stack_frame_live);
 	suite_add_tcase(s, tc);
 	return s;
 }

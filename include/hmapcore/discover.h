@@ -15,9 +15,16 @@
  * checked: len > cap, a nil array with len or cap > 0, an array outside
  * mapped memory or running past its heap object are recorded as torn.
  *
- * The walk is bounded (objects visited, slice elements and map entries per
- * container, depth) and never fails on bad target data: what could not be
- * read is counted, and the walk goes on.
+ * Only live memory is followed, as the garbage collector would: a frame
+ * variable is a root only where the function's stack maps say its slot
+ * holds a live pointer at the frame's PC (or it lies in a stack object a
+ * live pointer reaches); a pointer, a slice's backing array or a map is
+ * followed only where its target can hold its type (with a heap index).
+ *
+ * The walk is bounded (objects visited, its own memory, slice elements
+ * and map entries per container, depth) and never fails on bad target
+ * data: what could not be read is counted, and the walk goes on. A budget
+ * that runs out stops the walk there, with a reason (stop_reason).
  *
  * The discovery owns its rows; paths are malloc'd strings owned by it. DWARF
  * types are borrowed from the target.
@@ -92,8 +99,13 @@ HC_DEFINE_VECTOR(hc_torn_slice_vec, struct hc_torn_slice)
 struct hc_discovery;
 
 struct hc_discover_options {
-	/** Upper bound on (address, type) pairs visited; 0 = 10^7. */
+	/** Upper bound on (address, type) pairs visited; 0 = one per 16
+	 * bytes of the core (no heap object is smaller than 8 bytes, and
+	 * most are 16 or more), at least 10^6. */
 	uint64_t max_visits;
+	/** Upper bound on the walk's own memory (its queue, paths and visited
+	 * set), in bytes; 0 = half of 64 MB + 10 % of the core's size. */
+	uint64_t max_memory;
 	/** Elements of one slice or array walked; 0 = 10^6. */
 	uint64_t max_elements;
 	/** Entries of one map walked; 0 = 10^6. */
@@ -140,6 +152,19 @@ struct hc_discovery {
 	uint64_t unreadable;
 	/** A limit cut the walk short. */
 	bool truncated;
+	/** Frame variables in frame memory that the runtime's stack maps say
+	 * are dead at the frame's PC (hc_unwind_frame_live()): not roots. */
+	uint64_t dead_roots;
+	/** Pointers, slices and maps not followed: their target is no place
+	 * that can hold their type (an allocated heap object it fits in, in
+	 * a span that may hold pointers; a global in .data/.bss; the frame's
+	 * own goroutine stack). */
+	uint64_t unfit;
+	/** Why the walk stopped before it looked everywhere (static text:
+	 * "visit budget", "memory budget"), NULL when it did not; and how
+	 * many values were left unwalked past that point. */
+	const char *stop_reason;
+	uint64_t stopped;
 };
 
 /**

@@ -231,6 +231,50 @@ struct hc_error *hc_unwind_thread(struct hc_unwinder *u, size_t index,
 bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *f,
 			  struct hc_strbuf *out);
 
+/**
+ * What the garbage collector scans of physical frame @p f (the runtime's
+ * getStackMap, src/runtime/stkframe.go go1.21+, stack.go go1.19-1.20):
+ * the locals pointer map (FUNCDATA_LocalsPointerMaps) and the arguments
+ * pointer map (FUNCDATA_ArgsPointerMaps) at the PC's PCDATA_StackMapIndex
+ * (the CALL for a return address, the entry map at the entry), and the
+ * stack objects (FUNCDATA_StackObjects: address-taken locals, scanned
+ * only when a live pointer reaches them). Bitmaps stay in target memory.
+ */
+struct hc_frame_live {
+	/** No stack maps could be used: a trapped frame (scanned
+	 * conservatively by the runtime too), or maps missing or garbage. */
+	bool unknown;
+	/** Locals: bit i of the bitmap at locals_bits covers the word at
+	 * locals_addr + 8i, for i < locals_n. */
+	uint64_t locals_addr, locals_bits;
+	uint32_t locals_n;
+	/** Arguments (from argp), likewise. */
+	uint64_t args_addr, args_bits;
+	uint32_t args_n;
+	/** Stack object records ({off, size int32, ...}, 16 bytes each) and
+	 * their count; varp and argp are their bases (off < 0: varp). */
+	uint64_t objs_addr, nobjs;
+	uint64_t varp, argp;
+};
+
+/**
+ * Fill @p ret for physical frame @p f (not an inlined one).
+ * @return NULL (bad or missing maps set ret->unknown); NOT_FOUND when the
+ * frame's function is not in the pclntab or the target has no gofunc.
+ */
+struct hc_error *hc_unwind_frame_live(struct hc_unwinder *u, const struct hc_frame *f,
+				      struct hc_frame_live *ret);
+
+/** Whether the GC scans the pointer word at @p addr of a frame: set in
+ * the locals or arguments map (unreadable bits: false). */
+bool hc_frame_live_word(const struct hc_unwinder *u, const struct hc_frame_live *l,
+			uint64_t addr);
+
+/** Stack object @p i of @p l: its address and size; false when its record
+ * cannot be read or makes no sense. */
+bool hc_frame_live_object(const struct hc_unwinder *u, const struct hc_frame_live *l,
+			  uint64_t i, uint64_t *addr_ret, uint64_t *size_ret);
+
 /** The kind of stack @p sp is on for the runtime model, and its g. */
 enum hc_stack_kind hc_unwind_stack_of(const struct hc_unwinder *u,
 				      uint64_t sp, uint64_t *g_ret);

@@ -313,6 +313,14 @@ static void *early_thread(void *arg)
 	return NULL;
 }
 
+/* HMAPCORE_WALK_MEMORY: the discovery's memory budget in bytes (tests
+ * make it run out); 0 (unset) for the default from the core's size. */
+static uint64_t walk_memory_setting(void)
+{
+	const char *s = getenv("HMAPCORE_WALK_MEMORY");
+	return s ? strtoull(s, NULL, 0) : 0;
+}
+
 /* The least entries of a map walked early; 0 for none. HMAPCORE_THREADS
  * (threads.h): 1 walks nothing early, more walks every map found in the
  * variables early. */
@@ -1009,7 +1017,8 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	p->a = a;
 	group_index_init(&p->index);
 	bool visited = false;
-	struct hc_discover_options dopts = {.unwinder = a->unwinder};
+	struct hc_discover_options dopts = {.unwinder = a->unwinder,
+					    .max_memory = walk_memory_setting()};
 	struct early_arg ea = {.a = a, .min = early_min()};
 	dopts.global_map = early_map;
 	dopts.global_map_arg = &ea;

@@ -162,6 +162,8 @@ struct item {
 };
 
 HC_DEFINE_VECTOR(item_queue, struct item)
+HC_DEFINE_VECTOR(live_vec, struct hc_frame_live)
+HC_DEFINE_VECTOR(u64_vec, uint64_t)
 
 enum { SKIP_MEMO = 256 };
 
@@ -190,6 +192,13 @@ struct walker {
 	const struct hc_type *eface;
 	bool globals_done; /* the walk is on the goroutines' frames */
 	bool nomem;
+	/* The goroutine whose frames are walked: its stack [lo, hi), the
+	 * one stack a pointer may lead into (0, 0 for the globals). */
+	uint64_t stk_lo, stk_hi;
+	/* Scratch of goroutine_roots(): each physical frame's liveness, and
+	 * the live pointer words into the stack. */
+	struct live_vec live;
+	struct u64_vec stack_ptrs;
 };
 
 static bool is_slice_type(const struct hc_type *s)
@@ -406,6 +415,28 @@ static char *path_of(struct walker *w, uint32_t k)
 	return hc_strbuf_steal(&sb);
 }
 
+/* Stop the walk: a budget ran out. */
+static void stop(struct walker *w, const char *reason)
+{
+	if (!w->d->stop_reason)
+		w->d->stop_reason = reason;
+	w->d->truncated = true;
+	w->d->stopped++;
+}
+
+/* Whether the walk's own memory (queue, path nodes, visited set) passed
+ * its budget; stops the walk when it did. */
+static bool over_budget(struct walker *w)
+{
+	uint64_t bytes = (uint64_t)w->queue.cap * sizeof(struct item) +
+			 (uint64_t)w->nodes.cap * sizeof(struct path_node) +
+			 (uint64_t)w->visited.cap * sizeof(struct visit);
+	if (bytes <= w->opts.max_memory)
+		return false;
+	stop(w, "memory budget");
+	return true;
+}
+
 /* Queue a value reached by the path of node @p k. */
 static void push(struct walker *w, const struct item *parent, uint64_t addr,
 		 const struct hc_type *type, uint32_t k, bool in_slice,
@@ -420,6 +451,12 @@ static void push(struct walker *w, const struct item *parent, uint64_t addr,
 		w->d->truncated = true;
 		return;
 	}
+	if (w->d->stop_reason) {
+		w->d->stopped++;
+		return;
+	}
+	if (over_budget(w))
+		return;
 	struct item *it = item_queue_append_entry(&w->queue);
 	if (!it) {
 		w->nomem = true;
@@ -450,7 +487,7 @@ static void push_part(struct walker *w, const struct item *parent, uint64_t addr
 static bool first_visit(struct walker *w, uint64_t addr, const struct hc_type *t)
 {
 	if (w->d->visits >= w->opts.max_visits) {
-		w->d->truncated = true;
+		stop(w, "visit budget");
 		return false;
 	}
 	if (!addr)
@@ -480,6 +517,48 @@ static bool read_u64(struct walker *w, uint64_t addr, uint64_t *ret)
 
 static void descend_map(struct walker *w, const struct item *it,
 			const struct hc_type *maptype, uint64_t map_addr);
+static bool runtime_internal(const struct hc_type *s);
+
+/*
+ * Whether @p size bytes at @p addr can hold a value the walk follows a
+ * pointer to (@p pointers: a value holding pointers): inside one allocated
+ * heap object, in a span that may hold pointers; inside .data/.bss/
+ * .noptrdata/.noptrbss; or inside the stack of the goroutine whose frames
+ * are walked. Not read-only data, text, a free slot, another goroutine's
+ * stack or memory the runtime does not manage. Without a heap index,
+ * anything.
+ */
+static bool fits(struct walker *w, uint64_t addr, uint64_t size, bool pointers)
+{
+	if (!w->heap)
+		return true;
+	if (!size)
+		size = 1;
+	if (w->stk_hi && addr >= w->stk_lo && addr < w->stk_hi)
+		return size <= w->stk_hi - addr;
+	bool inside;
+	struct hc_heap_object obj;
+	struct hc_error *err = hc_heap_check_range(w->heap, addr, size, &inside, &obj);
+	if (!err)
+		return inside && obj.allocated && obj.state == HC_SPAN_IN_USE &&
+		       !(pointers && obj.noscan);
+	bool heap = err->code != HC_ERROR_NOT_FOUND;
+	hc_error_destroy(err);
+	if (heap)
+		return false;
+	struct hc_addr_info ai;
+	hc_heap_classify(w->heap, NULL, addr, &ai);
+	return ai.kind == HC_ADDR_GLOBAL && size <= ai.region_end - addr;
+}
+
+/* fits(), counting what does not. */
+static bool follow(struct walker *w, uint64_t addr, uint64_t size, bool pointers)
+{
+	if (fits(w, addr, size, pointers))
+		return true;
+	w->d->unfit++;
+	return false;
+}
 
 static void found_map(struct walker *w, const struct item *it,
 		      const struct hc_type *type)
@@ -515,7 +594,7 @@ static void found_map(struct walker *w, const struct item *it,
 		/* Before the map's own walk, so work on it starts at once. */
 		if (!w->globals_done && w->opts.global_map)
 			w->opts.global_map(w->opts.global_map_arg, w->d, w->d->maps.size - 1);
-		if (!existed)
+		if (!existed && follow(w, ptr, 8, true))
 			descend_map(w, it, type, ptr);
 	}
 }
@@ -597,7 +676,10 @@ static void walk_slice(struct walker *w, const struct item *it,
 		}
 		hc_error_destroy(err);
 	}
-	if (!elem || !esize || !has_pointers(w, elem, 0))
+	if (!elem || !esize || !has_pointers(w, elem, 0) || !len)
+		return;
+	/* The len elements walked must lie in one place that can hold them. */
+	if (len > UINT64_MAX / esize || !follow(w, array, len * esize, true))
 		return;
 	uint64_t n = len < w->opts.max_elements ? len : w->opts.max_elements;
 	if (n < len)
@@ -658,9 +740,10 @@ static void walk_iface(struct walker *w, const struct item *it,
 	uint32_t k = text_node(w, it->node, ".(%s)",
 			       dyn->name ? dyn->name : rt.name ? rt.name : "?");
 	/* Pointer-shaped values live in the data word itself. */
+	const struct hc_type *ds = hc_type_strip(dyn);
 	if (rt.direct_iface)
 		push(w, it, it->addr + 8, dyn, k, false, 0);
-	else
+	else if (data && follow(w, data, ds && ds->has_size ? ds->size : 1, true))
 		push(w, it, data, dyn, k, false, 0);
 	hc_rtype_deinit(&rt);
 }
@@ -789,9 +872,32 @@ static void walk_item(struct walker *w, const struct item *it)
 		uint64_t p;
 		if (!read_u64(w, it->addr, &p) || !p)
 			return;
+		const struct hc_type *ts = hc_type_strip(s->target);
+		if (runtime_internal(ts))
+			return;
+		if (!follow(w, p, ts && ts->has_size ? ts->size : 1, true))
+			return;
 		/* Go's selectors dereference implicitly: keep the path. */
 		push(w, it, p, s->target, it->node, false, 0);
 	}
+}
+
+/*
+ * The runtime's own structures (a channel's hchan<T>, which makechan
+ * allocates without pointers when T has none, src/runtime/chan.go; its
+ * sudogs, Gs, timers): no program map is stored in them (a buffered
+ * channel's elements are behind an unsafe.Pointer), so no pointer to
+ * them is followed, as no root of the runtime's packages is.
+ */
+static bool runtime_internal(const struct hc_type *s)
+{
+	if (!s || !s->name)
+		return false;
+	if (strncmp(s->name, "hchan<", 6) == 0 || strncmp(s->name, "sudog<", 6) == 0 ||
+	    strncmp(s->name, "waitq<", 6) == 0)
+		return true;
+	return strncmp(s->name, "runtime.", 8) == 0 && strcmp(s->name, "runtime.eface") != 0 &&
+	       strcmp(s->name, "runtime.iface") != 0;
 }
 
 /* Package-level variables of these packages are the runtime's own. */
@@ -864,8 +970,9 @@ static void descend_map(struct walker *w, const struct item *it,
 }
 
 /* Walk what is queued, breadth first, and empty the queue. */
-/* Items whose visit is fetched ahead of their turn (drain). */
-enum { VISIT_AHEAD = 8 };
+/* Items whose visit is fetched ahead of their turn (drain); walked items
+ * from which the queue is compacted. */
+enum { VISIT_AHEAD = 8, QUEUE_COMPACT = 1 << 16 };
 
 /* Fetch the slot of the visited set that walk_item() looks @p it up in:
  * with 10^5 and more visits the set is larger than the caches, and each
@@ -891,6 +998,14 @@ static void drain(struct walker *w)
 			prefetch_visit(w, &w->queue.data[w->head + VISIT_AHEAD]);
 		struct item it = w->queue.data[w->head++];
 		walk_item(w, &it);
+		/* The walked half of a long queue is dropped, so the queue holds
+		 * the frontier, not everything one root led to. */
+		if (w->head >= QUEUE_COMPACT && w->head * 2 >= w->queue.size) {
+			memmove(w->queue.data, w->queue.data + w->head,
+				(w->queue.size - w->head) * sizeof(*w->queue.data));
+			w->queue.size -= w->head;
+			w->head = 0;
+		}
 	}
 	w->head = 0;
 	w->queue.size = 0;
@@ -910,11 +1025,176 @@ static bool skip_frame(struct walker *w, const char *func)
 	return m->skip;
 }
 
+/* Bounds on what liveness reads of one frame (words of a conservatively
+ * scanned frame, pointer words of one variable). */
+enum { LIVE_MAX_WORDS = 1 << 16, VAR_MAX_WORDS = 4096 };
+
+/* Whether any pointer word of a value of type @p t at @p addr is live in
+ * the frame's stack maps (the compiler's liveness marks every pointer word
+ * of a live variable: a string's or a slice's array, both interface words). */
+static bool any_live_word(struct walker *w, const struct hc_frame_live *l,
+			  const struct hc_type *t, uint64_t addr, unsigned depth,
+			  unsigned *budget)
+{
+	if (!t || depth > 32 || !*budget)
+		return false;
+	const struct hc_unwinder *u = w->opts.unwinder;
+	const struct hc_type *s = hc_type_strip(t);
+	if (hc_type_is_go_map(t) || (s && (s->kind == HC_TYPE_POINTER || s->kind == HC_TYPE_FUNC ||
+					   is_slice_type(s) || is_string_type(s)))) {
+		(*budget)--;
+		return hc_frame_live_word(u, l, addr);
+	}
+	if (!s)
+		return false;
+	if (is_iface_type(t, s)) {
+		(*budget)--;
+		return hc_frame_live_word(u, l, addr) || hc_frame_live_word(u, l, addr + 8);
+	}
+	if (s->kind == HC_TYPE_STRUCT) {
+		for (size_t i = 0; i < s->num_members; i++)
+			if (any_live_word(w, l, s->members[i].type, addr + s->members[i].offset,
+					  depth + 1, budget))
+				return true;
+	} else if (s->kind == HC_TYPE_ARRAY) {
+		const struct hc_type *es = hc_type_strip(s->target);
+		if (!es || !es->has_size || !es->size || !has_pointers(w, s->target, 0))
+			return false;
+		for (uint64_t i = 0; i < s->count && *budget; i++)
+			if (any_live_word(w, l, s->target, addr + i * es->size, depth + 1, budget))
+				return true;
+	}
+	return false;
+}
+
+/* Append the word at @p addr when it points into the goroutine's stack. */
+static void stack_ptr(struct walker *w, uint64_t addr)
+{
+	uint64_t v;
+	struct hc_error *err = hc_aspace_read_u64(w->t->as, addr, &v);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	if (v >= w->stk_lo && v < w->stk_hi && !u64_vec_append(&w->stack_ptrs, &v))
+		w->nomem = true;
+}
+
+/* Whether a pointer collected by stack_ptr() lies in [addr, addr + size). */
+static bool stack_ptr_into(const struct walker *w, uint64_t addr, uint64_t size)
+{
+	for (size_t i = 0; i < w->stack_ptrs.size; i++)
+		if (w->stack_ptrs.data[i] >= addr && w->stack_ptrs.data[i] - addr < size)
+			return true;
+	return false;
+}
+
+/*
+ * The liveness of the goroutine's physical frames (w->live, indexed like
+ * st->frames), and, when a frame has stack objects, which of them a live
+ * pointer reaches, as the runtime's scanstack does: the live pointer words
+ * of every frame (every word of a frame without maps) that point into the
+ * stack, then the words of each object reached, until no new object is
+ * reached. The objects reached are left in w->stack_ptrs' tail... no: in
+ * @p reached as (addr, size) pairs.
+ */
+static void frame_liveness(struct walker *w, const struct hc_stack *st,
+			   struct u64_vec *reached)
+{
+	struct hc_unwinder *u = w->opts.unwinder;
+	w->live.size = 0;
+	w->stack_ptrs.size = 0;
+	reached->size = 0;
+	if (!live_vec_reserve(&w->live, st->frames.size)) {
+		w->nomem = true;
+		return;
+	}
+	bool objs = false;
+	for (size_t k = 0; k < st->frames.size; k++) {
+		const struct hc_frame *f = &st->frames.data[k];
+		struct hc_frame_live *l = &w->live.data[k];
+		memset(l, 0, sizeof(*l));
+		if (f->inlined) {
+			l->unknown = true;
+			continue;
+		}
+		struct hc_error *err = hc_unwind_frame_live(u, f, l);
+		if (err) {
+			hc_error_destroy(err);
+			memset(l, 0, sizeof(*l));
+			l->unknown = true;
+		}
+		objs |= l->nobjs > 0;
+	}
+	w->live.size = st->frames.size;
+	if (!objs)
+		return;
+	for (size_t k = 0; k < st->frames.size && !w->nomem; k++) {
+		const struct hc_frame *f = &st->frames.data[k];
+		const struct hc_frame_live *l = &w->live.data[k];
+		if (f->inlined)
+			continue;
+		if (l->unknown) {
+			for (uint64_t a = f->sp, n = 0; a + 8 <= f->fp && n < LIVE_MAX_WORDS; a += 8, n++)
+				stack_ptr(w, a);
+			continue;
+		}
+		for (uint32_t i = 0; i < l->locals_n && i < LIVE_MAX_WORDS; i++)
+			if (hc_frame_live_word(u, l, l->locals_addr + 8 * (uint64_t)i))
+				stack_ptr(w, l->locals_addr + 8 * (uint64_t)i);
+		for (uint32_t i = 0; i < l->args_n && i < LIVE_MAX_WORDS; i++)
+			if (hc_frame_live_word(u, l, l->args_addr + 8 * (uint64_t)i))
+				stack_ptr(w, l->args_addr + 8 * (uint64_t)i);
+	}
+	for (bool more = true; more && !w->nomem;) {
+		more = false;
+		for (size_t k = 0; k < st->frames.size && !w->nomem; k++) {
+			const struct hc_frame_live *l = &w->live.data[k];
+			for (uint64_t i = 0; i < l->nobjs; i++) {
+				uint64_t a, size;
+				if (!hc_frame_live_object(u, l, i, &a, &size) ||
+				    !stack_ptr_into(w, a, size))
+					continue;
+				bool seen = false;
+				for (size_t r = 0; r < reached->size && !seen; r += 2)
+					seen = reached->data[r] == a;
+				if (seen)
+					continue;
+				if (!u64_vec_append(reached, &a) || !u64_vec_append(reached, &size)) {
+					w->nomem = true;
+					return;
+				}
+				more = true;
+				for (uint64_t o = 0; o + 8 <= size && o / 8 < LIVE_MAX_WORDS; o += 8)
+					stack_ptr(w, a + o);
+			}
+		}
+	}
+}
+
+/* Whether frame variable @p fv of frame @p k is a root: a pointer word of
+ * it live in the frame's maps, or it lies in a stack object reached. */
+static bool var_live(struct walker *w, size_t k, const struct hc_frame *f,
+		     const struct hc_frame_var *fv, const struct u64_vec *reached)
+{
+	const struct hc_frame_live *l = &w->live.data[k];
+	if (l->unknown)
+		return true;
+	uint64_t addr = f->fp + (uint64_t)fv->cfa_offset;
+	unsigned budget = VAR_MAX_WORDS;
+	if (any_live_word(w, l, fv->type, addr, 0, &budget))
+		return true;
+	for (size_t r = 0; r < reached->size; r += 2)
+		if (addr >= reached->data[r] && addr - reached->data[r] < reached->data[r + 1])
+			return true;
+	return false;
+}
+
 /*
  * One goroutine's frames as roots: "goroutine 12 frame main.worker local
  * m". Frames of the runtime's own packages are skipped (their locals lead
- * into the scheduler, not into the program's maps). False when out of
- * memory.
+ * into the scheduler, not into the program's maps), and so are variables
+ * dead at the frame's PC (frame_liveness()). False when out of memory.
  */
 static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 			    const struct hc_stack *st, const void *digest,
@@ -929,6 +1209,11 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 	}
 	if (g->status == HC_G_IDLE)
 		return true;
+	w->stk_lo = g->stack_lo;
+	w->stk_hi = g->stack_hi;
+	struct u64_vec reached;
+	u64_vec_init(&reached);
+	frame_liveness(w, st, &reached);
 	for (size_t k = 0; k < st->frames.size && !w->nomem; k++) {
 		const struct hc_frame *f = &st->frames.data[k];
 		if (f->inlined || !f->func || skip_frame(w, f->func))
@@ -940,6 +1225,10 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 			const struct hc_frame_var *fv = &vars->data[v];
 			if (!has_pointers(w, fv->type, 0))
 				continue;
+			if (!var_live(w, k, f, fv, &reached)) {
+				w->d->dead_roots++;
+				continue;
+			}
 			w->d->roots++;
 			uint32_t root = node(w, NO_NODE, PATH_GOROUTINE, f->func, false);
 			if (root != NO_NODE) {
@@ -954,6 +1243,8 @@ static bool goroutine_roots(struct walker *w, const struct hc_goroutine *g,
 		}
 		drain(w);
 	}
+	u64_vec_deinit(&reached);
+	w->stk_lo = w->stk_hi = 0;
 	return !w->nomem;
 }
 
@@ -1176,8 +1467,13 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	w.heap = heap;
 	if (opts)
 		w.opts = *opts;
+	uint64_t core_bytes = 0, expected;
+	if (t->core)
+		hc_core_truncation(t->core, &expected, &core_bytes);
 	if (!w.opts.max_visits)
-		w.opts.max_visits = 10000000;
+		w.opts.max_visits = core_bytes / 16 > 1000000 ? core_bytes / 16 : 1000000;
+	if (!w.opts.max_memory)
+		w.opts.max_memory = ((uint64_t)64 << 20) / 2 + core_bytes / 20;
 	if (!w.opts.max_elements)
 		w.opts.max_elements = 1000000;
 	if (!w.opts.max_entries)
@@ -1193,6 +1489,8 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	ptr_memo_init(&w.has_ptrs);
 	map_index_init(&w.first_row);
 	item_queue_init(&w.queue);
+	live_vec_init(&w.live);
+	u64_vec_init(&w.stack_ptrs);
 	path_nodes_init(&w.nodes);
 	hc_value_ctx_init(&w.vctx, t);
 
@@ -1229,6 +1527,8 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	free_nodes(&w);
 	path_nodes_deinit(&w.nodes);
 	item_queue_deinit(&w.queue);
+	live_vec_deinit(&w.live);
+	u64_vec_deinit(&w.stack_ptrs);
 	visit_set_deinit(&w.visited);
 	ptr_memo_deinit(&w.has_ptrs);
 	map_index_deinit(&w.first_row);

@@ -207,6 +207,38 @@ static void no_dwarf_json(struct hc_json *j, const struct hc_target *t)
 	hc_map_types_deinit(&v);
 }
 
+/* What the discovery skipped and whether it looked everywhere. */
+static void walk_text(struct hc_strbuf *sb, const struct hc_discovery *d)
+{
+	if (!d)
+		return;
+	if (d->dead_roots)
+		hc_strbuf_appendf(sb, "frame roots skipped as dead at their PC (stack maps): %" PRIu64 "\n",
+				  d->dead_roots);
+	if (d->unfit)
+		hc_strbuf_appendf(sb, "pointers not followed (target cannot hold their type): %" PRIu64 "\n",
+				  d->unfit);
+	if (d->stop_reason)
+		hc_strbuf_appendf(sb, "incomplete: the walk stopped on its %s (%" PRIu64
+				  " values left unwalked)\n", d->stop_reason, d->stopped);
+}
+
+static void walk_json(struct hc_json *j, const struct hc_discovery *d)
+{
+	if (!d)
+		return;
+	hc_json_key(j, "dead_frame_roots");
+	hc_json_u64(j, d->dead_roots);
+	hc_json_key(j, "unfit_pointers");
+	hc_json_u64(j, d->unfit);
+	if (d->stop_reason) {
+		hc_json_key(j, "incomplete");
+		hc_json_string(j, d->stop_reason);
+		hc_json_key(j, "unwalked");
+		hc_json_u64(j, d->stopped);
+	}
+}
+
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
@@ -296,6 +328,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_json_object_end(&j);
 		}
 		hc_json_array_end(&j);
+		walk_json(&j, a->discovery);
 		if (!t->dwarf)
 			no_dwarf_json(&j, t);
 		hc_json_object_end(&j);
@@ -330,6 +363,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			return HC_EXIT_ERROR;
 		}
 		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		walk_text(&sb, a->discovery);
 		if (!t->dwarf)
 			no_dwarf_text(&sb, t);
 	}

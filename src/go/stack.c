@@ -13,6 +13,9 @@
  * src/runtime/symtab.go go1.19; the same numbers in every version). */
 enum {
 	PCDATA_ARGLIVEINDEX = 3,
+	FUNCDATA_ARGSPOINTERMAPS = 0,
+	FUNCDATA_LOCALSPOINTERMAPS = 1,
+	FUNCDATA_STACKOBJECTS = 2,
 	FUNCDATA_ARGINFO = 5,
 	FUNCDATA_ARGLIVEINFO = 6,
 };
@@ -1084,6 +1087,149 @@ bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *fr,
 		first = false;
 	}
 	return ok;
+}
+
+/* ------------------------------------------------------------ liveness */
+
+/* A runtime.stackmap {n, nbit int32; bytedata [...]uint8} at @p addr:
+ * bitmap @p index's address and its bit count. False when absent or
+ * garbage (the runtime throws "bad symbol table" there). */
+static bool stackmap_entry(const struct hc_unwinder *u, uint64_t addr, int32_t index,
+			   uint64_t *bits_ret, uint32_t *nbit_ret)
+{
+	uint8_t h[8];
+	struct hc_error *err = hc_aspace_read(u->src.as, addr, h, sizeof(h));
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	int32_t n = (int32_t)((uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+			      (uint32_t)h[3] << 24);
+	int32_t nbit = (int32_t)((uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
+				 (uint32_t)h[7] << 24);
+	/* A frame is at most 1 GB (the runtime's maxstacksize). */
+	if (n <= 0 || nbit < 0 || nbit > (1 << 27))
+		return false;
+	if (nbit == 0) {
+		*bits_ret = 0;
+		*nbit_ret = 0;
+		return true;
+	}
+	if (index < 0 || index >= n)
+		return false;
+	*bits_ret = addr + 8 + (uint64_t)index * (((uint64_t)nbit + 7) / 8);
+	*nbit_ret = (uint32_t)nbit;
+	return true;
+}
+
+struct hc_error *hc_unwind_frame_live(struct hc_unwinder *u, const struct hc_frame *fr,
+				      struct hc_frame_live *ret)
+{
+	if (!u->src.gofunc)
+		return hc_error_create(HC_ERROR_NOT_FOUND, "no moduledata.gofunc: no stack maps");
+	struct hc_pclntab *t = u->src.pclntab;
+	struct hc_func f;
+	struct hc_error *err = hc_pclntab_find_func(t, fr->pc, &f);
+	if (err)
+		return err;
+	struct hc_frame_live l;
+	memset(&l, 0, sizeof(l));
+	bool lr = u->src.arch == HC_ARCH_ARM64;
+	/* traceback.go: varp below the return address (amd64) and the saved
+	 * frame pointer; argp past the minimum frame (8 on arm64). */
+	l.varp = fr->fp - (lr ? 0 : 8);
+	if (l.varp > fr->sp)
+		l.varp -= 8;
+	l.argp = fr->argp;
+	if (fr->trap) {
+		l.unknown = true;
+		*ret = l;
+		return NULL;
+	}
+	int32_t idx = -1;
+	if (fr->pc != f.entry)
+		idx = pcdata_or_minus1(t, &f, HC_PCDATA_STACKMAPINDEX, fr->pc - 1);
+	if (idx == -1)
+		idx = 0; /* the prologue: the runtime takes map 0 */
+	uint32_t off;
+	uint64_t minsize = lr ? 16 : 0;
+	if (l.varp > fr->sp && l.varp - fr->sp > minsize) {
+		err = hc_pclntab_funcdata(t, &f, FUNCDATA_LOCALSPOINTERMAPS, &off);
+		if (err || !stackmap_entry(u, u->src.gofunc + off, idx, &l.locals_bits, &l.locals_n))
+			l.unknown = true;
+		hc_error_destroy(err);
+		l.locals_addr = l.varp - (uint64_t)l.locals_n * 8;
+	}
+	/* argMapInternal: f.args bytes of arguments; asm functions with an
+	 * unknown size (ArgsSizeUnknown, negative) have no DWARF variables. */
+	if (f.args > 0) {
+		err = hc_pclntab_funcdata(t, &f, FUNCDATA_ARGSPOINTERMAPS, &off);
+		if (err || !stackmap_entry(u, u->src.gofunc + off, idx, &l.args_bits, &l.args_n))
+			l.unknown = true;
+		hc_error_destroy(err);
+		l.args_addr = l.argp;
+	}
+	err = hc_pclntab_funcdata(t, &f, FUNCDATA_STACKOBJECTS, &off);
+	if (!err) {
+		uint64_t n;
+		struct hc_error *e2 = hc_aspace_read_u64(u->src.as, u->src.gofunc + off, &n);
+		if (e2 || n > (1u << 20))
+			l.unknown = true;
+		else {
+			l.nobjs = n;
+			l.objs_addr = u->src.gofunc + off + 8;
+		}
+		hc_error_destroy(e2);
+	}
+	hc_error_destroy(err);
+	*ret = l;
+	return NULL;
+}
+
+static bool bit_at(const struct hc_unwinder *u, uint64_t bits, uint64_t i)
+{
+	uint8_t b;
+	struct hc_error *err = hc_aspace_read_u8(u->src.as, bits + i / 8, &b);
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	return (b >> (i % 8)) & 1;
+}
+
+bool hc_frame_live_word(const struct hc_unwinder *u, const struct hc_frame_live *l,
+			uint64_t addr)
+{
+	if (addr % 8)
+		return false;
+	if (l->locals_n && addr >= l->locals_addr &&
+	    (addr - l->locals_addr) / 8 < l->locals_n)
+		return bit_at(u, l->locals_bits, (addr - l->locals_addr) / 8);
+	if (l->args_n && addr >= l->args_addr && (addr - l->args_addr) / 8 < l->args_n)
+		return bit_at(u, l->args_bits, (addr - l->args_addr) / 8);
+	return false;
+}
+
+bool hc_frame_live_object(const struct hc_unwinder *u, const struct hc_frame_live *l,
+			  uint64_t i, uint64_t *addr_ret, uint64_t *size_ret)
+{
+	if (i >= l->nobjs)
+		return false;
+	uint8_t r[8];
+	struct hc_error *err = hc_aspace_read(u->src.as, l->objs_addr + i * 16, r, sizeof(r));
+	if (err) {
+		hc_error_destroy(err);
+		return false;
+	}
+	int32_t off = (int32_t)((uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
+				(uint32_t)r[3] << 24);
+	int32_t size = (int32_t)((uint32_t)r[4] | (uint32_t)r[5] << 8 | (uint32_t)r[6] << 16 |
+				 (uint32_t)r[7] << 24);
+	if (size <= 0)
+		return false;
+	*addr_ret = (off < 0 ? l->varp : l->argp) + (uint64_t)(int64_t)off;
+	*size_ret = (uint64_t)size;
+	return true;
 }
 
 /* ------------------------------------------------------------ targets */

@@ -37,6 +37,18 @@ type Manifest struct {
 	TornSlicesRaw []TornSlice    `json:"torn_slices_raw"`
 	Goroutines    []Goroutine    `json:"goroutines"`
 	Labels        *Labels        `json:"labels"`
+	DeadRoots     []DeadRoot     `json:"dead_roots,omitempty"`
+}
+
+// DeadRoot is a frame variable whose slot still holds a pointer the
+// runtime's stack maps say is dead at the frame's PC (frameroots): the
+// garbage collector does not scan it, so neither may a map finder.
+type DeadRoot struct {
+	Goid     int64  `json:"goid"`
+	Function string `json:"function"`
+	Variable string `json:"variable"`
+	Target   string `json:"target"`   // the stale pointer's value
+	MapAddr  string `json:"map_addr"` // the map the target held when it was live
 }
 
 type Crash struct {

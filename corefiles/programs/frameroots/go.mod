@@ -1,0 +1,3 @@
+module hmapcore.fixture/frameroots
+
+go 1.19
