@@ -410,19 +410,44 @@ START_TEST(test_stack_loop_is_bounded)
 }
 END_TEST
 
-START_TEST(test_stack_max_frames)
+START_TEST(test_stack_deep_elided)
 {
-	/* More frames than HC_STACK_MAX_FRAMES: stopped at the bound. */
+	/* Issue 24 item 4, a stack deeper than the frames a walk keeps (a
+	 * stack overflow has a million): the innermost inner_limit frames,
+	 * the HC_STACK_OUTER_FRAMES outermost in order, the rest counted,
+	 * not kept; the walk still reaches the end of the stack. */
 	struct fixture *fx = new_fixture();
 	for (uint64_t a = STACK; a < STACK + STACK_SIZE; a += 8)
 		stack_word(fx, a, SPIN + 1);
 	fixture_open(fx);
-	struct hc_stack st;
-	walk(fx, SPIN + 1, STACK, false, 0, &st);
-	ck_assert_ptr_nonnull(st.error);
-	ck_assert_msg(strstr(st.error, "frames"), "%s", st.error);
-	ck_assert_uint_eq(st.frames.size, HC_STACK_MAX_FRAMES);
-	hc_stack_deinit(&st);
+	const uint64_t total = STACK_SIZE / 8 + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t inner = pass ? HC_STACK_INNER_FRAMES : 100;
+		struct hc_stack st;
+		hc_stack_init(&st);
+		if (!pass)
+			st.inner_limit = 100;
+		struct hc_unwind_regs r = { .pc = SPIN + 1, .sp = STACK };
+		ck_assert(hc_unwind_regs(fx->u, &r, 0, &st) == NULL);
+		/* Stopped at the end of memory, not at a frame bound. */
+		ck_assert_ptr_nonnull(st.error);
+		ck_assert_msg(strstr(st.error, "return address"), "%s", st.error);
+		ck_assert_uint_eq(st.frames.size, inner + HC_STACK_OUTER_FRAMES);
+		ck_assert_uint_eq(st.elided_at, inner);
+		ck_assert_uint_eq(st.elided, total - inner - HC_STACK_OUTER_FRAMES);
+		/* Inner frames from the start, outer frames the last ones, in
+		 * order: one 8-byte frame each. */
+		for (size_t i = 0; i < inner; i++)
+			ck_assert_uint_eq(st.frames.data[i].sp, STACK + 8 * i);
+		for (size_t k = 0; k < HC_STACK_OUTER_FRAMES; k++)
+			ck_assert_uint_eq(st.frames.data[inner + k].sp,
+					  STACK + 8 * (total - HC_STACK_OUTER_FRAMES + k));
+		/* hc_stack_reset() keeps the limit, forgets the count. */
+		hc_stack_reset(&st);
+		ck_assert_uint_eq(st.elided, 0);
+		ck_assert_uint_eq(st.inner_limit, pass ? 0 : 100);
+		hc_stack_deinit(&st);
+	}
 	free_fixture(fx);
 }
 END_TEST
@@ -497,7 +522,7 @@ static Suite *stack_suite(void)
 	tcase_add_test(tc, test_stack_spwrite_stops);
 	tcase_add_test(tc, test_stack_bad_return_pc);
 	tcase_add_test(tc, test_stack_loop_is_bounded);
-	tcase_add_test(tc, test_stack_max_frames);
+	tcase_add_test(tc, test_stack_deep_elided);
 	tcase_add_test(tc, test_stack_zero_sp_and_nil_call);
 	tcase_add_test(tc, test_stack_args);
 	suite_add_tcase(s, tc);
