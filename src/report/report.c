@@ -140,7 +140,16 @@ static bool user_panic(const char *type)
 static bool frames_of(struct builder *b, const struct hc_stack *st, size_t skip,
 		      struct hc_report_frame_vec *out)
 {
+	/* A deep stack as the runtime prints it from go1.21: the 50 innermost
+	 * frames, how many were left out, the 50 outermost (whatever the
+	 * target's version: the outermost name the goroutine's entry). */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, st, skip, &cut);
 	for (size_t i = skip; i < st->frames.size; i++) {
+		if (i == cut.first_end && i < cut.second_begin)
+			i = cut.second_begin;
+		if (i >= st->frames.size)
+			break;
 		const struct hc_frame *fr = &st->frames.data[i];
 		struct hc_strbuf fn;
 		hc_strbuf_init(&fn);
@@ -155,6 +164,7 @@ static bool frames_of(struct builder *b, const struct hc_stack *st, size_t skip,
 			.line = fr->line,
 			.offset = !fr->inlined && fr->pc > fr->entry ? fr->pc - fr->entry : 0,
 			.inlined = fr->inlined,
+			.elided_before = i == cut.second_begin && cut.elided_line ? cut.elided : 0,
 		};
 		if (b->nomem || !hc_report_frame_vec_append(out, &f)) {
 			b->nomem = true;

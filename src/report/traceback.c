@@ -328,13 +328,56 @@ static bool write_go_header(const struct hc_target *t, const struct hc_goroutine
 	       hc_strbuf_appends(out, "]:\n");
 }
 
-/* The frames of @p st, and the walk's error if it stopped early. */
+/* tracebackInnerFrames, tracebackOuterFrames (traceback.go, go1.21+);
+ * _TracebackMaxFrames (runtime2.go, go1.19-go1.20). */
+enum { INNER_FRAMES = 50, OUTER_FRAMES = 50, MAX_FRAMES_OLD = 100 };
+
+void hc_traceback_cut(int go_minor, const struct hc_stack *st, size_t from,
+		      struct hc_traceback_cut *ret)
+{
+	size_t n = st->frames.size;
+	struct hc_traceback_cut c = {.first_end = n, .second_begin = n};
+	if (from > n)
+		from = n;
+	if (go_minor > 0 && go_minor < 21) {
+		/* gentraceback: at most 100 physical frames; n is the logical
+		 * frames it printed. */
+		size_t i = from;
+		uint32_t phys0 = from < n ? st->frames.data[from].phys : 0;
+		while (i < n && (i < st->elided_at || !st->elided) &&
+		       st->frames.data[i].phys - phys0 < MAX_FRAMES_OLD)
+			i++;
+		c.first_end = i;
+		c.elided = (uint64_t)(n - i) + st->elided;
+		c.additional_line = i - from == MAX_FRAMES_OLD;
+	} else {
+		uint64_t total = (uint64_t)(n - from) + st->elided;
+		if (total > INNER_FRAMES + OUTER_FRAMES && n - from >= INNER_FRAMES + OUTER_FRAMES) {
+			c.first_end = from + INNER_FRAMES;
+			c.second_begin = n - OUTER_FRAMES;
+			c.elided = total - INNER_FRAMES - OUTER_FRAMES;
+			c.elided_line = true;
+		}
+	}
+	*ret = c;
+}
+
+/* The frames of @p st the runtime prints, and the walk's error if it
+ * stopped early. */
 static bool write_go_frames(const struct hc_target *t, struct hc_unwinder *u,
 			    const struct hc_stack *st, size_t from, struct hc_strbuf *out)
 {
+	struct hc_traceback_cut c;
+	hc_traceback_cut(t->go_minor, st, from, &c);
 	bool ok = true;
-	for (size_t i = from; ok && i < st->frames.size; i++)
+	for (size_t i = from; ok && i < c.first_end; i++)
 		ok = write_go_frame(t, u, &st->frames.data[i], out);
+	if (ok && c.elided_line)
+		ok = hc_strbuf_appendf(out, "...%" PRIu64 " frames elided...\n", c.elided);
+	for (size_t i = c.second_begin; ok && i < st->frames.size; i++)
+		ok = write_go_frame(t, u, &st->frames.data[i], out);
+	if (ok && c.additional_line)
+		ok = hc_strbuf_appends(out, "...additional frames elided...\n");
 	if (ok && st->error)
 		ok = hc_strbuf_appends(out, "hmapcore: ") && appends_esc(out, st->error) &&
 		     hc_strbuf_appendc(out, '\n');
@@ -602,6 +645,77 @@ static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
 }
 
 /*
+ * What the runtime printed before "fatal error: " that its print backlog
+ * still holds (print.go printBacklog: everything printed until
+ * startpanic_m): the "runtime: " lines of a throw such as newstack's
+ * "runtime: goroutine stack exceeds N-byte limit" and "runtime: sp=...
+ * stack=[...]" (stack.go) before "fatal error: stack overflow".
+ */
+static bool write_backlog_runtime_lines(const char *backlog, struct hc_strbuf *out)
+{
+	/* The backlog is kept escaped (hc_strbuf_append_escaped): a line ends
+	 * at the two characters "\n"; every other escape is two or more
+	 * characters that stay as they are. */
+	const char *end = strstr(backlog, "fatal error: ");
+	if (!end)
+		return true;
+	bool ok = true;
+	const char *line = backlog;
+	for (const char *p = backlog; ok && p < end; p++) {
+		if (*p != '\\' || p + 1 >= end)
+			continue;
+		if (p[1] != 'n') {
+			p++;
+			continue;
+		}
+		if (!strncmp(line, "runtime: ", strlen("runtime: ")))
+			ok = hc_strbuf_append(out, line, (size_t)(p - line)) &&
+			     hc_strbuf_appendc(out, '\n');
+		p++;
+		line = p + 1;
+	}
+	return ok;
+}
+
+/*
+ * dopanic_m on g0 (a throw on the system stack: newstack's "stack
+ * overflow", or the scheduler's own throws): "runtime stack:" and the
+ * g0's frames from the caller of fatalthrow, before the goroutine the M
+ * was running (tracebackothers prints it first). Nothing when the crashing
+ * thread threw on a goroutine's stack.
+ */
+static bool write_runtime_stack(const struct hc_target *t, struct hc_unwinder *u,
+				struct hc_strbuf *out)
+{
+	struct hc_stack th;
+	hc_stack_init(&th);
+	th.inner_limit = 1000;
+	/* Not across the stack switch: the runtime stops at morestack. */
+	size_t nth = 0;
+	const struct hc_core_thread *c = hc_core_threads(t->core, &nth);
+	if (!nth)
+		return true;
+	struct hc_unwind_regs r = {.pc = c[0].pc, .sp = c[0].sp, .fp = c[0].fp,
+				   .lr = c[0].lr, .trap = true};
+	struct hc_error *err = hc_unwind_regs(u, &r, HC_UNWIND_SIGNAL_FRAMES, &th);
+	bool ok = !err;
+	hc_error_destroy(err);
+	size_t skip = ok ? hc_traceback_crash_skip(&th) : 0;
+	if (ok && skip && skip < th.frames.size &&
+	    th.frames.data[skip - 1].stack_kind == HC_STACK_G0) {
+		size_t end = skip;
+		while (end < th.frames.size && th.frames.data[end].stack_kind == HC_STACK_G0 &&
+		       (!th.elided || end < th.elided_at))
+			end++;
+		ok = hc_strbuf_appends(out, "\nruntime stack:\n");
+		for (size_t i = skip; ok && i < end; i++)
+			ok = write_go_frame(t, u, &th.frames.data[i], out);
+	}
+	hc_stack_deinit(&th);
+	return ok;
+}
+
+/*
  * The runtime's dump (panic.go dopanic_m, traceback.go tracebackothers).
  * Who printed what: every M that threw or panicked prints its own
  * goroutine (dopanic_m, under paniclk); the first one also prints every
@@ -647,6 +761,8 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 		order[norder++] = crash_idx;
 
 	bool ok = true;
+	if (c->fatal_message && c->backlog)
+		ok = write_backlog_runtime_lines(c->backlog, out);
 	if (c->fatal_message) {
 		for (size_t i = 0; ok && i < (norder ? norder : 1); i++)
 			ok = hc_strbuf_appendf(out, "fatal error: %s\n", c->fatal_message);
@@ -661,6 +777,8 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 		ok = hc_strbuf_appendf(out, "panic: %s\n", c->panic_message);
 	}
 	const struct gstack *first = norder ? &gs[order[0]] : NULL;
+	if (ok && first && selected(first, opts) && first == &gs[crash_idx])
+		ok = write_runtime_stack(t, u, out);
 	if (ok && first && selected(first, opts))
 		ok = write_go_crashed(t, u, first, out);
 	uint64_t printer_m = first ? first->g->m_addr : crash_m;
@@ -739,10 +857,19 @@ bool hc_traceback_created_by(const struct hc_target *t,
 static bool write_text_frames(const struct hc_target *t,
 			      const struct gstack *s, struct hc_strbuf *out)
 {
+	/* A deep stack as the runtime prints it from go1.21 (whatever the
+	 * target's version: the outermost frames name the entry point). */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, &s->stack, 0, &cut);
 	bool ok = true;
 	for (size_t i = 0; ok && i < s->stack.frames.size; i++) {
+		if (i == cut.first_end && cut.elided_line) {
+			ok = hc_strbuf_appendf(out, "    ...%" PRIu64 " frames elided...\n",
+					       cut.elided);
+			i = cut.second_begin;
+		}
 		const struct hc_frame *fr = &s->stack.frames.data[i];
-		ok = hc_strbuf_appends(out, "    ") &&
+		ok = ok && hc_strbuf_appends(out, "    ") &&
 		     hc_traceback_func_name(t->go_minor, fr->func, out) &&
 		     hc_strbuf_appends(out, fr->inlined ? " (inlined)\n        "
 							 : "\n        ") &&
@@ -881,8 +1008,15 @@ static void json_frames(struct hc_json *j, const struct hc_target *t,
 			struct hc_unwinder *u, const struct hc_stack *st,
 			size_t skip)
 {
+	/* A deep stack as the runtime prints it from go1.21, from the frame
+	 * it starts at (@p skip): "elided_frames" frames left out after
+	 * "elided_after" of the array. */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, st, skip, &cut);
 	hc_json_array_begin(j);
-	for (size_t i = skip; i < st->frames.size; i++) {
+	for (size_t i = 0; i < st->frames.size; i++) {
+		if (i == cut.first_end && cut.elided_line)
+			i = cut.second_begin;
 		const struct hc_frame *fr = &st->frames.data[i];
 		hc_json_object_begin(j);
 		struct hc_strbuf sb;
@@ -920,6 +1054,12 @@ static void json_frames(struct hc_json *j, const struct hc_target *t,
 		hc_json_object_end(j);
 	}
 	hc_json_array_end(j);
+	if (cut.elided_line) {
+		hc_json_key(j, "elided_frames");
+		hc_json_u64(j, cut.elided);
+		hc_json_key(j, "elided_after");
+		hc_json_u64(j, cut.first_end);
+	}
 	if (st->error) {
 		hc_json_key(j, "stack_error");
 		hc_json_string(j, st->error);
@@ -1052,7 +1192,7 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 			hc_json_array_end(&j);
 		}
 		hc_json_key(&j, "frames");
-		json_frames(&j, t, u, &s->stack, 0);
+		json_frames(&j, t, u, &s->stack, s->crashed ? s->skip : 0);
 		if (s->crashed) {
 			hc_json_key(&j, "printed_from_frame");
 			hc_json_u64(&j, s->skip);
