@@ -250,6 +250,9 @@ const struct hc_goroutine *hc_runtime_goroutine_at(const struct hc_runtime *rt,
 struct hc_sigframe {
 	uint32_t signo;
 	int32_t code;
+	/** si_pid: who sent a signal a process sent (code <= 0: SI_USER,
+	 * SI_TKILL), else 0. */
+	int32_t pid;
 	/** si_addr (the fault address of SIGSEGV and SIGBUS). */
 	uint64_t addr;
 	/** Where the signal interrupted the thread. */

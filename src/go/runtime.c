@@ -1012,6 +1012,9 @@ struct hc_error *hc_runtime_sigframe(const struct hc_aspace *as, enum hc_arch ar
 		ret->signo = signo;
 		ret->code = code;
 		ret->addr = le64(buf + si + 16);
+		/* _sifields.kill.si_pid overlays si_addr's low half. */
+		if (code <= 0)
+			memcpy(&ret->pid, buf + si + 16, 4);
 		const uint8_t *m = buf + mc;
 		if (arm64) {
 			for (int r = 0; r < 31; r++)

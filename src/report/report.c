@@ -300,11 +300,16 @@ static void build_crash(struct builder *b)
 		r->crash.headline = fmt(b, "fatal error: %s", r->crash.fatal);
 	else if (r->crash.panic)
 		r->crash.headline = fmt(b, "panic: %s", r->crash.panic);
-	else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal))
+	else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal)) {
 		// The runtime's own line ("SIGQUIT: quit"): the signal it died
 		// of, not the SIGABRT its crash() raised afterwards.
-		r->crash.headline = fmt(b, "killed by %s: %s", hc_signal_name((int)c->fatal_signal),
-					hc_signal_text((int)c->fatal_signal));
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		if (hc_fatal_signal_text(c, &sb))
+			r->crash.headline = take(b, &sb);
+		else
+			hc_strbuf_deinit(&sb);
+	}
 	else if (r->crash.signal)
 		r->crash.headline = fmt(b, "killed by %s", r->crash.signal);
 	else

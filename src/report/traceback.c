@@ -447,7 +447,46 @@ static int cmp_msec(const void *pa, const void *pb)
 	return (a->tid > b->tid) - (a->tid < b->tid);
 }
 
-/* The sections, the crashing M's first; 0 when the core is no such dump. */
+/*
+ * The M that took the signal first, and so printed the dump. From go1.22
+ * it is the one that crashes the process (signal_unix.go sighandler:
+ * crashing.CompareAndSwap(0, 1) makes it the crash thread, the core's
+ * first thread); before, the last M to get the relayed signal crashed.
+ * Whatever the release, the first M got the signal from whoever sent it
+ * and every other M got it from raiseproc, the process itself: the M
+ * whose siginfo names another sender is the first. The core's first
+ * thread's M when that does not single out one M (a signal the process
+ * sent itself).
+ */
+static long first_signal_m(const struct hc_target *t)
+{
+	const struct hc_runtime *rt = t->runtime;
+	long crash_m = rt->threads.data[0].m;
+	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);
+	if (!ps || !ps->pid)
+		return crash_m;
+	long found = -1;
+	for (size_t i = 0; i < rt->ms.size; i++) {
+		const struct hc_m *m = &rt->ms.data[i];
+		if (!m->caughtsig || m->thread < 0)
+			continue;
+		struct hc_sigframe f;
+		struct hc_error *err = hc_runtime_sigframe(t->as, hc_core_arch(t->core),
+							   m->gsignal, &f);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (f.code > 0 || !f.pid || f.pid == ps->pid)
+			continue;
+		if (found >= 0)
+			return crash_m;
+		found = (long)i;
+	}
+	return found >= 0 ? found : crash_m;
+}
+
+/* The sections, the first M's first; 0 when the core is no such dump. */
 static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 {
 	const struct hc_runtime *rt = t->runtime;
@@ -462,7 +501,7 @@ static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 	if (!v)
 		return 0;
 	size_t n = 0;
-	long first = rt->threads.data[0].m;
+	long first = first_signal_m(t);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < rt->ms.size; i++) {
 			const struct hc_m *m = &rt->ms.data[i];
@@ -486,6 +525,17 @@ static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 	}
 	if (n > 1)
 		qsort(v + 1, n - 1, sizeof(*v), cmp_msec);
+	/* Before go1.22 the M that crashes (the core's first thread) is the
+	 * last one the signal was relayed to: its section comes last. */
+	long crash_m = rt->threads.data[0].m;
+	for (size_t i = 1; i + 1 < n && first != crash_m; i++) {
+		if (v[i].m != &rt->ms.data[crash_m])
+			continue;
+		struct msec last = v[i];
+		memmove(v + i, v + i + 1, (n - i - 1) * sizeof(*v));
+		v[n - 1] = last;
+		break;
+	}
 	if (!n)
 		free(v);
 	else
@@ -633,11 +683,21 @@ static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
 	size_t ns = signal_sections(t, &v);
 	if (!ns)
 		return false;
+	/* sighandler: the k-th M to take the signal prints "-----" after its
+	 * section and relays the signal while k < mcount() - extraMLength,
+	 * the Ms that have a thread (allm less the extra Ms waiting for a C
+	 * thread, which have none; an exited M left allm). When fewer Ms
+	 * printed a section (one never got the relayed signal), the last
+	 * section still ends with "-----". */
+	size_t with_thread = 0;
+	for (size_t i = 0; i < t->runtime->ms.size; i++)
+		if (t->runtime->ms.data[i].thread >= 0)
+			with_thread++;
 	bool ok = true, nomem = false;
 	for (size_t k = 0; ok && k < ns; k++) {
-		if (k)
+		ok = write_signal_section(t, u, opts, &v[k], k == 0, gs, n, out, &nomem);
+		if (ok && k + 1 < with_thread)
 			ok = hc_strbuf_appends(out, "\n-----\n\n");
-		ok = ok && write_signal_section(t, u, opts, &v[k], k == 0, gs, n, out, &nomem);
 	}
 	free(v);
 	*ok_ret = ok && !nomem;
