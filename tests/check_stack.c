@@ -452,6 +452,43 @@ START_TEST(test_stack_deep_elided)
 }
 END_TEST
 
+START_TEST(test_runtime_wait_minutes)
+{
+	/* Issue 24 item 8a: goroutineheader's ", N minutes" is
+	 * (nanotime() - g.waitsince) / 60e9 for a goroutine waiting or in a
+	 * system call; the core's latest clock reading stands in for
+	 * nanotime(), exact only when it is sched.lastpoll. */
+	const int64_t min = 60000000000LL;
+	struct hc_crash c = { .clock = 10 * min + 5, .clock_recent = true };
+	struct hc_goroutine g = { .status = HC_G_WAITING, .waitsince = 10 * min + 5 - 90000000000LL };
+	bool exact = false;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 1);
+	ck_assert(exact);
+	g.waitsince = c.clock - 59999999999LL; /* a hair under a minute */
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 0);
+	g.waitsince = c.clock - 7 * min;
+	g.status = HC_G_SYSCALL;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, NULL), 7);
+	/* Not blocked, or never seen blocked by a GC: no minutes at all. */
+	g.status = HC_G_RUNNABLE;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
+	g.status = HC_G_WAITING;
+	g.waitsince = 0;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
+	/* Only a waitsince for a clock: a lower bound, said so. */
+	c.clock_recent = false;
+	g.waitsince = c.clock - 3 * min;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 3);
+	ck_assert(!exact);
+	/* A clock older than the block: less than a minute is all it says. */
+	g.waitsince = c.clock + min;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 0);
+	/* No clock in the core. */
+	c.clock = 0;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
+}
+END_TEST
+
 START_TEST(test_stack_zero_sp_and_nil_call)
 {
 	struct fixture *fx = new_fixture();
@@ -523,6 +560,7 @@ static Suite *stack_suite(void)
 	tcase_add_test(tc, test_stack_bad_return_pc);
 	tcase_add_test(tc, test_stack_loop_is_bounded);
 	tcase_add_test(tc, test_stack_deep_elided);
+	tcase_add_test(tc, test_runtime_wait_minutes);
 	tcase_add_test(tc, test_stack_zero_sp_and_nil_call);
 	tcase_add_test(tc, test_stack_args);
 	suite_add_tcase(s, tc);

@@ -81,6 +81,14 @@ static bool append_state(const struct hc_target *t, const struct hc_goroutine *g
 		ok = ok && hc_strbuf_appends(out, " (leaked)");
 	if (g->raw_status & HC_G_SCAN)
 		ok = ok && hc_strbuf_appends(out, " (scan)");
+	/* ", N minutes": the core does not record the crash time; its latest
+	 * clock reading stands in for it (hc_runtime_wait_minutes). When that
+	 * reading may be minutes old, the count is a lower bound and says so. */
+	bool exact;
+	int64_t minutes = t->runtime ? hc_runtime_wait_minutes(&t->runtime->crash, g, &exact) : -1;
+	if (ok && minutes >= 1)
+		ok = hc_strbuf_appendf(out, exact ? ", %" PRId64 " minutes"
+						  : ", at least %" PRId64 " minutes", minutes);
 	if (g->lockedm)
 		ok = ok && hc_strbuf_appends(out, ", locked to thread");
 	return ok;
@@ -1241,6 +1249,17 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 		json_labels(&j, t, g);
 		hc_json_key(&j, "created_by");
 		json_created_by(&j, t, g);
+		/* How long it has been blocked (goroutineheader's minutes),
+		 * and whether the crash time is known to the minute or the
+		 * count is only a lower bound; absent when not blocked. */
+		bool exact;
+		int64_t minutes = hc_runtime_wait_minutes(&t->runtime->crash, g, &exact);
+		if (minutes >= 0) {
+			hc_json_key(&j, "wait_minutes");
+			hc_json_i64(&j, minutes);
+			hc_json_key(&j, "wait_minutes_exact");
+			hc_json_bool(&j, exact);
+		}
 		if (opts && opts->group) {
 			hc_json_key(&j, "count");
 			hc_json_u64(&j, s->group_size);
