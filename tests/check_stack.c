@@ -540,6 +540,22 @@ START_TEST(test_stack_args)
 	hc_strbuf_init(&sb);
 	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
 	ck_assert_str_eq(sb.str, "...");
+	/* Issue 24 item 8c: the physical frame's liveness is the one at its
+	 * own PC (go1.21+ printArgs(f, argp, u.symPC())), where every
+	 * argument is live, not at the inlined call's site leaf+0x10 (the
+	 * last logical frame's sym_pc), where all are dead. */
+	hc_strbuf_reset(&sb);
+	ck_assert(!st.frames.data[1].inlined);
+	ck_assert_uint_eq(st.frames.data[1].sym_pc, LEAF + 0x10);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[1], &sb));
+	ck_assert_str_eq(sb.str, "0x11, {0x22, 0x33}");
+	hc_strbuf_deinit(&sb);
+	hc_stack_deinit(&st);
+	/* At a PC whose liveness says dead: "?" after every word. */
+	walk(fx, LEAF + 0x11, sp0, false, 0, &st);
+	hc_strbuf_init(&sb);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
+	ck_assert_str_eq(sb.str, "0x11?, {0x22?, 0x33?}");
 	hc_strbuf_deinit(&sb);
 	hc_stack_deinit(&st);
 	free_fixture(fx);

@@ -1066,7 +1066,16 @@ bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *fr,
 		}
 	}
 	hc_error_destroy(err);
-	int32_t live_idx = pcdata_or_minus1(t, &f, PCDATA_ARGLIVEINDEX, fr->sym_pc);
+	/* The PC printArgs evaluates PCDATA_ArgLiveIndex at: from go1.21
+	 * u.symPC(), the physical frame's own (pc-1 after a CALL);
+	 * go1.19-go1.20 gentraceback passed tracepc after its inline loop,
+	 * the outermost inlined call's parent PC, which is the sym_pc of
+	 * the physical frame's last logical frame. A frame with inlined
+	 * calls at its PC has different liveness at the two. */
+	uint64_t live_pc = fr->sym_pc;
+	if (u->src.go_minor >= 21)
+		live_pc = (!fr->trap && fr->pc > fr->entry) ? fr->pc - 1 : fr->pc;
+	int32_t live_idx = pcdata_or_minus1(t, &f, PCDATA_ARGLIVEINDEX, live_pc);
 
 	bool first = true, ok = true;
 	uint8_t slot = 0;
