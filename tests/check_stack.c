@@ -421,14 +421,26 @@ START_TEST(test_stack_deep_elided)
 		stack_word(fx, a, SPIN + 1);
 	fixture_open(fx);
 	const uint64_t total = STACK_SIZE / 8 + 1;
+	struct hc_stack nob;
+	hc_stack_init(&nob);
+	/* Outside a known stack (no runtime model) the old bound holds. */
+	struct hc_unwind_regs r = { .pc = SPIN + 1, .sp = STACK };
+	ck_assert(hc_unwind_regs(fx->u, &r, 0, &nob) == NULL);
+	ck_assert_ptr_nonnull(nob.error);
+	ck_assert_msg(strstr(nob.error, "outside a known stack"), "%s", nob.error);
+	ck_assert_uint_eq(nob.frames.size + nob.elided, HC_STACK_INNER_FRAMES);
+	hc_stack_deinit(&nob);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t inner = pass ? HC_STACK_INNER_FRAMES : 100;
 		struct hc_stack st;
 		hc_stack_init(&st);
 		if (!pass)
 			st.inner_limit = 100;
-		struct hc_unwind_regs r = { .pc = SPIN + 1, .sp = STACK };
-		ck_assert(hc_unwind_regs(fx->u, &r, 0, &st) == NULL);
+		/* A goroutine's stack: its bounds are known. */
+		struct hc_goroutine g = { .addr = 0xc000100000, .status = HC_G_WAITING,
+					  .stack_lo = STACK, .stack_hi = STACK + STACK_SIZE,
+					  .sched_pc = SPIN + 1, .sched_sp = STACK };
+		ck_assert(hc_unwind_saved(fx->u, &g, &st) == NULL);
 		/* Stopped at the end of memory, not at a frame bound. */
 		ck_assert_ptr_nonnull(st.error);
 		ck_assert_msg(strstr(st.error, "return address"), "%s", st.error);

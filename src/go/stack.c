@@ -701,6 +701,13 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				  HC_STACK_MAX_FRAMES);
 			break;
 		}
+		/* Only a stack whose bounds are known may be that deep (the
+		 * walk then ends at its top); elsewhere the old bound holds. */
+		if (phys >= HC_STACK_INNER_FRAMES && !(w.lo < w.hi)) {
+			set_error(stack, "more than %d frames outside a known stack; stopped",
+				  HC_STACK_INNER_FRAMES);
+			break;
+		}
 		struct hc_func f;
 		struct hc_error *err = NULL;
 		if (have_caller && caller_pc == pc)

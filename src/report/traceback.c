@@ -1549,9 +1549,17 @@ struct hc_error *hc_traceback_write_threads(
 			     hc_strbuf_appendc(out, '\n');
 			if (ok && stacks) {
 				ok = text_native(out, &nst);
+				struct hc_traceback_cut cut;
+				hc_traceback_cut(0, &st, 0, &cut);
 				for (size_t k = 0; ok && k < st.frames.size; k++) {
+					if (k == cut.first_end && cut.elided_line) {
+						ok = hc_strbuf_appendf(out, "    ...%" PRIu64
+								       " frames elided...\n",
+								       cut.elided);
+						k = cut.second_begin;
+					}
 					const struct hc_frame *fr = &st.frames.data[k];
-					ok = hc_strbuf_appendf(out, "    %-8s ",
+					ok = ok && hc_strbuf_appendf(out, "    %-8s ",
 							       hc_stack_kind_name(fr->stack_kind)) &&
 					     hc_traceback_func_name(t->go_minor, fr->func, out) &&
 					     hc_strbuf_appends(out, fr->inlined ? " (inlined)" : "") &&
