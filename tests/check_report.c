@@ -9,6 +9,7 @@
 
 #include "hmapcore/mapview.h"
 #include "hmapcore/report.h"
+#include "hmapcore/traceback.h"
 #include "report_model.h"
 
 static char *md(const char *s)
@@ -103,6 +104,69 @@ START_TEST(test_mapview_columns_aligned)
 	hc_strbuf_deinit(&la);
 	hc_strbuf_deinit(&lb);
 	hc_strbuf_deinit(&head);
+/* A stack of @p n single-frame physical frames, @p elided more counted
+ * after the first @p inner (what a walk keeps of a deep stack). */
+static void deep_stack(struct hc_stack *st, size_t n, size_t inner, uint64_t elided)
+{
+	hc_stack_init(st);
+	for (size_t i = 0; i < n; i++) {
+		struct hc_frame f = { .func = "main.recurse", .file = "main.go", .line = 27,
+				      .phys = (uint32_t)(i < inner ? i : i + elided) };
+		ck_assert(hc_frame_vec_append(&st->frames, &f));
+	}
+	st->elided = elided;
+	st->elided_at = elided ? inner : 0;
+}
+
+START_TEST(test_report_traceback_cut_deep_stack)
+{
+	/* Issue 24 item 4: the runtime's elision of a deep stack
+	 * (traceback.go traceback1, go1.21+): 50 inner, "...N frames
+	 * elided...", 50 outer; N counts the frames the walk did not keep. */
+	struct hc_stack st;
+	struct hc_traceback_cut c;
+	deep_stack(&st, 10050, 10000, 8000);
+	hc_traceback_cut(23, &st, 2, &c);
+	ck_assert(c.elided_line);
+	ck_assert(!c.additional_line);
+	ck_assert_uint_eq(c.first_end, 52);
+	ck_assert_uint_eq(c.second_begin, 10000);
+	ck_assert_uint_eq(c.elided, 10048 + 8000 - 100);
+	hc_stack_deinit(&st);
+
+	/* 100 frames: all printed; 101: one elided. */
+	deep_stack(&st, 100, 100, 0);
+	hc_traceback_cut(26, &st, 0, &c);
+	ck_assert(!c.elided_line);
+	ck_assert_uint_eq(c.first_end, 100);
+	hc_stack_deinit(&st);
+	deep_stack(&st, 101, 101, 0);
+	hc_traceback_cut(21, &st, 0, &c);
+	ck_assert(c.elided_line);
+	ck_assert_uint_eq(c.elided, 1);
+	ck_assert_uint_eq(c.first_end, 50);
+	ck_assert_uint_eq(c.second_begin, 51);
+	hc_stack_deinit(&st);
+
+	/* go1.19 (gentraceback, _TracebackMaxFrames): the first 100
+	 * physical frames, then "...additional frames elided..." when that
+	 * printed exactly 100 frames; exactly 100 frames print it too. */
+	deep_stack(&st, 10050, 10000, 8000);
+	hc_traceback_cut(19, &st, 0, &c);
+	ck_assert(c.additional_line);
+	ck_assert(!c.elided_line);
+	ck_assert_uint_eq(c.first_end, 100);
+	ck_assert_uint_eq(c.second_begin, 10050);
+	hc_stack_deinit(&st);
+	deep_stack(&st, 99, 99, 0);
+	hc_traceback_cut(19, &st, 0, &c);
+	ck_assert(!c.additional_line);
+	ck_assert_uint_eq(c.first_end, 99);
+	hc_stack_deinit(&st);
+	deep_stack(&st, 100, 100, 0);
+	hc_traceback_cut(19, &st, 0, &c);
+	ck_assert(c.additional_line);
+	hc_stack_deinit(&st);
 }
 END_TEST
 
@@ -215,6 +279,7 @@ static Suite *report_suite(void)
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_mapview_columns_aligned);
+	tcase_add_test(tc, test_report_traceback_cut_deep_stack);
 	tcase_add_test(tc, test_report_markdown_escapes_markup);
 	tcase_add_test(tc, test_report_html_escapes_markup);
 	tcase_add_test(tc, test_report_fence_outlasts_backticks);

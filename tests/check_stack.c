@@ -410,20 +410,94 @@ START_TEST(test_stack_loop_is_bounded)
 }
 END_TEST
 
-START_TEST(test_stack_max_frames)
+START_TEST(test_stack_deep_elided)
 {
-	/* More frames than HC_STACK_MAX_FRAMES: stopped at the bound. */
+	/* Issue 24 item 4, a stack deeper than the frames a walk keeps (a
+	 * stack overflow has a million): the innermost inner_limit frames,
+	 * the HC_STACK_OUTER_FRAMES outermost in order, the rest counted,
+	 * not kept; the walk still reaches the end of the stack. */
 	struct fixture *fx = new_fixture();
 	for (uint64_t a = STACK; a < STACK + STACK_SIZE; a += 8)
 		stack_word(fx, a, SPIN + 1);
 	fixture_open(fx);
-	struct hc_stack st;
-	walk(fx, SPIN + 1, STACK, false, 0, &st);
-	ck_assert_ptr_nonnull(st.error);
-	ck_assert_msg(strstr(st.error, "frames"), "%s", st.error);
-	ck_assert_uint_eq(st.frames.size, HC_STACK_MAX_FRAMES);
-	hc_stack_deinit(&st);
+	const uint64_t total = STACK_SIZE / 8 + 1;
+	struct hc_stack nob;
+	hc_stack_init(&nob);
+	/* Outside a known stack (no runtime model) the old bound holds. */
+	struct hc_unwind_regs r = { .pc = SPIN + 1, .sp = STACK };
+	ck_assert(hc_unwind_regs(fx->u, &r, 0, &nob) == NULL);
+	ck_assert_ptr_nonnull(nob.error);
+	ck_assert_msg(strstr(nob.error, "outside a known stack"), "%s", nob.error);
+	ck_assert_uint_eq(nob.frames.size + nob.elided, HC_STACK_INNER_FRAMES);
+	hc_stack_deinit(&nob);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t inner = pass ? HC_STACK_INNER_FRAMES : 100;
+		struct hc_stack st;
+		hc_stack_init(&st);
+		if (!pass)
+			st.inner_limit = 100;
+		/* A goroutine's stack: its bounds are known. */
+		struct hc_goroutine g = { .addr = 0xc000100000, .status = HC_G_WAITING,
+					  .stack_lo = STACK, .stack_hi = STACK + STACK_SIZE,
+					  .sched_pc = SPIN + 1, .sched_sp = STACK };
+		ck_assert(hc_unwind_saved(fx->u, &g, &st) == NULL);
+		/* Stopped at the end of memory, not at a frame bound. */
+		ck_assert_ptr_nonnull(st.error);
+		ck_assert_msg(strstr(st.error, "return address"), "%s", st.error);
+		ck_assert_uint_eq(st.frames.size, inner + HC_STACK_OUTER_FRAMES);
+		ck_assert_uint_eq(st.elided_at, inner);
+		ck_assert_uint_eq(st.elided, total - inner - HC_STACK_OUTER_FRAMES);
+		/* Inner frames from the start, outer frames the last ones, in
+		 * order: one 8-byte frame each. */
+		for (size_t i = 0; i < inner; i++)
+			ck_assert_uint_eq(st.frames.data[i].sp, STACK + 8 * i);
+		for (size_t k = 0; k < HC_STACK_OUTER_FRAMES; k++)
+			ck_assert_uint_eq(st.frames.data[inner + k].sp,
+					  STACK + 8 * (total - HC_STACK_OUTER_FRAMES + k));
+		/* hc_stack_reset() keeps the limit, forgets the count. */
+		hc_stack_reset(&st);
+		ck_assert_uint_eq(st.elided, 0);
+		ck_assert_uint_eq(st.inner_limit, pass ? 0 : 100);
+		hc_stack_deinit(&st);
+	}
 	free_fixture(fx);
+}
+END_TEST
+
+START_TEST(test_runtime_wait_minutes)
+{
+	/* Issue 24 item 8a: goroutineheader's ", N minutes" is
+	 * (nanotime() - g.waitsince) / 60e9 for a goroutine waiting or in a
+	 * system call; the core's latest clock reading stands in for
+	 * nanotime(), exact only when it is sched.lastpoll. */
+	const int64_t min = 60000000000LL;
+	struct hc_crash c = { .clock = 10 * min + 5, .clock_recent = true };
+	struct hc_goroutine g = { .status = HC_G_WAITING, .waitsince = 10 * min + 5 - 90000000000LL };
+	bool exact = false;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 1);
+	ck_assert(exact);
+	g.waitsince = c.clock - 59999999999LL; /* a hair under a minute */
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 0);
+	g.waitsince = c.clock - 7 * min;
+	g.status = HC_G_SYSCALL;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, NULL), 7);
+	/* Not blocked, or never seen blocked by a GC: no minutes at all. */
+	g.status = HC_G_RUNNABLE;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
+	g.status = HC_G_WAITING;
+	g.waitsince = 0;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
+	/* Only a waitsince for a clock: a lower bound, said so. */
+	c.clock_recent = false;
+	g.waitsince = c.clock - 3 * min;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 3);
+	ck_assert(!exact);
+	/* A clock older than the block: less than a minute is all it says. */
+	g.waitsince = c.clock + min;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), 0);
+	/* No clock in the core. */
+	c.clock = 0;
+	ck_assert_int_eq(hc_runtime_wait_minutes(&c, &g, &exact), -1);
 }
 END_TEST
 
@@ -478,6 +552,22 @@ START_TEST(test_stack_args)
 	hc_strbuf_init(&sb);
 	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
 	ck_assert_str_eq(sb.str, "...");
+	/* Issue 24 item 8c: the physical frame's liveness is the one at its
+	 * own PC (go1.21+ printArgs(f, argp, u.symPC())), where every
+	 * argument is live, not at the inlined call's site leaf+0x10 (the
+	 * last logical frame's sym_pc), where all are dead. */
+	hc_strbuf_reset(&sb);
+	ck_assert(!st.frames.data[1].inlined);
+	ck_assert_uint_eq(st.frames.data[1].sym_pc, LEAF + 0x10);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[1], &sb));
+	ck_assert_str_eq(sb.str, "0x11, {0x22, 0x33}");
+	hc_strbuf_deinit(&sb);
+	hc_stack_deinit(&st);
+	/* At a PC whose liveness says dead: "?" after every word. */
+	walk(fx, LEAF + 0x11, sp0, false, 0, &st);
+	hc_strbuf_init(&sb);
+	ck_assert(hc_unwind_frame_args(fx->u, &st.frames.data[0], &sb));
+	ck_assert_str_eq(sb.str, "0x11?, {0x22?, 0x33?}");
 	hc_strbuf_deinit(&sb);
 	hc_stack_deinit(&st);
 	free_fixture(fx);
@@ -598,7 +688,8 @@ static Suite *stack_suite(void)
 	tcase_add_test(tc, test_stack_spwrite_stops);
 	tcase_add_test(tc, test_stack_bad_return_pc);
 	tcase_add_test(tc, test_stack_loop_is_bounded);
-	tcase_add_test(tc, test_stack_max_frames);
+	tcase_add_test(tc, test_stack_deep_elided);
+	tcase_add_test(tc, test_runtime_wait_minutes);
 	tcase_add_test(tc, test_stack_zero_sp_and_nil_call);
 	tcase_add_test(tc, test_stack_args);
 	tcase_add_test(tc, test_stack_frame_live);

@@ -43,6 +43,16 @@ const char *hc_signal_text(int sig);
 const char *hc_si_code_name(int code);
 
 /**
+ * The signal the runtime's own handler died of (hc_crash.fatal_signal:
+ * it printed "SIGQUIT: quit", dumped the goroutines and then raised the
+ * SIGABRT that NT_SIGINFO records) as the report's headline and `info`
+ * word it: "killed by SIGQUIT: quit". Appended; nothing (true) when the
+ * crash has no such signal.
+ * @return false on out-of-memory.
+ */
+bool hc_fatal_signal_text(const struct hc_crash *c, struct hc_strbuf *out);
+
+/**
  * Append the info summary of @p t to @p out.
  * @return false on out-of-memory.
  */

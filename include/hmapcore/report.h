@@ -74,6 +74,10 @@ struct hc_report_frame {
 	/** pc - entry, or 0 for an inlined frame. */
 	uint64_t offset;
 	bool inlined;
+	/** Frames of a deep stack left out just before this one, as the
+	 * runtime leaves them out (hc_traceback_cut(): the 50 innermost and
+	 * the 50 outermost kept); 0 almost always. */
+	uint64_t elided_before;
 };
 
 HC_DEFINE_VECTOR(hc_report_frame_vec, struct hc_report_frame)

@@ -168,6 +168,16 @@ struct hc_crash {
 	uint32_t throwing;
 	/** The runtime's printBacklog, escaped text, or NULL when empty. */
 	char *backlog;
+	/** The latest reading of the runtime's clock (nanotime) the core
+	 * holds, a lower bound of the crash time; 0 when none. The runtime
+	 * does not record the crash time itself. */
+	int64_t clock;
+	/** @ref clock is sched.lastpoll (proc.go, go1.19-go1.27), which
+	 * sysmon moves to nanotime() every 10 ms while it runs: the crash
+	 * time to well under a minute. Otherwise it is the latest g.waitsince
+	 * (the start of a GC that saw the goroutine blocked, mgcmark.go),
+	 * which may be minutes before the crash. */
+	bool clock_recent;
 };
 
 struct hc_runtime {
@@ -250,6 +260,9 @@ const struct hc_goroutine *hc_runtime_goroutine_at(const struct hc_runtime *rt,
 struct hc_sigframe {
 	uint32_t signo;
 	int32_t code;
+	/** si_pid: who sent a signal a process sent (code <= 0: SI_USER,
+	 * SI_TKILL), else 0. */
+	int32_t pid;
 	/** si_addr (the fault address of SIGSEGV and SIGBUS). */
 	uint64_t addr;
 	/** Where the signal interrupted the thread. */
@@ -272,6 +285,19 @@ struct hc_error *hc_runtime_sigframe(const struct hc_aspace *as, enum hc_arch ar
 struct hc_error *hc_runtime_read_g(const struct hc_runtime *rt, const struct hc_layout *l,
 				   const struct hc_aspace *as, uint64_t addr,
 				   struct hc_goroutine *ret);
+
+/**
+ * The ", N minutes" goroutineheader prints for @p g (traceback.go,
+ * go1.19-go1.27: (nanotime() - g.waitsince) / 60e9 for a goroutine
+ * waiting or in a system call with waitsince set), with @p c's clock
+ * standing in for nanotime(). *exact_ret (may be NULL) says whether the
+ * clock is the crash time to the minute (hc_crash.clock_recent); when it
+ * is not, the result is a lower bound. -1 when the runtime prints no
+ * minutes for @p g whatever the time (not blocked, no waitsince) or the
+ * core holds no clock reading.
+ */
+int64_t hc_runtime_wait_minutes(const struct hc_crash *c, const struct hc_goroutine *g,
+				bool *exact_ret);
 
 /** Goroutines counted by status (masked), indexed by enum hc_gstatus. */
 void hc_runtime_count_by_status(const struct hc_runtime *rt,

@@ -42,8 +42,23 @@
 #include "hmapcore/strbuf.h"
 #include "hmapcore/vector.h"
 
-/** Upper bound on physical frames per walk. */
-enum { HC_STACK_MAX_FRAMES = 10000 };
+/**
+ * Upper bound on physical frames per walk: a 1 GB stack (the runtime's
+ * default maxstacksize on 64-bit) of 8-byte frames. The stack pointer
+ * must move up and stay within its stack, so a real walk ends long before.
+ */
+enum { HC_STACK_MAX_FRAMES = 1 << 27 };
+
+/**
+ * A walk keeps at most the HC_STACK_INNER_FRAMES innermost logical frames
+ * (hc_stack.inner_limit when set) and the HC_STACK_OUTER_FRAMES outermost
+ * ones (a ring while it walks), and counts the frames between them
+ * (hc_stack.elided): a stack of a million frames (fatal error: stack
+ * overflow) costs a hundred-odd frames of memory. The outer frames are
+ * the runtime's tracebackOuterFrames (src/runtime/traceback.go,
+ * go1.21+): they name the goroutine's entry point.
+ */
+enum { HC_STACK_INNER_FRAMES = 10000, HC_STACK_OUTER_FRAMES = 50 };
 
 /** Which kind of stack a frame lives on. */
 enum hc_stack_kind {
@@ -98,11 +113,21 @@ struct hc_frame {
 HC_DEFINE_VECTOR(hc_frame_vec, struct hc_frame)
 
 struct hc_stack {
-	/** Innermost first. */
+	/** Innermost first: the kept inner frames, then (when @ref elided)
+	 * the outermost ones. */
 	struct hc_frame_vec frames;
 	/** Why the walk stopped before a top frame (malloc'd), NULL when it
 	 * ended normally. */
 	char *error;
+	/** Logical frames the walk passed without keeping them; they lie
+	 * between frames[elided_at - 1] and frames[elided_at]. */
+	uint64_t elided;
+	size_t elided_at;
+	/** Inner frames to keep (0: HC_STACK_INNER_FRAMES); set by the caller
+	 * before the walk, kept by hc_stack_reset(). */
+	size_t inner_limit;
+	/** While walking: the next slot of the ring of outer frames. */
+	size_t ring_next;
 };
 
 void hc_stack_init(struct hc_stack *s);

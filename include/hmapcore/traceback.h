@@ -113,6 +113,30 @@ size_t hc_traceback_crash_skip(const struct hc_stack *s);
 bool hc_traceback_frame_location(const struct hc_frame *fr,
 				 struct hc_strbuf *out);
 
+/**
+ * Which of the logical frames of @p st from @p from on the runtime prints
+ * (src/runtime/traceback.go traceback1): go1.21+ all of them up to
+ * tracebackInnerFrames + tracebackOuterFrames (100), else the 50
+ * innermost, "...N frames elided..." and the 50 outermost; before go1.21
+ * (gentraceback with _TracebackMaxFrames) the frames of the first 100
+ * physical frames, then "...additional frames elided..." when that made
+ * exactly 100 printed frames. Every output shows a stack this way.
+ */
+struct hc_traceback_cut {
+	/** Frames [from, first_end) then [second_begin, frames.size). */
+	size_t first_end, second_begin;
+	/** Logical frames between the two parts (the walk's elided ones
+	 * included). */
+	uint64_t elided;
+	/** The runtime prints "...N frames elided..." between the parts. */
+	bool elided_line;
+	/** The runtime prints "...additional frames elided..." (go1.19). */
+	bool additional_line;
+};
+
+void hc_traceback_cut(int go_minor, const struct hc_stack *st, size_t from,
+		      struct hc_traceback_cut *ret);
+
 /** The column header of the threads table (no newline). */
 bool hc_traceback_thread_header(struct hc_strbuf *out);
 

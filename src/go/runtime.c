@@ -1040,6 +1040,9 @@ struct hc_error *hc_runtime_sigframe(const struct hc_aspace *as, enum hc_arch ar
 		ret->signo = signo;
 		ret->code = code;
 		ret->addr = le64(buf + si + 16);
+		/* _sifields.kill.si_pid overlays si_addr's low half. */
+		if (code <= 0)
+			memcpy(&ret->pid, buf + si + 16, 4);
 		const uint8_t *m = buf + mc;
 		if (arm64) {
 			for (int r = 0; r < 31; r++)
@@ -1110,11 +1113,59 @@ static void read_fatal_signal(struct hc_runtime *rt,
 	}
 }
 
+int64_t hc_runtime_wait_minutes(const struct hc_crash *c, const struct hc_goroutine *g,
+				bool *exact_ret)
+{
+	if (exact_ret)
+		*exact_ret = false;
+	if ((g->status != HC_G_WAITING && g->status != HC_G_SYSCALL) || g->waitsince == 0 ||
+	    c->clock == 0)
+		return -1;
+	if (exact_ret)
+		*exact_ret = c->clock_recent;
+	/* A waitsince after the clock: the clock is older than the
+	 * goroutine's block, so less than a minute is all it says. */
+	if (c->clock <= g->waitsince)
+		return 0;
+	return (int64_t)(((uint64_t)c->clock - (uint64_t)g->waitsince) / 60000000000ull);
+}
+
+/* hc_crash.clock: sched.lastpoll (DWARF only: runtime.schedt's lastpoll,
+ * a uint64 in go1.19, an atomic.Int64 from go1.20, 8 bytes at its
+ * offset either way), else the latest g.waitsince. */
+static void read_clock(struct hc_runtime *rt, const struct hc_runtime_source *src)
+{
+	for (size_t i = 0; i < rt->goroutines.size; i++) {
+		int64_t w = rt->goroutines.data[i].waitsince;
+		if (w > rt->crash.clock)
+			rt->crash.clock = w;
+	}
+	if (!src->dwarf)
+		return;
+	uint64_t sched, off, v;
+	struct hc_error *err = find_var(src, "runtime.sched", &sched, NULL);
+	if (!err)
+		err = hc_dwarf_member_offset(src->dwarf, "runtime.schedt", "lastpoll", &off);
+	if (!err)
+		err = hc_aspace_read_u64(src->as, sched + off, &v);
+	if (err) {
+		hc_error_destroy(err);
+		return;
+	}
+	/* 0 while a thread blocks in netpoll; a reading older than a
+	 * waitsince cannot be sysmon's latest. */
+	if (v && (int64_t)v > 0 && (int64_t)v >= rt->crash.clock) {
+		rt->crash.clock = (int64_t)v;
+		rt->crash.clock_recent = true;
+	}
+}
+
 static void read_crash(struct hc_runtime *rt,
 		       const struct hc_runtime_source *src,
 		       const struct hc_layout *l)
 {
 	read_backlog(rt, src);
+	read_clock(rt, src);
 	/* The thread that took the fatal signal is the first in the core. */
 	if (rt->threads.size == 0)
 		return;

@@ -105,6 +105,10 @@ void hc_stack_init(struct hc_stack *s)
 {
 	hc_frame_vec_init(&s->frames);
 	s->error = NULL;
+	s->elided = 0;
+	s->elided_at = 0;
+	s->inner_limit = 0;
+	s->ring_next = 0;
 }
 
 void hc_stack_reset(struct hc_stack *s)
@@ -112,6 +116,9 @@ void hc_stack_reset(struct hc_stack *s)
 	s->frames.size = 0;
 	free(s->error);
 	s->error = NULL;
+	s->elided = 0;
+	s->elided_at = 0;
+	s->ring_next = 0;
 }
 
 void hc_stack_deinit(struct hc_stack *s)
@@ -318,6 +325,8 @@ struct walk {
 	enum hc_stack_kind kind;
 	long m;
 	uint64_t lo, hi;
+	/* The last emit() pushed a frame outside the runtime's internals. */
+	bool user;
 };
 
 static void set_error(struct hc_stack *st, const char *fmt, ...)
@@ -454,9 +463,41 @@ static int32_t pcdata_or_minus1(const struct hc_pclntab *t,
 	return v;
 }
 
+static size_t inner_limit(const struct hc_stack *st)
+{
+	return st->inner_limit ? st->inner_limit : HC_STACK_INNER_FRAMES;
+}
+
+/* Keep @p fr: appended while the inner frames and the ring of outer ones
+ * are not full, else over the oldest frame of the ring (counted as
+ * elided); finish_walk() puts the ring back in order. */
 static bool push(struct walk *w, const struct hc_frame *fr)
 {
-	return hc_frame_vec_append(&w->st->frames, fr);
+	struct hc_stack *st = w->st;
+	if (!hc_func_runtime_internal(fr->func))
+		w->user = true;
+	size_t inner = inner_limit(st);
+	if (st->frames.size < inner + HC_STACK_OUTER_FRAMES)
+		return hc_frame_vec_append(&st->frames, fr);
+	st->frames.data[inner + st->ring_next] = *fr;
+	st->ring_next = (st->ring_next + 1) % HC_STACK_OUTER_FRAMES;
+	st->elided++;
+	st->elided_at = inner;
+	return true;
+}
+
+/* The ring of outer frames, oldest (innermost) first. */
+static void finish_walk(struct hc_stack *st)
+{
+	if (!st->elided || !st->ring_next)
+		return;
+	struct hc_frame *ring = st->frames.data + st->elided_at;
+	struct hc_frame tmp[HC_STACK_OUTER_FRAMES];
+	size_t k = st->ring_next;
+	memcpy(tmp, ring + k, (HC_STACK_OUTER_FRAMES - k) * sizeof(*tmp));
+	memcpy(tmp + (HC_STACK_OUTER_FRAMES - k), ring, k * sizeof(*tmp));
+	memcpy(ring, tmp, sizeof(tmp));
+	st->ring_next = 0;
 }
 
 /* The logical frames of one physical frame, innermost first. */
@@ -490,7 +531,9 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		}
 		return NULL;
 	}
-	size_t first = w->st->frames.size;
+	/* The frames pushed, for the cache (the ring may have moved them). */
+	struct hc_frame got[EMIT_CACHE_FRAMES];
+	size_t n = 0;
 	bool clean = true;
 	/* unwinder.symPC: back up into the CALL unless the PC is a trap or
 	 * the function's entry. */
@@ -537,6 +580,9 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 			fr.inlined = true;
 			if (!push(w, &fr))
 				return &hc_error_nomem;
+			if (n < EMIT_CACHE_FRAMES)
+				got[n] = fr;
+			n++;
 			/* The parent's call site: an instruction whose source
 			 * position is the call. */
 			sym = f->entry + (uint64_t)(int64_t)c.parent_pc;
@@ -561,9 +607,11 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		fr.inlined = false;
 		if (!push(w, &fr))
 			return &hc_error_nomem;
+		if (n < EMIT_CACHE_FRAMES)
+			got[n] = fr;
+		n++;
 		break;
 	}
-	size_t n = w->st->frames.size - first;
 	struct emit_slot *e = emit_slot_of(u, pc, trap);
 	if (e && clean && n <= EMIT_CACHE_FRAMES) {
 		e->pc = pc;
@@ -572,7 +620,7 @@ static struct hc_error *emit(struct walk *w, const struct hc_func *f,
 		e->names = names;
 		e->n = (uint8_t)n;
 		for (size_t k = 0; k < n; k++) {
-			const struct hc_frame *x = &w->st->frames.data[first + k];
+			const struct hc_frame *x = &got[k];
 			e->fr[k].func = x->func;
 			e->fr[k].file = x->file;
 			e->fr[k].line = x->line;
@@ -658,6 +706,13 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 		if (phys >= HC_STACK_MAX_FRAMES) {
 			set_error(stack, "more than %d frames; stopped",
 				  HC_STACK_MAX_FRAMES);
+			break;
+		}
+		/* Only a stack whose bounds are known may be that deep (the
+		 * walk then ends at its top); elsewhere the old bound holds. */
+		if (phys >= HC_STACK_INNER_FRAMES && !(w.lo < w.hi)) {
+			set_error(stack, "more than %d frames outside a known stack; stopped",
+				  HC_STACK_INNER_FRAMES);
 			break;
 		}
 		struct hc_func f;
@@ -755,20 +810,15 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 				stop = true;
 		}
 
-		size_t before = stack->frames.size;
+		w.user = false;
 		err = emit(&w, &f, pc, sp, fp, trap, phys, cached, names);
 		if (err)
 			return err;
 		phys++;
 		if (stop)
 			break;
-		if (flags & HC_UNWIND_TO_USER_FRAME) {
-			bool user = false;
-			for (size_t k = before; k < stack->frames.size && !user; k++)
-				user = !hc_func_runtime_internal(stack->frames.data[k].func);
-			if (user)
-				break;
-		}
+		if ((flags & HC_UNWIND_TO_USER_FRAME) && w.user)
+			break;
 
 		if (sigframe) {
 			uint64_t npc, nsp, nbp, nlr;
@@ -842,11 +892,20 @@ static struct hc_error *walk_regs(struct hc_unwinder *u,
 	return NULL;
 }
 
+static struct hc_error *walk(struct hc_unwinder *u, const struct hc_unwind_regs *regs,
+			     const struct hc_goroutine *known, unsigned flags,
+			     struct hc_stack *stack)
+{
+	struct hc_error *err = walk_regs(u, regs, known, flags, stack);
+	finish_walk(stack);
+	return err;
+}
+
 struct hc_error *hc_unwind_regs(struct hc_unwinder *u,
 				const struct hc_unwind_regs *regs,
 				unsigned flags, struct hc_stack *stack)
 {
-	return walk_regs(u, regs, NULL, flags, stack);
+	return walk(u, regs, NULL, flags, stack);
 }
 
 /* The thread running goroutine @p g (index into the core's threads). */
@@ -906,7 +965,7 @@ struct hc_error *hc_unwind_saved(struct hc_unwinder *u, const struct hc_goroutin
 				 struct hc_stack *stack)
 {
 	struct hc_unwind_regs r = saved_regs(g);
-	return walk_regs(u, &r, g, 0, stack);
+	return walk(u, &r, g, 0, stack);
 }
 
 struct hc_error *hc_unwind_goroutine_top(struct hc_unwinder *u, const struct hc_goroutine *g,
@@ -915,7 +974,7 @@ struct hc_error *hc_unwind_goroutine_top(struct hc_unwinder *u, const struct hc_
 	if (hc_gstatus_is_dead(g->status) || g->status == HC_G_IDLE || g->status == HC_G_RUNNING)
 		return hc_unwind_goroutine(u, g, stack);
 	struct hc_unwind_regs r = saved_regs(g);
-	return walk_regs(u, &r, g, HC_UNWIND_TO_USER_FRAME, stack);
+	return walk(u, &r, g, HC_UNWIND_TO_USER_FRAME, stack);
 }
 
 struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
@@ -933,6 +992,7 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 
 	struct hc_stack all;
 	hc_stack_init(&all);
+	all.inner_limit = stack->inner_limit;
 	struct hc_error *err = hc_unwind_thread(u, (size_t)ti, &all);
 	if (err) {
 		hc_stack_deinit(&all);
@@ -940,6 +1000,12 @@ struct hc_error *hc_unwind_goroutine(struct hc_unwinder *u,
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < all.frames.size; i++) {
+		/* The frames the thread's walk elided lie between two kept
+		 * ones; between two of the goroutine's, they are its own. */
+		if (all.elided && i == all.elided_at && kept) {
+			stack->elided = all.elided;
+			stack->elided_at = stack->frames.size;
+		}
 		if (all.frames.data[i].g_addr != g->addr)
 			continue;
 		if (!hc_frame_vec_append(&stack->frames, &all.frames.data[i])) {
@@ -1014,7 +1080,16 @@ bool hc_unwind_frame_args(struct hc_unwinder *u, const struct hc_frame *fr,
 		}
 	}
 	hc_error_destroy(err);
-	int32_t live_idx = pcdata_or_minus1(t, &f, PCDATA_ARGLIVEINDEX, fr->sym_pc);
+	/* The PC printArgs evaluates PCDATA_ArgLiveIndex at: from go1.21
+	 * u.symPC(), the physical frame's own (pc-1 after a CALL);
+	 * go1.19-go1.20 gentraceback passed tracepc after its inline loop,
+	 * the outermost inlined call's parent PC, which is the sym_pc of
+	 * the physical frame's last logical frame. A frame with inlined
+	 * calls at its PC has different liveness at the two. */
+	uint64_t live_pc = fr->sym_pc;
+	if (u->src.go_minor >= 21)
+		live_pc = (!fr->trap && fr->pc > fr->entry) ? fr->pc - 1 : fr->pc;
+	int32_t live_idx = pcdata_or_minus1(t, &f, PCDATA_ARGLIVEINDEX, live_pc);
 
 	bool first = true, ok = true;
 	uint8_t slot = 0;

@@ -90,6 +90,14 @@ const char *hc_si_code_name(int code)
 	}
 }
 
+bool hc_fatal_signal_text(const struct hc_crash *c, struct hc_strbuf *out)
+{
+	const char *n = c->fatal_signal ? hc_signal_name((int)c->fatal_signal) : NULL;
+	if (!n)
+		return true;
+	return hc_strbuf_appendf(out, "killed by %s: %s", n, hc_signal_text((int)c->fatal_signal));
+}
+
 static void text_signal_name(struct hc_strbuf *sb, int sig)
 {
 	const char *n = hc_signal_name(sig);
@@ -236,6 +244,18 @@ static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 		if (c->fatal_message)
 			hc_strbuf_appendf(sb, "fatal       fatal error: %s\n",
 					  c->fatal_message);
+		else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal) &&
+			 !c->panic_message) {
+			/* The SIGABRT above is the runtime's crash() after its
+			 * handler printed the dump for this signal. */
+			hc_strbuf_appends(sb, "fatal       ");
+			hc_fatal_signal_text(c, sb);
+			if (si && si->signo != (int32_t)c->fatal_signal)
+				hc_strbuf_appendf(sb, " (then the runtime's %s)",
+						  hc_signal_name(si->signo) ? hc_signal_name(si->signo)
+									    : "signal");
+			hc_strbuf_appends(sb, "\n");
+		}
 		if (c->panic_message) {
 			hc_strbuf_appendf(sb, "panic       %s", c->panic_message);
 			/* preprintpanics turns error values into their text, so
@@ -423,6 +443,17 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 			hc_json_string(&j, c->panic_message);
 		hc_json_key(&j, "panic_type");
 		hc_json_string(&j, c->panic_type);
+		/* The signal the runtime's handler died of ("killed by SIGQUIT:
+		 * quit"), before the SIGABRT of "signal"; null when none. */
+		hc_json_key(&j, "killed_by");
+		struct hc_strbuf kb;
+		hc_strbuf_init(&kb);
+		if (c->fatal_signal && !c->fatal_message && !c->panic_message &&
+		    hc_fatal_signal_text(c, &kb) && kb.len)
+			hc_json_string_n(&j, kb.str, kb.len);
+		else
+			hc_json_null(&j);
+		hc_strbuf_deinit(&kb);
 		hc_json_key(&j, "goroutine");
 		if (c->goid)
 			hc_json_u64(&j, c->goid);

@@ -141,7 +141,16 @@ static bool user_panic(const char *type)
 static bool frames_of(struct builder *b, const struct hc_stack *st, size_t skip,
 		      struct hc_report_frame_vec *out)
 {
+	/* A deep stack as the runtime prints it from go1.21: the 50 innermost
+	 * frames, how many were left out, the 50 outermost (whatever the
+	 * target's version: the outermost name the goroutine's entry). */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, st, skip, &cut);
 	for (size_t i = skip; i < st->frames.size; i++) {
+		if (i == cut.first_end && i < cut.second_begin)
+			i = cut.second_begin;
+		if (i >= st->frames.size)
+			break;
 		const struct hc_frame *fr = &st->frames.data[i];
 		struct hc_strbuf fn;
 		hc_strbuf_init(&fn);
@@ -156,6 +165,7 @@ static bool frames_of(struct builder *b, const struct hc_stack *st, size_t skip,
 			.line = fr->line,
 			.offset = !fr->inlined && fr->pc > fr->entry ? fr->pc - fr->entry : 0,
 			.inlined = fr->inlined,
+			.elided_before = i == cut.second_begin && cut.elided_line ? cut.elided : 0,
 		};
 		if (b->nomem || !hc_report_frame_vec_append(out, &f)) {
 			b->nomem = true;
@@ -291,11 +301,16 @@ static void build_crash(struct builder *b)
 		r->crash.headline = fmt(b, "fatal error: %s", r->crash.fatal);
 	else if (r->crash.panic)
 		r->crash.headline = fmt(b, "panic: %s", r->crash.panic);
-	else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal))
+	else if (c->fatal_signal && hc_signal_name((int)c->fatal_signal)) {
 		// The runtime's own line ("SIGQUIT: quit"): the signal it died
 		// of, not the SIGABRT its crash() raised afterwards.
-		r->crash.headline = fmt(b, "killed by %s: %s", hc_signal_name((int)c->fatal_signal),
-					hc_signal_text((int)c->fatal_signal));
+		struct hc_strbuf sb;
+		hc_strbuf_init(&sb);
+		if (hc_fatal_signal_text(c, &sb))
+			r->crash.headline = take(b, &sb);
+		else
+			hc_strbuf_deinit(&sb);
+	}
 	else if (r->crash.signal)
 		r->crash.headline = fmt(b, "killed by %s", r->crash.signal);
 	else

@@ -41,7 +41,10 @@ static void stack_block(struct rp_doc *d, const char *head, const struct hc_repo
 	bool ok = !head || (rp_text(&b, head) && hc_strbuf_appendc(&b, '\n'));
 	for (size_t i = 0; ok && i < fs->size; i++) {
 		const struct hc_report_frame *f = &fs->data[i];
-		ok = rp_text(&b, f->func) &&
+		if (f->elided_before)
+			ok = hc_strbuf_appendf(&b, "...%" PRIu64 " frames elided...\n",
+					       f->elided_before);
+		ok = ok && rp_text(&b, f->func) &&
 		     hc_strbuf_appends(&b, f->inlined ? " (inlined)\n    " : "\n    ") &&
 		     rp_text(&b, f->file) && hc_strbuf_appendf(&b, ":%d", f->line);
 		if (ok && f->offset)

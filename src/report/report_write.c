@@ -167,6 +167,8 @@ static void text_frames(struct text *w, const struct hc_report_frame_vec *fs, co
 {
 	for (size_t i = 0; i < fs->size; i++) {
 		const struct hc_report_frame *f = &fs->data[i];
+		if (f->elided_before)
+			tf(w, "%s...%" PRIu64 " frames elided...\n", indent, f->elided_before);
 		tf(w, "%s", indent);
 		tx(w, f->func);
 		tf(w, "%s\n%s    ", f->inlined ? " (inlined)" : "", indent);
@@ -524,6 +526,10 @@ static void json_frames(struct hc_json *j, const char *key, const struct hc_repo
 		hc_json_i64(j, f->line);
 		jx(j, "offset", f->offset);
 		jb(j, "inlined", f->inlined);
+		if (f->elided_before) {
+			hc_json_key(j, "elided_before");
+			hc_json_u64(j, f->elided_before);
+		}
 		hc_json_object_end(j);
 	}
 	hc_json_array_end(j);

@@ -81,6 +81,14 @@ static bool append_state(const struct hc_target *t, const struct hc_goroutine *g
 		ok = ok && hc_strbuf_appends(out, " (leaked)");
 	if (g->raw_status & HC_G_SCAN)
 		ok = ok && hc_strbuf_appends(out, " (scan)");
+	/* ", N minutes": the core does not record the crash time; its latest
+	 * clock reading stands in for it (hc_runtime_wait_minutes). When that
+	 * reading may be minutes old, the count is a lower bound and says so. */
+	bool exact;
+	int64_t minutes = t->runtime ? hc_runtime_wait_minutes(&t->runtime->crash, g, &exact) : -1;
+	if (ok && minutes >= 1)
+		ok = hc_strbuf_appendf(out, exact ? ", %" PRId64 " minutes"
+						  : ", at least %" PRId64 " minutes", minutes);
 	if (g->lockedm)
 		ok = ok && hc_strbuf_appends(out, ", locked to thread");
 	return ok;
@@ -328,13 +336,56 @@ static bool write_go_header(const struct hc_target *t, const struct hc_goroutine
 	       hc_strbuf_appends(out, "]:\n");
 }
 
-/* The frames of @p st, and the walk's error if it stopped early. */
+/* tracebackInnerFrames, tracebackOuterFrames (traceback.go, go1.21+);
+ * _TracebackMaxFrames (runtime2.go, go1.19-go1.20). */
+enum { INNER_FRAMES = 50, OUTER_FRAMES = 50, MAX_FRAMES_OLD = 100 };
+
+void hc_traceback_cut(int go_minor, const struct hc_stack *st, size_t from,
+		      struct hc_traceback_cut *ret)
+{
+	size_t n = st->frames.size;
+	struct hc_traceback_cut c = {.first_end = n, .second_begin = n};
+	if (from > n)
+		from = n;
+	if (go_minor > 0 && go_minor < 21) {
+		/* gentraceback: at most 100 physical frames; n is the logical
+		 * frames it printed. */
+		size_t i = from;
+		uint32_t phys0 = from < n ? st->frames.data[from].phys : 0;
+		while (i < n && (i < st->elided_at || !st->elided) &&
+		       st->frames.data[i].phys - phys0 < MAX_FRAMES_OLD)
+			i++;
+		c.first_end = i;
+		c.elided = (uint64_t)(n - i) + st->elided;
+		c.additional_line = i - from == MAX_FRAMES_OLD;
+	} else {
+		uint64_t total = (uint64_t)(n - from) + st->elided;
+		if (total > INNER_FRAMES + OUTER_FRAMES && n - from >= INNER_FRAMES + OUTER_FRAMES) {
+			c.first_end = from + INNER_FRAMES;
+			c.second_begin = n - OUTER_FRAMES;
+			c.elided = total - INNER_FRAMES - OUTER_FRAMES;
+			c.elided_line = true;
+		}
+	}
+	*ret = c;
+}
+
+/* The frames of @p st the runtime prints, and the walk's error if it
+ * stopped early. */
 static bool write_go_frames(const struct hc_target *t, struct hc_unwinder *u,
 			    const struct hc_stack *st, size_t from, struct hc_strbuf *out)
 {
+	struct hc_traceback_cut c;
+	hc_traceback_cut(t->go_minor, st, from, &c);
 	bool ok = true;
-	for (size_t i = from; ok && i < st->frames.size; i++)
+	for (size_t i = from; ok && i < c.first_end; i++)
 		ok = write_go_frame(t, u, &st->frames.data[i], out);
+	if (ok && c.elided_line)
+		ok = hc_strbuf_appendf(out, "...%" PRIu64 " frames elided...\n", c.elided);
+	for (size_t i = c.second_begin; ok && i < st->frames.size; i++)
+		ok = write_go_frame(t, u, &st->frames.data[i], out);
+	if (ok && c.additional_line)
+		ok = hc_strbuf_appends(out, "...additional frames elided...\n");
 	if (ok && st->error)
 		ok = hc_strbuf_appends(out, "hmapcore: ") && appends_esc(out, st->error) &&
 		     hc_strbuf_appendc(out, '\n');
@@ -404,7 +455,46 @@ static int cmp_msec(const void *pa, const void *pb)
 	return (a->tid > b->tid) - (a->tid < b->tid);
 }
 
-/* The sections, the crashing M's first; 0 when the core is no such dump. */
+/*
+ * The M that took the signal first, and so printed the dump. From go1.22
+ * it is the one that crashes the process (signal_unix.go sighandler:
+ * crashing.CompareAndSwap(0, 1) makes it the crash thread, the core's
+ * first thread); before, the last M to get the relayed signal crashed.
+ * Whatever the release, the first M got the signal from whoever sent it
+ * and every other M got it from raiseproc, the process itself: the M
+ * whose siginfo names another sender is the first. The core's first
+ * thread's M when that does not single out one M (a signal the process
+ * sent itself).
+ */
+static long first_signal_m(const struct hc_target *t)
+{
+	const struct hc_runtime *rt = t->runtime;
+	long crash_m = rt->threads.data[0].m;
+	const struct hc_core_prpsinfo *ps = hc_core_prpsinfo(t->core);
+	if (!ps || !ps->pid)
+		return crash_m;
+	long found = -1;
+	for (size_t i = 0; i < rt->ms.size; i++) {
+		const struct hc_m *m = &rt->ms.data[i];
+		if (!m->caughtsig || m->thread < 0)
+			continue;
+		struct hc_sigframe f;
+		struct hc_error *err = hc_runtime_sigframe(t->as, hc_core_arch(t->core),
+							   m->gsignal, &f);
+		if (err) {
+			hc_error_destroy(err);
+			continue;
+		}
+		if (f.code > 0 || !f.pid || f.pid == ps->pid)
+			continue;
+		if (found >= 0)
+			return crash_m;
+		found = (long)i;
+	}
+	return found >= 0 ? found : crash_m;
+}
+
+/* The sections, the first M's first; 0 when the core is no such dump. */
 static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 {
 	const struct hc_runtime *rt = t->runtime;
@@ -419,7 +509,7 @@ static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 	if (!v)
 		return 0;
 	size_t n = 0;
-	long first = rt->threads.data[0].m;
+	long first = first_signal_m(t);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < rt->ms.size; i++) {
 			const struct hc_m *m = &rt->ms.data[i];
@@ -443,6 +533,17 @@ static size_t signal_sections(const struct hc_target *t, struct msec **ret)
 	}
 	if (n > 1)
 		qsort(v + 1, n - 1, sizeof(*v), cmp_msec);
+	/* Before go1.22 the M that crashes (the core's first thread) is the
+	 * last one the signal was relayed to: its section comes last. */
+	long crash_m = rt->threads.data[0].m;
+	for (size_t i = 1; i + 1 < n && first != crash_m; i++) {
+		if (v[i].m != &rt->ms.data[crash_m])
+			continue;
+		struct msec last = v[i];
+		memmove(v + i, v + i + 1, (n - i - 1) * sizeof(*v));
+		v[n - 1] = last;
+		break;
+	}
 	if (!n)
 		free(v);
 	else
@@ -590,15 +691,96 @@ static bool write_go_signal(const struct hc_target *t, struct hc_unwinder *u,
 	size_t ns = signal_sections(t, &v);
 	if (!ns)
 		return false;
+	/* sighandler: the k-th M to take the signal prints "-----" after its
+	 * section and relays the signal while k < mcount() - extraMLength,
+	 * the Ms that have a thread (allm less the extra Ms waiting for a C
+	 * thread, which have none; an exited M left allm). When fewer Ms
+	 * printed a section (one never got the relayed signal), the last
+	 * section still ends with "-----". */
+	size_t with_thread = 0;
+	for (size_t i = 0; i < t->runtime->ms.size; i++)
+		if (t->runtime->ms.data[i].thread >= 0)
+			with_thread++;
 	bool ok = true, nomem = false;
 	for (size_t k = 0; ok && k < ns; k++) {
-		if (k)
+		ok = write_signal_section(t, u, opts, &v[k], k == 0, gs, n, out, &nomem);
+		if (ok && k + 1 < with_thread)
 			ok = hc_strbuf_appends(out, "\n-----\n\n");
-		ok = ok && write_signal_section(t, u, opts, &v[k], k == 0, gs, n, out, &nomem);
 	}
 	free(v);
 	*ok_ret = ok && !nomem;
 	return true;
+}
+
+/*
+ * What the runtime printed before "fatal error: " that its print backlog
+ * still holds (print.go printBacklog: everything printed until
+ * startpanic_m): the "runtime: " lines of a throw such as newstack's
+ * "runtime: goroutine stack exceeds N-byte limit" and "runtime: sp=...
+ * stack=[...]" (stack.go) before "fatal error: stack overflow".
+ */
+static bool write_backlog_runtime_lines(const char *backlog, struct hc_strbuf *out)
+{
+	/* The backlog is kept escaped (hc_strbuf_append_escaped): a line ends
+	 * at the two characters "\n"; every other escape is two or more
+	 * characters that stay as they are. */
+	const char *end = strstr(backlog, "fatal error: ");
+	if (!end)
+		return true;
+	bool ok = true;
+	const char *line = backlog;
+	for (const char *p = backlog; ok && p < end; p++) {
+		if (*p != '\\' || p + 1 >= end)
+			continue;
+		if (p[1] != 'n') {
+			p++;
+			continue;
+		}
+		if (!strncmp(line, "runtime: ", strlen("runtime: ")))
+			ok = hc_strbuf_append(out, line, (size_t)(p - line)) &&
+			     hc_strbuf_appendc(out, '\n');
+		p++;
+		line = p + 1;
+	}
+	return ok;
+}
+
+/*
+ * dopanic_m on g0 (a throw on the system stack: newstack's "stack
+ * overflow", or the scheduler's own throws): "runtime stack:" and the
+ * g0's frames from the caller of fatalthrow, before the goroutine the M
+ * was running (tracebackothers prints it first). Nothing when the crashing
+ * thread threw on a goroutine's stack.
+ */
+static bool write_runtime_stack(const struct hc_target *t, struct hc_unwinder *u,
+				struct hc_strbuf *out)
+{
+	struct hc_stack th;
+	hc_stack_init(&th);
+	th.inner_limit = 1000;
+	/* Not across the stack switch: the runtime stops at morestack. */
+	size_t nth = 0;
+	const struct hc_core_thread *c = hc_core_threads(t->core, &nth);
+	if (!nth)
+		return true;
+	struct hc_unwind_regs r = {.pc = c[0].pc, .sp = c[0].sp, .fp = c[0].fp,
+				   .lr = c[0].lr, .trap = true};
+	struct hc_error *err = hc_unwind_regs(u, &r, HC_UNWIND_SIGNAL_FRAMES, &th);
+	bool ok = !err;
+	hc_error_destroy(err);
+	size_t skip = ok ? hc_traceback_crash_skip(&th) : 0;
+	if (ok && skip && skip < th.frames.size &&
+	    th.frames.data[skip - 1].stack_kind == HC_STACK_G0) {
+		size_t end = skip;
+		while (end < th.frames.size && th.frames.data[end].stack_kind == HC_STACK_G0 &&
+		       (!th.elided || end < th.elided_at))
+			end++;
+		ok = hc_strbuf_appends(out, "\nruntime stack:\n");
+		for (size_t i = skip; ok && i < end; i++)
+			ok = write_go_frame(t, u, &th.frames.data[i], out);
+	}
+	hc_stack_deinit(&th);
+	return ok;
 }
 
 /*
@@ -647,6 +829,8 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 		order[norder++] = crash_idx;
 
 	bool ok = true;
+	if (c->fatal_message && c->backlog)
+		ok = write_backlog_runtime_lines(c->backlog, out);
 	if (c->fatal_message) {
 		for (size_t i = 0; ok && i < (norder ? norder : 1); i++)
 			ok = hc_strbuf_appendf(out, "fatal error: %s\n", c->fatal_message);
@@ -661,6 +845,8 @@ static bool write_go(const struct hc_target *t, struct hc_unwinder *u,
 		ok = hc_strbuf_appendf(out, "panic: %s\n", c->panic_message);
 	}
 	const struct gstack *first = norder ? &gs[order[0]] : NULL;
+	if (ok && first && selected(first, opts) && first == &gs[crash_idx])
+		ok = write_runtime_stack(t, u, out);
 	if (ok && first && selected(first, opts))
 		ok = write_go_crashed(t, u, first, out);
 	uint64_t printer_m = first ? first->g->m_addr : crash_m;
@@ -739,10 +925,19 @@ bool hc_traceback_created_by(const struct hc_target *t,
 static bool write_text_frames(const struct hc_target *t,
 			      const struct gstack *s, struct hc_strbuf *out)
 {
+	/* A deep stack as the runtime prints it from go1.21 (whatever the
+	 * target's version: the outermost frames name the entry point). */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, &s->stack, 0, &cut);
 	bool ok = true;
 	for (size_t i = 0; ok && i < s->stack.frames.size; i++) {
+		if (i == cut.first_end && cut.elided_line) {
+			ok = hc_strbuf_appendf(out, "    ...%" PRIu64 " frames elided...\n",
+					       cut.elided);
+			i = cut.second_begin;
+		}
 		const struct hc_frame *fr = &s->stack.frames.data[i];
-		ok = hc_strbuf_appends(out, "    ") &&
+		ok = ok && hc_strbuf_appends(out, "    ") &&
 		     hc_traceback_func_name(t->go_minor, fr->func, out) &&
 		     hc_strbuf_appends(out, fr->inlined ? " (inlined)\n        "
 							 : "\n        ") &&
@@ -881,8 +1076,15 @@ static void json_frames(struct hc_json *j, const struct hc_target *t,
 			struct hc_unwinder *u, const struct hc_stack *st,
 			size_t skip)
 {
+	/* A deep stack as the runtime prints it from go1.21, from the frame
+	 * it starts at (@p skip): "elided_frames" frames left out after
+	 * "elided_after" of the array. */
+	struct hc_traceback_cut cut;
+	hc_traceback_cut(0, st, skip, &cut);
 	hc_json_array_begin(j);
-	for (size_t i = skip; i < st->frames.size; i++) {
+	for (size_t i = 0; i < st->frames.size; i++) {
+		if (i == cut.first_end && cut.elided_line)
+			i = cut.second_begin;
 		const struct hc_frame *fr = &st->frames.data[i];
 		hc_json_object_begin(j);
 		struct hc_strbuf sb;
@@ -920,6 +1122,12 @@ static void json_frames(struct hc_json *j, const struct hc_target *t,
 		hc_json_object_end(j);
 	}
 	hc_json_array_end(j);
+	if (cut.elided_line) {
+		hc_json_key(j, "elided_frames");
+		hc_json_u64(j, cut.elided);
+		hc_json_key(j, "elided_after");
+		hc_json_u64(j, cut.first_end);
+	}
 	if (st->error) {
 		hc_json_key(j, "stack_error");
 		hc_json_string(j, st->error);
@@ -1041,6 +1249,17 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 		json_labels(&j, t, g);
 		hc_json_key(&j, "created_by");
 		json_created_by(&j, t, g);
+		/* How long it has been blocked (goroutineheader's minutes),
+		 * and whether the crash time is known to the minute or the
+		 * count is only a lower bound; absent when not blocked. */
+		bool exact;
+		int64_t minutes = hc_runtime_wait_minutes(&t->runtime->crash, g, &exact);
+		if (minutes >= 0) {
+			hc_json_key(&j, "wait_minutes");
+			hc_json_i64(&j, minutes);
+			hc_json_key(&j, "wait_minutes_exact");
+			hc_json_bool(&j, exact);
+		}
 		if (opts && opts->group) {
 			hc_json_key(&j, "count");
 			hc_json_u64(&j, s->group_size);
@@ -1052,7 +1271,7 @@ static bool write_json(const struct hc_target *t, struct hc_unwinder *u,
 			hc_json_array_end(&j);
 		}
 		hc_json_key(&j, "frames");
-		json_frames(&j, t, u, &s->stack, 0);
+		json_frames(&j, t, u, &s->stack, s->crashed ? s->skip : 0);
 		if (s->crashed) {
 			hc_json_key(&j, "printed_from_frame");
 			hc_json_u64(&j, s->skip);
@@ -1330,9 +1549,17 @@ struct hc_error *hc_traceback_write_threads(
 			     hc_strbuf_appendc(out, '\n');
 			if (ok && stacks) {
 				ok = text_native(out, &nst);
+				struct hc_traceback_cut cut;
+				hc_traceback_cut(0, &st, 0, &cut);
 				for (size_t k = 0; ok && k < st.frames.size; k++) {
+					if (k == cut.first_end && cut.elided_line) {
+						ok = hc_strbuf_appendf(out, "    ...%" PRIu64
+								       " frames elided...\n",
+								       cut.elided);
+						k = cut.second_begin;
+					}
 					const struct hc_frame *fr = &st.frames.data[k];
-					ok = hc_strbuf_appendf(out, "    %-8s ",
+					ok = ok && hc_strbuf_appendf(out, "    %-8s ",
 							       hc_stack_kind_name(fr->stack_kind)) &&
 					     hc_traceback_func_name(t->go_minor, fr->func, out) &&
 					     hc_strbuf_appends(out, fr->inlined ? " (inlined)" : "") &&

@@ -208,11 +208,14 @@ static const struct synth_func FUNCS[] = {
 		.sp = { SYNTH_PAIRS({ 0, 4 }, { 0x18, 0x40 }) },
 		.file = { SYNTH_PAIRS({ 0, 0x40 }) },
 		.ln = { SYNTH_PAIRS({ 10, 0x20 }, { 50, 0x28 }, { 11, 0x30 }, { 12, 0x40 }) },
-		.npcdata = 3,
+		.npcdata = 4,
+		/* PCDATA_ArgLiveIndex: 1 (every argument dead) before the
+		 * inlined call, so at its call site leaf+0x10, none after. */
 		.pcdata = { { NULL, 0 }, { NULL, 0 },
-			    { SYNTH_PAIRS({ -1, 0x20 }, { 0, 0x28 }, { -1, 0x40 }) } },
-		.nfuncdata = 6,
-		.funcdata = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX, 0x40 },
+			    { SYNTH_PAIRS({ -1, 0x20 }, { 0, 0x28 }, { -1, 0x40 }) },
+			    { SYNTH_PAIRS({ 1, 0x20 }, { -1, 0x40 }) } },
+		.nfuncdata = 7,
+		.funcdata = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX, 0x40, 0x60 },
 	},
 	{
 		.name = "main.middle", .entryoff = 0x40,
@@ -311,4 +314,8 @@ void synth_gofunc(uint8_t out[SYNTH_GOFUNC_SIZE])
 	static const uint8_t arginfo[] = { 0x00, 8, 0xfe, 0x08, 8, 0x10, 4,
 					   0xfd, 0xff };
 	memcpy(out + 0x40, arginfo, sizeof(arginfo));
+	/* ArgLiveInfo of leaf: start offset 0, then at index 1 a bitmap
+	 * with every slot dead. */
+	out[0x60] = 0;
+	out[0x61] = 0;
 }

@@ -82,7 +82,8 @@ enum {
 struct synth_built synth_program(int go_version);
 /* Offset of a function's name in synth_program()'s funcnametab. */
 size_t synth_name_offset(const char *name);
-/* The funcdata bytes at SYNTH_GOFUNC: inline tree and ArgInfo of leaf. */
+/* The funcdata bytes at SYNTH_GOFUNC: inline tree, ArgInfo (+0x40) and
+ * ArgLiveInfo (+0x60) of leaf. */
 void synth_gofunc(uint8_t out[SYNTH_GOFUNC_SIZE]);
 
 #endif /* HMAPCORE_TESTS_FUZZ_SYNTH_H */

@@ -24,8 +24,11 @@
 # (other than tab and newline) are rewritten the same way before comparing. The runtime
 # also prints ", N minutes" for goroutines blocked for a minute or more
 # (goroutineheader, from nanotime() at crash time, which a core does not
-# record); no fixture has one, and a header that had one would show as a
-# difference.
+# record: hmapcore uses the core's latest clock reading, sched.lastpoll or
+# the latest g.waitsince, and prints ", at least N minutes" when that may be
+# minutes old); no fixture has one, so every header here also checks that
+# hmapcore prints no spurious minutes (issue 24 item 8a; the computation is
+# test_runtime_wait_minutes in check_stack).
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$HMAPCORE" ] || { echo "FAIL: no hmapcore binary at $HMAPCORE"; exit 1; }

@@ -83,6 +83,13 @@ for d in $(fixtures); do
 		expect_eq "$name: first line" "$sg: $msg" "$(head -n 1 "$tb")"
 		expect_eq "$name: no panic" "null" "$(echo "$out" | jq -r .crash.panic)"
 		expect_eq "$name: no fatal" "null" "$(echo "$out" | jq -r .crash.fatal)"
+		# Issue 24 item 7 (info_says_sigquit): info names the signal the
+		# runtime dumped for, not only the SIGABRT it then raised, in the
+		# report headline's words.
+		expect_eq "$name: killed by" "killed by $sg: $msg" \
+			"$(echo "$out" | jq -r .crash.killed_by)"
+		"$HMAPCORE" $opt info "$d/core.xz" 2>/dev/null | grep -qxF "fatal       killed by $sg: $msg (then the runtime's SIGABRT)" ||
+			bad "$name: info text does not say 'killed by $sg: $msg'"
 	else
 		expect_eq "$name: panic message" "$msg" \
 			"$(echo "$out" | jq -r .crash.panic)"

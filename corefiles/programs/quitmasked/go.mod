@@ -1,0 +1,3 @@
+module hmapcore.fixture/quitmasked
+
+go 1.19

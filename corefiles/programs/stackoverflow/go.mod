@@ -1,0 +1,3 @@
+module hmapcore.fixture/stackoverflow
+
+go 1.19
