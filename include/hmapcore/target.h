@@ -27,6 +27,7 @@
 
 #include "hmapcore/aspace.h"
 #include "hmapcore/buildinfo.h"
+#include "hmapcore/completeness.h"
 #include "hmapcore/core.h"
 #include "hmapcore/dwarf.h"
 #include "hmapcore/elffile.h"
@@ -123,6 +124,10 @@ struct hc_target {
 	uint64_t gofunc;
 	/** What is degraded or missing, one line each. */
 	struct hc_note_vec notes;
+	/** What the target could not read and what that costs every answer
+	 * (an overridden build-id mismatch, DWARF or pclntab that could not
+	 * be read, no runtime model); the analysis adds its own. */
+	struct hc_completeness gaps;
 	/** Map layouts by map type, memoised (maps.c; may be NULL). */
 	struct hc_map_info_memo *map_infos;
 	/** Native (C) frames and names: a libdwfl session over the core,

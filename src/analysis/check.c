@@ -23,6 +23,98 @@ static void note(struct hc_analysis *a, const char *what, struct hc_error *err)
 	hc_error_destroy(err);
 }
 
+/* A note that is also a gap: what it cost the answer is @p cost. */
+static void note_gap(struct hc_analysis *a, const char *what, struct hc_error *err,
+		     const char *cost)
+{
+	char *s;
+	if (asprintf(&s, "%s: %s", what, err->message) < 0)
+		s = NULL;
+	hc_completeness_add(&a->gaps, s ? s : what, "%s", cost);
+	free(s);
+	note(a, what, err);
+}
+
+/* What a runtime problem (runtime.c's problem lines, by the structure they
+ * name) costs the answer. */
+static const char *problem_cost(const char *p)
+{
+	static const struct {
+		const char *prefix, *cost;
+	} costs[] = {
+		{"goroutine allgs[", "a goroutine is missing: its state and stack are not shown"},
+		{"runtime.allgs[", "the goroutines after this entry are missing"},
+		{"runtime.allgs", "goroutines are missing: the list is empty or partial"},
+		{"reading runtime.allgs", "goroutines are missing: the list is empty"},
+		{"runtime.allm", "Ms are missing: threads may show no goroutine"},
+		{"reading an M", "Ms are missing: threads may show no goroutine"},
+		{"reading the panic", "the panic value is not shown"},
+		{"runtime.waitReasonStrings", "wait reasons are not shown"},
+		{"waitReasonStrings[", "a wait reason is not shown"},
+		{"runtime.printBacklog", "the runtime's last output (fatal message) may be missing"},
+		{"runtime.buildVersion", "the Go version comes from the build info only"},
+	};
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		if (strncmp(p, costs[i].prefix, strlen(costs[i].prefix)) == 0)
+			return costs[i].cost;
+	return "the runtime model may be partial";
+}
+
+/* Gaps stop listing single goroutines' stacks here (the rest are counted). */
+enum { STACK_GAPS_MAX = 16 };
+
+/*
+ * Everything that made the analysis incomplete, gathered once it is done:
+ * the target's gaps, the runtime's problems, the stacks that stopped
+ * early, a discovery walk cut short. The analysis' own (heap, stacks,
+ * discovery) were added where they happened.
+ */
+static void gather_gaps(struct hc_analysis *a)
+{
+	struct hc_target *t = a->target;
+	// The causes below first: the target's, then the runtime's.
+	struct hc_completeness own = a->gaps;
+	hc_completeness_init(&a->gaps);
+	hc_completeness_merge(&a->gaps, &t->gaps);
+	if (t->runtime)
+		for (size_t i = 0; i < t->runtime->problems.size; i++) {
+			const char *p = t->runtime->problems.data[i];
+			hc_completeness_add(&a->gaps, p, "%s", problem_cost(p));
+		}
+	hc_completeness_merge(&a->gaps, &own);
+	hc_completeness_deinit(&own);
+	size_t nstack = 0;
+	for (size_t i = 0; i < a->groups.size; i++) {
+		const struct hc_goroutine_group *g = &a->groups.data[i];
+		if (!g->stack.error)
+			continue;
+		for (size_t k = 0; k < g->members.size; k++, nstack++) {
+			if (nstack >= STACK_GAPS_MAX)
+				continue;
+			char *reason;
+			uint64_t goid = g->members.data[k]->goid;
+			if (asprintf(&reason, "goroutine %" PRIu64 "'s stack: %s", goid,
+				     g->stack.error) < 0)
+				reason = NULL;
+			if (g->stack.frames.size)
+				hc_completeness_add(&a->gaps, reason ? reason : "a stack stopped early",
+						    "goroutine %" PRIu64 "'s stack stops after %zu frames",
+						    goid, g->stack.frames.size);
+			else
+				hc_completeness_add(&a->gaps, reason ? reason : "a stack is missing",
+						    "goroutine %" PRIu64 "'s stack is missing", goid);
+			free(reason);
+		}
+	}
+	if (nstack > STACK_GAPS_MAX)
+		hc_completeness_add(&a->gaps, "more stacks stopped early",
+				    "%zu more goroutines' stacks are missing or partial",
+				    nstack - STACK_GAPS_MAX);
+	if (a->discovery && a->discovery->truncated)
+		hc_completeness_add(&a->gaps, "the map discovery walk was cut short by a limit",
+				    "maps reachable only past the limit are not found");
+}
+
 /* Does a goroutine write the victim map right now? */
 static bool write_in_flight(const struct hc_analysis *a, uint64_t map)
 {
@@ -974,6 +1066,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
+	hc_completeness_init(&a->gaps);
 
 	uint64_t expected, actual;
 	if (hc_core_truncation(t->core, &expected, &actual))
@@ -983,18 +1076,21 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 
 	struct hc_error *err = hc_heap_create_target(t, &a->heap);
 	if (err) {
-		note(a, "no heap index", err);
+		note_gap(a, "no heap index", err,
+			 "heap objects unknown: maps reached only through the heap are not found, slices are not bounded by their objects");
 		a->heap = NULL;
 	}
 	double t1 = hc_seconds_now();
 	err = hc_unwinder_create_target(t, &a->unwinder);
 	if (err) {
-		note(a, "no stacks", err);
+		note_gap(a, "no stacks", err,
+			 "no goroutine stacks: no crash analysis, no maps found from stack frames");
 		a->unwinder = NULL;
 	} else if (t->runtime) {
 		err = hc_crash_analysis_begin(t, &a->crash);
 		if (err) {
-			note(a, "no crash analysis", err);
+			note_gap(a, "no crash analysis", err,
+				 "the crash is not explained: no victim map, no goroutines inside map writes");
 			a->crash = NULL;
 		}
 	}
@@ -1044,13 +1140,15 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	a->seconds_discover = t2 - t1;
 	err = derr;
 	if (err) {
-		note(a, "no map discovery", err);
+		note_gap(a, "no map discovery", err,
+			 "maps not searched: no map is listed, validated or checked");
 		a->discovery = NULL;
 		crash_findings(a);
 		if (finish_findings(a)) {
 			hc_analysis_destroy(a);
 			return &hc_error_nomem;
 		}
+		gather_gaps(a);
 		*ret = a;
 		return NULL;
 	}
@@ -1068,6 +1166,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		hc_analysis_destroy(a);
 		return &hc_error_nomem;
 	}
+	gather_gaps(a);
 	*ret = a;
 	return NULL;
 }
@@ -1101,6 +1200,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
+	hc_completeness_init(&a->gaps);
 	a->discovery = d;
 	hc_found_map_vec_init(&d->maps);
 	hc_torn_slice_vec_init(&d->torn);
@@ -1113,7 +1213,8 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	}
 	err = hc_heap_create_target(t, &a->heap);
 	if (err) {
-		note(a, "no heap index", err);
+		note_gap(a, "no heap index", err,
+			 "heap objects unknown: maps reached only through the heap are not found, slices are not bounded by their objects");
 		a->heap = NULL;
 	}
 	/* The goroutines matter to one map only when the process died of a
@@ -1128,7 +1229,8 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 				err = hc_crash_analyze(t, a->unwinder, &a->crash);
 		}
 		if (err) {
-			note(a, "no crash analysis", err);
+			note_gap(a, "no crash analysis", err,
+				 "the crash is not explained: no victim map, no goroutines inside map writes");
 			a->crash = NULL;
 		}
 	}
@@ -1141,6 +1243,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 		hc_analysis_destroy(a);
 		return err;
 	}
+	gather_gaps(a);
 	*ret = a;
 	return NULL;
 }
@@ -1159,6 +1262,7 @@ void hc_analysis_destroy(struct hc_analysis *a)
 	for (size_t i = 0; i < a->notes.size; i++)
 		free(a->notes.data[i]);
 	hc_note_vec_deinit(&a->notes);
+	hc_completeness_deinit(&a->gaps);
 	clear_pass(a);
 	hc_goroutine_group_vec_deinit(&a->groups);
 	free(a->by_path);

@@ -236,6 +236,44 @@ static void no_dwarf_json(struct hc_json *j, const struct hc_target *t)
 	hc_map_types_deinit(&v);
 }
 
+/* "incomplete: WHY" and its cost, one pair per gap, first in the text
+ * output of maps and check. */
+static void gaps_text(struct hc_strbuf *sb, const struct hc_completeness *c)
+{
+	for (size_t i = 0; i < c->gaps.size; i++)
+		hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
+				  c->gaps.data[i].reason, c->gaps.data[i].cost);
+	if (c->dropped)
+		hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
+				  c->dropped);
+}
+
+/* "complete" and "incomplete": [{reason, cost}] as in the report. */
+static void gaps_json(struct hc_json *j, const struct hc_completeness *c)
+{
+	hc_json_key(j, "complete");
+	hc_json_bool(j, hc_completeness_complete(c));
+	hc_json_key(j, "incomplete");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < c->gaps.size; i++) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, c->gaps.data[i].reason);
+		hc_json_key(j, "cost");
+		hc_json_string(j, c->gaps.data[i].cost);
+		hc_json_object_end(j);
+	}
+	if (c->dropped) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, "more reasons could not be recorded (out of memory)");
+		hc_json_key(j, "cost");
+		hc_json_string(j, "unknown");
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+}
+
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
@@ -248,6 +286,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
+		gaps_json(&j, &a->gaps);
 		hc_json_key(&j, "maps");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->rows.size; i++) {
@@ -329,6 +368,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			no_dwarf_json(&j, t);
 		hc_json_object_end(&j);
 	} else {
+		gaps_text(&sb, &a->gaps);
 		hc_strbuf_appendf(&sb, "%-44s %-30s %9s %-7s %10s  %-24s %s\n", "PATH",
 				  "TYPE", "COUNT", "IMPL", "SIZE", "GROWTH", "FINDINGS");
 		for (size_t i = 0; i < a->rows.size; i++) {
@@ -364,7 +404,11 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			hc_strbuf_deinit(&size);
 			hc_strbuf_deinit(&gr);
 		}
-		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		if (hc_completeness_complete(&a->gaps))
+			hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		else
+			hc_strbuf_appendf(&sb, "%zu maps found; incomplete: there may be more\n",
+					  a->rows.size);
 		if (!t->dwarf)
 			no_dwarf_text(&sb, t);
 	}
@@ -725,10 +769,12 @@ int hc_cmd_check(const struct hc_cli *cli)
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
 	size_t over = hc_findings_count(&a->findings, cli->fail_on);
+	bool complete = hc_completeness_complete(&a->gaps);
 	if (cli->format == HC_FORMAT_JSON) {
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
+		gaps_json(&j, &a->gaps);
 		hc_json_key(&j, "findings");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->findings.v.size; i++) {
@@ -767,23 +813,24 @@ int hc_cmd_check(const struct hc_cli *cli)
 		hc_json_key(&j, "fail_on");
 		hc_json_string(&j, hc_severity_name(cli->fail_on));
 		hc_json_key(&j, "verdict");
-		hc_json_string(&j, over ? "findings" : "clean");
+		hc_json_string(&j, over ? "findings" : !complete ? "incomplete" : "clean");
 		hc_json_object_end(&j);
 	} else {
+		gaps_text(&sb, &a->gaps);
 		for (size_t i = 0; i < a->findings.v.size; i++)
 			text_finding(&sb, a, &a->findings.v.data[i]);
 		for (size_t i = 0; i < a->notes.size; i++)
 			hc_strbuf_appendf(&sb, "note    %s\n", a->notes.data[i]);
-		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps\n",
+		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps%s\n",
 				  a->findings.v.size, over, hc_severity_name(cli->fail_on),
-				  a->rows.size);
+				  a->rows.size, complete ? "" : "; incomplete: not everything was looked at");
 	}
 	bool ok = hc_cli_write(sb.str, sb.len);
 	hc_strbuf_deinit(&sb);
 	finish(a, t);
 	if (!ok)
 		return HC_EXIT_ERROR;
-	return over ? HC_EXIT_FINDINGS : HC_EXIT_OK;
+	return over ? HC_EXIT_FINDINGS : !complete ? HC_EXIT_INCOMPLETE : HC_EXIT_OK;
 }
 
 int hc_cmd_addr(const struct hc_cli *cli)

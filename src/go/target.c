@@ -35,6 +35,17 @@ static void note(struct hc_target *t, const char *fmt, ...)
 		free(s);
 }
 
+/* A gap whose reason is @p what and the error's message. */
+static void gap_err(struct hc_target *t, const char *what, const struct hc_error *err,
+		    const char *cost)
+{
+	char *reason;
+	if (asprintf(&reason, "%s: %s", what, err->message) < 0)
+		reason = NULL;
+	hc_completeness_add(&t->gaps, reason ? reason : what, "%s", cost);
+	free(reason);
+}
+
 static char *hex(const uint8_t *id, size_t len)
 {
 	char *s = malloc(2 * len + 1);
@@ -188,8 +199,17 @@ static struct hc_error *open_exe(struct hc_target *t,
 			free(why);
 			return err;
 		}
-		if (match == 0)
+		if (match == 0) {
 			note(t, "%s (ignored)", why ? why : "build ids differ");
+			char *reason;
+			if (asprintf(&reason, "build-id mismatch overridden (--ignore-build-id): %s",
+				     why ? why : "build ids differ") < 0)
+				reason = NULL;
+			hc_completeness_add(&t->gaps, reason ? reason : "build-id mismatch overridden",
+					    "%s may be another program's executable: what is read through it (runtime, types, maps) may be wrong or missing",
+					    opts->exe_path);
+			free(reason);
+		}
 		else if (match < 0)
 			note(t, "build ids could not be compared (the core holds none)");
 		free(why);
@@ -415,13 +435,23 @@ static void resolve_layout(struct hc_target *t)
 	err = hc_layout_builtin(t->go_major, t->go_minor, &t->layout, &exact);
 	if (err) {
 		note(t, "no runtime layout: %s", err->message);
+		char *reason;
+		if (asprintf(&reason, "no runtime layout: %s", err->message) < 0)
+			reason = NULL;
+		hc_completeness_add(&t->gaps, reason ? reason : "no runtime layout",
+				    "no goroutines, stacks or maps");
+		free(reason);
 		hc_error_destroy(err);
 		return;
 	}
 	t->has_layout = true;
-	if (!exact)
+	if (!exact) {
 		note(t, "no built-in runtime layout for go%d.%d: using the %s, which may not match",
 		     t->go_major, t->go_minor, t->layout.source);
+		hc_completeness_add(&t->gaps, "unverified runtime layout",
+				    "go%d.%d is read with the %s: goroutines, stacks and maps may be misread",
+				    t->go_major, t->go_minor, t->layout.source);
+	}
 }
 
 static bool has_type(struct hc_dwarf *d, const char *name)
@@ -451,6 +481,8 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 			return NULL;
 		if (err->code != HC_ERROR_NOT_FOUND) {
 			note(t, "no DWARF: %s", err->message);
+			gap_err(t, "the executable's DWARF could not be read", err,
+				"maps cannot be found by name, types and heap layout unknown");
 			hc_error_destroy(err);
 			t->dwarf = NULL;
 			return NULL;
@@ -486,6 +518,8 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 			return err;
 		}
 		note(t, "no DWARF: %s", err->message);
+		gap_err(t, "the debug file's DWARF could not be read", err,
+			"maps cannot be found by name, types and heap layout unknown");
 		hc_error_destroy(err);
 		t->dwarf = NULL;
 	} else {
@@ -624,6 +658,7 @@ static struct hc_error *open_go(struct hc_target *t,
 	}
 	if (err) {
 		note(t, "no pclntab: %s", err->message);
+		gap_err(t, "no pclntab", err, "no function names: no stacks, no crash analysis");
 		hc_error_destroy(err);
 		t->pclntab = NULL;
 	}
@@ -672,6 +707,8 @@ static struct hc_error *open_go(struct hc_target *t,
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {
 		note(t, "no goroutines: %s", err->message);
+		gap_err(t, "the runtime is unreadable", err,
+			"no goroutines, stacks or crash analysis; maps only from globals");
 		hc_error_destroy(err);
 		t->runtime = NULL;
 	}
@@ -715,6 +752,7 @@ struct hc_error *hc_target_open(const char *core_path,
 	if (!t)
 		return &hc_error_nomem;
 	hc_note_vec_init(&t->notes);
+	hc_completeness_init(&t->gaps);
 	t->map_infos = hc_map_info_memo_create();
 	struct hc_error *err;
 	t->core_path = strdup(core_path);
@@ -726,10 +764,14 @@ struct hc_error *hc_target_open(const char *core_path,
 	if (err)
 		goto out;
 	uint64_t expected, actual;
-	if (hc_core_truncation(t->core, &expected, &actual))
+	if (hc_core_truncation(t->core, &expected, &actual)) {
 		note(t, "the core is truncated: %" PRIu64 " of %" PRIu64
 		     " bytes (%" PRIu64 " missing); memory past the end reads as not in the core",
 		     actual, expected, expected - actual);
+		hc_completeness_add(&t->gaps, "the core is truncated",
+				    "%" PRIu64 " of %" PRIu64 " bytes missing: memory past the end is not in the core",
+				    expected - actual, expected);
+	}
 
 	err = open_exe(t, opts);
 	if (err) {
@@ -800,6 +842,7 @@ void hc_target_destroy(struct hc_target *t)
 		free(t->notes.data[i]);
 	hc_map_info_memo_destroy(t->map_infos);
 	hc_note_vec_deinit(&t->notes);
+	hc_completeness_deinit(&t->gaps);
 	free(t->gnu_build_id);
 	free(t->go_build_id);
 	free(t->core_path);
