@@ -149,6 +149,14 @@ struct hc_error *hc_target_open(const char *core_path,
 				struct hc_target **ret);
 void hc_target_destroy(struct hc_target *t);
 
+/**
+ * Add to @p c what the target could not read and what it costs: its own
+ * gaps (hc_target.gaps), each problem of the runtime model with its cost
+ * ("a goroutine is missing"), and a runtime that holds no goroutine.
+ * Out of memory: counted in c->dropped.
+ */
+void hc_target_gaps(const struct hc_target *t, struct hc_completeness *c);
+
 /** The function name at @p pc: the Go function, else the native symbol
  * ("clock_nanosleep", "libc.so.6+0x1234" without one); "?" when none.
  * Borrowed from the target. */

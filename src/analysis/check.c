@@ -35,37 +35,12 @@ static void note_gap(struct hc_analysis *a, const char *what, struct hc_error *e
 	note(a, what, err);
 }
 
-/* What a runtime problem (runtime.c's problem lines, by the structure they
- * name) costs the answer. */
-static const char *problem_cost(const char *p)
-{
-	static const struct {
-		const char *prefix, *cost;
-	} costs[] = {
-		{"goroutine allgs[", "a goroutine is missing: its state and stack are not shown"},
-		{"runtime.allgs[", "the goroutines after this entry are missing"},
-		{"runtime.allgs", "goroutines are missing: the list is empty or partial"},
-		{"reading runtime.allgs", "goroutines are missing: the list is empty"},
-		{"runtime.allm", "Ms are missing: threads may show no goroutine"},
-		{"reading an M", "Ms are missing: threads may show no goroutine"},
-		{"reading the panic", "the panic value is not shown"},
-		{"runtime.waitReasonStrings", "wait reasons are not shown"},
-		{"waitReasonStrings[", "a wait reason is not shown"},
-		{"runtime.printBacklog", "the runtime's last output (fatal message) may be missing"},
-		{"runtime.buildVersion", "the Go version comes from the build info only"},
-	};
-	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
-		if (strncmp(p, costs[i].prefix, strlen(costs[i].prefix)) == 0)
-			return costs[i].cost;
-	return "the runtime model may be partial";
-}
-
 /* Gaps stop listing single goroutines' stacks here (the rest are counted). */
 enum { STACK_GAPS_MAX = 16 };
 
 /*
  * Everything that made the analysis incomplete, gathered once it is done:
- * the target's gaps, the runtime's problems, the stacks that stopped
+ * the target's gaps and the runtime's problems (hc_target_gaps()), the stacks that stopped
  * early, a discovery walk cut short. The analysis' own (heap, stacks,
  * discovery) were added where they happened.
  */
@@ -75,12 +50,7 @@ static void gather_gaps(struct hc_analysis *a)
 	// The causes below first: the target's, then the runtime's.
 	struct hc_completeness own = a->gaps;
 	hc_completeness_init(&a->gaps);
-	hc_completeness_merge(&a->gaps, &t->gaps);
-	if (t->runtime)
-		for (size_t i = 0; i < t->runtime->problems.size; i++) {
-			const char *p = t->runtime->problems.data[i];
-			hc_completeness_add(&a->gaps, p, "%s", problem_cost(p));
-		}
+	hc_target_gaps(t, &a->gaps);
 	hc_completeness_merge(&a->gaps, &own);
 	hc_completeness_deinit(&own);
 	size_t nstack = 0;

@@ -865,3 +865,44 @@ const char *hc_target_func_name(const struct hc_target *t, uint64_t pc)
 	}
 	return f.name;
 }
+
+/* What a runtime problem (runtime.c's problem lines, by the structure they
+ * name) costs the answer. */
+static const char *problem_cost(const char *p)
+{
+	static const struct {
+		const char *prefix, *cost;
+	} costs[] = {
+		{"goroutine allgs[", "a goroutine is missing: its state and stack are not shown"},
+		{"runtime.allgs[", "the goroutines after this entry are missing"},
+		{"runtime.allgs", "goroutines are missing: the list is empty or partial"},
+		{"reading runtime.allgs", "goroutines are missing: the list is empty"},
+		{"runtime.allm", "Ms are missing: threads may show no goroutine"},
+		{"reading an M", "Ms are missing: threads may show no goroutine"},
+		{"reading the panic", "the panic value is not shown"},
+		{"runtime.waitReasonStrings", "wait reasons are not shown"},
+		{"waitReasonStrings[", "a wait reason is not shown"},
+		{"runtime.printBacklog", "the runtime's last output (fatal message) may be missing"},
+		{"runtime.buildVersion", "the Go version comes from the build info only"},
+	};
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		if (strncmp(p, costs[i].prefix, strlen(costs[i].prefix)) == 0)
+			return costs[i].cost;
+	return "the runtime model may be partial";
+}
+
+void hc_target_gaps(const struct hc_target *t, struct hc_completeness *c)
+{
+	hc_completeness_merge(c, &t->gaps);
+	if (!t->runtime)
+		return;
+	for (size_t i = 0; i < t->runtime->problems.size; i++) {
+		const char *p = t->runtime->problems.data[i];
+		hc_completeness_add(c, p, "%s", problem_cost(p));
+	}
+	// Every Go process has a goroutine (main's, at least): none read
+	// means the runtime's globals were not where the executable says.
+	if (!t->runtime->goroutines.size)
+		hc_completeness_add(c, "the runtime is unreadable: runtime.allgs holds no goroutine",
+				    "no goroutines, stacks or crash analysis");
+}
