@@ -390,6 +390,24 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 	return -1;
 }
 
+/* The command returned: its status stands. */
+static volatile bool command_returned;
+
+/*
+ * An exit() that is not main's return: a library gave up (libdw calls
+ * error(EXIT_FAILURE, ...) when it runs out of memory). Its status 1
+ * would read as "findings"; the answer is an error: exit 2.
+ */
+static void exit_guard(void)
+{
+	if (command_returned)
+		return;
+	static const char msg[] = "hmapcore: stopped inside a library: no answer\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(HC_EXIT_ERROR);
+}
+
 int main(int argc, char **argv)
 {
 	struct hc_cli cli = {.format = HC_FORMAT_TEXT, .fail_on = HC_SEVERITY_WARNING};
@@ -434,5 +452,9 @@ int main(int argc, char **argv)
 	cli.core_path = args[0];
 	cli.argc = rest;
 	cli.argv = args;
-	return run(&cli);
+	if (atexit(exit_guard) != 0)
+		return HC_EXIT_ERROR;
+	status = run(&cli);
+	command_returned = true;
+	return status;
 }
