@@ -140,6 +140,8 @@ struct hc_discovery {
 	uint64_t unreadable;
 	/** A limit cut the walk short. */
 	bool truncated;
+	/** Globals not followed: their DWARF type could not be read. */
+	uint64_t roots_unreadable;
 };
 
 /**

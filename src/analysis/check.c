@@ -80,6 +80,10 @@ static void gather_gaps(struct hc_analysis *a)
 		hc_completeness_add(&a->gaps, "more stacks stopped early",
 				    "%zu more goroutines' stacks are missing or partial",
 				    nstack - STACK_GAPS_MAX);
+	if (a->discovery && a->discovery->roots_unreadable)
+		hc_completeness_add(&a->gaps, "global variables whose DWARF type could not be read",
+				    "%" PRIu64 " globals not followed: maps under them are not found",
+				    a->discovery->roots_unreadable);
 	if (a->discovery && a->discovery->truncated)
 		hc_completeness_add(&a->gaps, "the map discovery walk was cut short by a limit",
 				    "maps reachable only past the limit are not found");

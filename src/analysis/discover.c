@@ -1227,6 +1227,12 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 		struct hc_error *err =
 			hc_dwarf_variable(t->dwarf, i, &name, &addr, &type);
 		if (err) {
+			// Out of memory is the discovery's failure; a global
+			// whose type cannot be read is a root not followed.
+			if (err == &hc_error_nomem || err->code == HC_ERROR_NOMEM)
+				w.nomem = true;
+			else
+				w.d->roots_unreadable++;
 			hc_error_destroy(err);
 			continue;
 		}
