@@ -142,6 +142,9 @@ struct hc_discovery {
 	bool truncated;
 	/** Globals not followed: their DWARF type could not be read. */
 	uint64_t roots_unreadable;
+	/** Slices of pointerful elements whose backing array the process had
+	 * mapped but the core does not hold (file-backed): not followed. */
+	uint64_t not_in_core;
 };
 
 /**

@@ -84,6 +84,10 @@ static void gather_gaps(struct hc_analysis *a)
 		hc_completeness_add(&a->gaps, "global variables whose DWARF type could not be read",
 				    "%" PRIu64 " globals not followed: maps under them are not found",
 				    a->discovery->roots_unreadable);
+	if (a->discovery && a->discovery->not_in_core)
+		hc_completeness_add(&a->gaps, "slices whose backing array is not in the core (file-backed)",
+				    "%" PRIu64 " backing arrays not followed: maps under them are not found",
+				    a->discovery->not_in_core);
 	if (a->discovery && a->discovery->truncated)
 		hc_completeness_add(&a->gaps, "the map discovery walk was cut short by a limit",
 				    "maps reachable only past the limit are not found");

@@ -595,7 +595,13 @@ static void walk_slice(struct walker *w, const struct item *it,
 	if (!cap || !array)
 		return;
 	if (esize && !hc_aspace_readable(w->t->as, array)) {
-		check_slice(w, it, array, len, cap, esize, HC_SLICE_UNMAPPED, 0, 0);
+		// Memory the process had mapped but the core left out
+		// (file-backed, the default coredump_filter) is not in the
+		// core: unavailable, not torn.
+		if (!hc_aspace_mapped(w->t->as, array))
+			check_slice(w, it, array, len, cap, esize, HC_SLICE_UNMAPPED, 0, 0);
+		else if (has_pointers(w, elem, 0))
+			w->d->not_in_core++;
 		return;
 	}
 	if (esize && w->heap) {

@@ -867,6 +867,20 @@ int hc_cmd_addr(const struct hc_cli *cli)
 		hc_strbuf_appendf(&sb, "kind            %s\n",
 				  hc_aspace_readable(t->as, addr) ? "mapped" : "unmapped");
 	}
+	/* A file the core left out: read from disk, or not in the core. */
+	const struct hc_core_mapping *fm = hc_aspace_file_at(t->as, addr);
+	if (fm && !hc_core_ptr(t->core, addr, 1)) {
+		struct hc_strbuf path;
+		hc_strbuf_init(&path);
+		hc_strbuf_append_escaped(&path, fm->path, strlen(fm->path));
+		if (hc_aspace_readable(t->as, addr))
+			hc_strbuf_appendf(&sb, "file            %s (not in the core: read from the file)\n",
+					  path.str ? path.str : "?");
+		else
+			hc_strbuf_appendf(&sb, "file            not in the core (file-backed: %s)\n",
+					  path.str ? path.str : "?");
+		hc_strbuf_deinit(&path);
+	}
 	/* Map parts: a header, or inside a bucket array / directory. */
 	for (size_t i = 0; i < a->rows.size; i++) {
 		const struct hc_map_row *r = &a->rows.data[i];

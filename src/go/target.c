@@ -35,6 +35,18 @@ static void note(struct hc_target *t, const char *fmt, ...)
 		free(s);
 }
 
+/* hc_aspace_use_files(): say which mapped file was read from disk. */
+static void file_used(void *arg, const char *path, uint64_t start, uint64_t end)
+{
+	struct hc_target *t = arg;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	hc_strbuf_append_escaped(&sb, path, strlen(path));
+	note(t, "0x%" PRIx64 "-0x%" PRIx64 " read from %s on disk: the core does not hold this file-backed mapping",
+	     start, end, sb.str ? sb.str : "?");
+	hc_strbuf_deinit(&sb);
+}
+
 /* A gap whose reason is @p what and the error's message. */
 static void gap_err(struct hc_target *t, const char *what, const struct hc_error *err,
 		    const char *cost)
@@ -809,6 +821,9 @@ struct hc_error *hc_target_open(const char *core_path,
 	}
 
 	err = hc_aspace_create(t->core, t->exe, t->bias, &t->as);
+	if (err)
+		goto out;
+	err = hc_aspace_use_files(t->as, file_used, t);
 	if (err)
 		goto out;
 	err = open_go(t, opts);
