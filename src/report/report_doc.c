@@ -409,8 +409,9 @@ bool rp_write_document(const struct hc_report *r, const struct rp_doc_ops *ops,
 		for (size_t i = 0; i < r->gaps.size; i++) {
 			OP(item);
 			OP(strong_begin);
-			t(d, "incomplete: ");
+			t(d, "incomplete");
 			OP(strong_end);
+			t(d, ": ");
 			e(d, r->gaps.data[i].reason);
 			t(d, ". Cost: ");
 			e(d, r->gaps.data[i].cost);
