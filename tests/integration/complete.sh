@@ -73,6 +73,34 @@ for d in $(fixtures | grep '/sigquit$'); do
 done
 [ "$pairs" -gt 0 ] || echo "note: no amd64 sigquit and gallery fixtures: the wrong executable is not tested"
 
+# ---------------------------------------------------------------- 1b.
+# The browser: a stripped fixture (no DWARF: maps not searched) says
+# incomplete on its summary and its Maps screen, not "(empty)".
+strip=$(fixtures | grep -- '-stripped/segv$' | head -n 1)
+if [ -n "$strip" ] && command -v tmux >/dev/null 2>&1; then
+	sock=hmapcore-complete-$$
+	T() { tmux -L "$sock" -f /dev/null "$@"; }
+	shows() { # TEXT: within 20 s
+		_n=200
+		while [ $_n -gt 0 ]; do
+			T capture-pane -p -t hc 2>/dev/null | grep -qF -- "$1" && return 0
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+		return 1
+	}
+	T new-session -d -s hc -x 140 -y 40 "TERM=xterm LANG=C.UTF-8 exec '$HMAPCORE' tui '$strip/core.xz'"
+	if shows "incomplete: no map discovery"; then ok; else
+		bad "browser: the summary does not say incomplete: $(T capture-pane -p -t hc | head -n 40)"
+	fi
+	T send-keys -t hc 4
+	if shows "(no map found; incomplete: "; then ok; else
+		bad "browser: the Maps screen does not say incomplete: $(T capture-pane -p -t hc | head -n 6)"
+	fi
+	if T capture-pane -p -t hc | grep -qF "(empty)"; then bad "browser: Maps says (empty)"; else ok; fi
+	T kill-server >/dev/null 2>&1
+fi
+
 # ---------------------------------------------------------------- 2.
 # ulimit -v and the sanitizers' shadow memory do not mix.
 if grep -q __asan_init "$HMAPCORE" 2>/dev/null; then
@@ -92,8 +120,10 @@ else
 	run() { # CAP OUT COMMAND...: exit status
 		cap=$1 out=$2
 		shift 2
-		(ulimit -v "$cap" && exec "$HMAPCORE" "$@" -e "$dir/exe" "$dir/core") \
-			>"$out" 2>"$dir/err"
+		# The outer subshell waits for the capped one: "Aborted" and
+		# the like go to its stderr, not the log.
+		( (ulimit -v "$cap" && exec "$HMAPCORE" "$@" -e "$dir/exe" "$dir/core") \
+			>"$out" 2>"$dir/err" ) 2>/dev/null
 	}
 	"$HMAPCORE" check -e "$dir/exe" "$dir/core" >"$dir/check.ref" 2>&1
 	expect_eq "$name: uncapped check" 0 "$?"
