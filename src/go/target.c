@@ -911,10 +911,18 @@ void hc_target_gaps(const struct hc_target *t, struct hc_completeness *c)
 	hc_completeness_merge(c, &t->gaps);
 	if (!t->runtime)
 		return;
-	for (size_t i = 0; i < t->runtime->problems.size; i++) {
+	// One gap each up to a bound (a corrupt allgs can give one problem
+	// per goroutine), then one that counts the rest.
+	enum { PROBLEM_GAPS_MAX = 32 };
+	size_t n = t->runtime->problems.size;
+	for (size_t i = 0; i < n && i < PROBLEM_GAPS_MAX; i++) {
 		const char *p = t->runtime->problems.data[i];
 		hc_completeness_add(c, p, "%s", problem_cost(p));
 	}
+	if (n > PROBLEM_GAPS_MAX)
+		hc_completeness_add(c, "more problems reading the runtime (see the notes)",
+				    "%zu more: goroutines, Ms or values may be missing",
+				    n - PROBLEM_GAPS_MAX);
 	// Every Go process has a goroutine (main's, at least): none read
 	// means the runtime's globals were not where the executable says.
 	if (!t->runtime->goroutines.size)
