@@ -104,6 +104,9 @@ START_TEST(test_mapview_columns_aligned)
 	hc_strbuf_deinit(&la);
 	hc_strbuf_deinit(&lb);
 	hc_strbuf_deinit(&head);
+}
+END_TEST
+
 /* A stack of @p n single-frame physical frames, @p elided more counted
  * after the first @p inner (what a walk keeps of a deep stack). */
 static void deep_stack(struct hc_stack *st, size_t n, size_t inner, uint64_t elided)
@@ -258,6 +261,40 @@ START_TEST(test_report_hostile_model_is_inert_in_every_format)
 }
 END_TEST
 
+/* An incomplete model says so first, in every format. */
+START_TEST(test_report_incomplete_in_every_format)
+{
+	static const char *const why[] = {"no map discovery: out of memory"};
+	size_t len = strlen(why[0]);
+	static const enum hc_format formats[] = {HC_FORMAT_TEXT, HC_FORMAT_JSON,
+						 HC_FORMAT_MARKDOWN, HC_FORMAT_HTML};
+	static const char *const want[] = {
+		"\nincomplete: no map discovery: out of memory\n            cost: ",
+		"\"complete\": false,\n  \"incomplete\": [\n    {\n      \"reason\": \"no map discovery: out of memory\"",
+		"**incomplete**: no map discovery: out of memory. Cost: ",
+		"<strong>incomplete</strong>: no map discovery: out of memory. Cost: ",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		struct hc_report *r = report_model_from_strings(why, &len, 1);
+		ck_assert_ptr_nonnull(r);
+		r->verdict = "incomplete";
+		r->complete = false;
+		struct hc_strbuf out;
+		hc_strbuf_init(&out);
+		ck_assert_ptr_null(hc_report_write(r, formats[i], false, &out));
+		if (!strstr(out.str, want[i]))
+			ck_abort_msg("format %d lacks '%s':\n%.600s", (int)formats[i], want[i], out.str);
+		// (The HTML's style sheet names the clean colour.)
+		if (formats[i] != HC_FORMAT_HTML)
+			ck_assert_ptr_null(strstr(out.str, "clean"));
+		else
+			ck_assert_ptr_nonnull(strstr(out.str, "class=\"verdict incomplete\""));
+		hc_strbuf_deinit(&out);
+		hc_report_destroy(r);
+	}
+}
+END_TEST
+
 START_TEST(test_report_checker_catches_injection)
 {
 	/* The checker itself must fail on what it is there to catch. */
@@ -285,6 +322,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_report_fence_outlasts_backticks);
 	tcase_add_test(tc, test_report_hostile_model_is_inert_in_every_format);
 	tcase_add_test(tc, test_report_checker_catches_injection);
+	tcase_add_test(tc, test_report_incomplete_in_every_format);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmapcore/completeness.h"
 #include "hmapcore/error.h"
 #include "hmapcore/hash_table.h"
 #include "hmapcore/json.h"
@@ -273,6 +274,33 @@ START_TEST(test_util_json_unbalanced_is_failure)
 }
 END_TEST
 
+START_TEST(test_util_completeness_gaps_and_costs)
+{
+	struct hc_completeness c, d;
+	hc_completeness_init(&c);
+	hc_completeness_init(&d);
+	ck_assert(hc_completeness_complete(&c));
+	hc_completeness_add(&c, "no map discovery: out of memory", "maps not searched: %d listed", 0);
+	hc_completeness_add(&c, "no map discovery: out of memory", "maps not searched: %d listed", 0);
+	hc_completeness_add(&c, "goroutine 5's stack: \x1b[2J", "goroutine %d's stack is missing", 5);
+	ck_assert(!hc_completeness_complete(&c));
+	// The same gap twice is one; control bytes come escaped.
+	ck_assert_uint_eq(c.gaps.size, 2);
+	ck_assert_str_eq(c.gaps.data[0].cost, "maps not searched: 0 listed");
+	ck_assert_str_eq(c.gaps.data[1].reason, "goroutine 5's stack: \\x1b[2J");
+	ck_assert_str_eq(c.gaps.data[1].cost, "goroutine 5's stack is missing");
+	// A gap lost for lack of memory still makes the answer incomplete.
+	d.dropped = 1;
+	ck_assert(!hc_completeness_complete(&d));
+	hc_completeness_merge(&d, &c);
+	ck_assert_uint_eq(d.gaps.size, 2);
+	ck_assert_uint_eq(d.dropped, 1);
+	hc_completeness_deinit(&c);
+	hc_completeness_deinit(&d);
+	ck_assert(hc_completeness_complete(&c));
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -290,6 +318,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_util_hash_map_strings_and_u64);
 	tcase_add_test(tc, test_util_json_is_valid_and_ordered);
 	tcase_add_test(tc, test_util_json_unbalanced_is_failure);
+	tcase_add_test(tc, test_util_completeness_gaps_and_costs);
 	suite_add_tcase(s, tc);
 	return s;
 }

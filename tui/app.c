@@ -68,10 +68,53 @@ static int open_goroutine(struct tui_app *a, uint64_t goid)
 /* ------------------------------------------------------------ Summary */
 
 /* Rows: the info summary, a blank line, "findings", then the findings
- * (or one line saying why there are none). */
+ * (or one line saying why there are none), then the gaps of the analysis
+ * that the info summary does not already show ("incomplete: WHY"). */
 static size_t summary_findings_row(const struct tui_app *a)
 {
 	return a->m->nsummary + 1;
+}
+
+/* The analysis' gaps, once it ran (NULL before, or without maps). */
+static const struct hc_completeness *analysis_gaps(const struct tui_app *a)
+{
+	if (!a->m->maps.ops || !a->m->maps_done || a->m->maps_error || !a->m->maps.ops->gaps)
+		return NULL;
+	return a->m->maps.ops->gaps(a->m->maps.ctx);
+}
+
+static bool gap_in_summary(const struct tui_app *a, const struct hc_gap *g)
+{
+	static const char prefix[] = "incomplete: ";
+	for (size_t i = 0; i < a->m->nsummary; i++)
+		if (strncmp(a->m->summary[i], prefix, sizeof(prefix) - 1) == 0 &&
+		    strcmp(a->m->summary[i] + sizeof(prefix) - 1, g->reason) == 0)
+			return true;
+	return false;
+}
+
+/* The @p k-th gap not in the summary (k = SIZE_MAX: how many there are,
+ * through @p n_ret). */
+static const struct hc_gap *summary_gap(const struct tui_app *a, size_t k, size_t *n_ret)
+{
+	const struct hc_completeness *c = analysis_gaps(a);
+	size_t n = 0;
+	for (size_t i = 0; c && i < c->gaps.size; i++) {
+		if (gap_in_summary(a, &c->gaps.data[i]))
+			continue;
+		if (n++ == k)
+			return &c->gaps.data[i];
+	}
+	if (n_ret)
+		*n_ret = n + (c && c->dropped ? 1 : 0);
+	return NULL;
+}
+
+static size_t summary_ngaps(const struct tui_app *a)
+{
+	size_t n;
+	summary_gap(a, SIZE_MAX, &n);
+	return n;
 }
 
 static bool findings_ready(const struct tui_app *a)
@@ -98,6 +141,12 @@ static bool summary_text(void *ctx, size_t row, struct hc_strbuf *out)
 	if (row == summary_findings_row(a))
 		return hc_strbuf_appends(out, "findings");
 	size_t i = row - summary_findings_row(a) - 1;
+	if (i >= summary_nfindings(a)) {
+		const struct hc_gap *g = summary_gap(a, i - summary_nfindings(a), NULL);
+		if (!g)
+			return hc_strbuf_appends(out, "incomplete: more reasons could not be recorded (out of memory)");
+		return hc_strbuf_appendf(out, "incomplete: %s; cost: %s", g->reason, g->cost);
+	}
 	if (!a->m->maps.ops)
 		return hc_strbuf_appends(out, "  ") && hc_strbuf_appends(out, no_maps);
 	if (a->m->maps_error)
@@ -115,8 +164,12 @@ static bool summary_text(void *ctx, size_t row, struct hc_strbuf *out)
 
 static enum tui_role summary_role(struct tui_app *a, size_t row)
 {
+	if (row > summary_findings_row(a) + summary_nfindings(a))
+		return TUI_ROLE_WARN;
 	if (row < a->m->nsummary) {
 		const char *s = a->m->summary[row];
+		if (strncmp(s, "incomplete", 10) == 0 || strncmp(s, "            cost:", 17) == 0)
+			return TUI_ROLE_WARN;
 		if (strncmp(s, "fatal", 5) == 0 || strncmp(s, "panic", 5) == 0 ||
 		    strncmp(s, "signal", 6) == 0)
 			return TUI_ROLE_ERROR;
@@ -143,7 +196,7 @@ static enum tui_role summary_role(struct tui_app *a, size_t row)
 static void summary_enter(struct tui_app *a, uint64_t arg, bool fresh)
 {
 	struct tui_list *l = &a->lists[TUI_SCR_SUMMARY];
-	size_t n = a->m->nsummary + 2 + summary_nfindings(a);
+	size_t n = a->m->nsummary + 2 + summary_nfindings(a) + summary_ngaps(a);
 	if (l->count != n)
 		tui_list_set_count(l, n, height(a));
 }
@@ -702,6 +755,11 @@ static void maps_enter(struct tui_app *a, uint64_t arg, bool fresh)
 		maps_sort(a);
 		tui_list_set_count(l, a->map_order_n, height(a));
 	}
+	// No map found by an analysis that could not look everywhere: one
+	// row that says so, not "(empty)".
+	const struct hc_completeness *c = analysis_gaps(a);
+	if (!a->map_order_n && c && !hc_completeness_complete(c) && l->count != 1)
+		tui_list_set_count(l, 1, height(a));
 }
 
 /*
@@ -746,8 +804,13 @@ static bool maps_text(void *ctx, size_t row, struct hc_strbuf *out)
 	if (!maps_available(a))
 		return hc_strbuf_appends(out, no_maps);
 	const struct tui_map_row *r = map_at(a, row);
-	if (!r)
+	if (!r) {
+		const struct hc_completeness *c = analysis_gaps(a);
+		if (!a->map_order_n && c && c->gaps.size)
+			return hc_strbuf_appendf(out, "(no map found; incomplete: %s)",
+						 c->gaps.data[0].reason);
 		return true;
+	}
 	struct hc_map_view_widths w;
 	maps_widths(a, &w);
 	struct hc_map_view fake;
@@ -777,6 +840,11 @@ static bool maps_header(struct tui_app *a, struct hc_strbuf *out)
 {
 	if (!maps_available(a))
 		return hc_strbuf_appends(out, "Maps");
+	const struct hc_completeness *c = analysis_gaps(a);
+	if (c && !hc_completeness_complete(c))
+		return hc_strbuf_appendf(out, "%zu maps found, sorted by %s (o: change); incomplete: %s",
+					 a->map_order_n, tui_map_sort_name(a->map_sort),
+					 c->gaps.size ? c->gaps.data[0].reason : "out of memory");
 	return hc_strbuf_appendf(out, "%zu maps%s, sorted by %s (o: change)",
 				 a->map_order_n, a->m->maps_done ? "" : " so far",
 				 tui_map_sort_name(a->map_sort));
@@ -808,11 +876,8 @@ static int maps_key(struct tui_app *a, int key)
 
 static void maps_refresh(struct tui_app *a)
 {
-	if (maps_available(a) && a->map_order_n != maps_count(a)) {
-		struct tui_list *l = &a->lists[TUI_SCR_MAPS];
-		maps_sort(a);
-		tui_list_set_count(l, a->map_order_n, height(a));
-	}
+	if (maps_available(a))
+		maps_enter(a, 0, false);
 }
 
 static int maps_activate(struct tui_app *a, size_t row)

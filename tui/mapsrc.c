@@ -626,6 +626,12 @@ static struct hc_error *src_internals(void *ctx, size_t map, uint64_t first,
 	return NULL;
 }
 
+static const struct hc_completeness *src_gaps(void *ctx)
+{
+	struct mapsrc *s = ctx;
+	return s->an ? &s->an->gaps : NULL;
+}
+
 static size_t src_nfindings(void *ctx)
 {
 	struct mapsrc *s = ctx;
@@ -738,6 +744,7 @@ static const struct tui_map_source_ops mapsrc_ops = {
 	.entries = src_entries,
 	.internals = src_internals,
 	.nfindings = src_nfindings,
+	.gaps = src_gaps,
 	.finding = src_finding,
 	.naccesses = src_naccesses,
 	.access = src_access,

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmapcore/completeness.h"
 #include "hmapcore/error.h"
 #include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
@@ -354,6 +355,8 @@ struct tui_map_source_ops {
 	size_t (*naccesses)(void *ctx, uint64_t goid);
 	bool (*access)(void *ctx, uint64_t goid, size_t i, struct hc_strbuf *text,
 		       size_t *map_ret);
+	/** Why the analysis is incomplete (borrowed; NULL before it ran). */
+	const struct hc_completeness *(*gaps)(void *ctx);
 	void (*destroy)(void *ctx);
 };
 

@@ -57,6 +57,29 @@ const void *hc_aspace_ptr(const struct hc_aspace *as, uint64_t addr,
 /** Whether the byte at @p addr is readable. */
 bool hc_aspace_readable(const struct hc_aspace *as, uint64_t addr);
 
+/**
+ * Whether the process had @p addr mapped (a core segment or an NT_FILE
+ * mapping covers it), whether or not the core holds its bytes: memory the
+ * core left out is "not in the core", never a torn pointer.
+ */
+bool hc_aspace_mapped(const struct hc_aspace *as, uint64_t addr);
+
+/** The NT_FILE mapping that covers @p addr, or NULL. Borrowed from the core. */
+const struct hc_core_mapping *hc_aspace_file_at(const struct hc_aspace *as,
+					       uint64_t addr);
+
+/**
+ * Read the files the process had mapped (NT_FILE) and the core left out
+ * from disk, as gdb does: each that is at its path, a regular file big
+ * enough for its mapping; @p used (may be NULL) is told of each. Call once,
+ * before any read from another thread.
+ * @return NULL; NOMEM.
+ */
+struct hc_error *hc_aspace_use_files(struct hc_aspace *as,
+				     void (*used)(void *arg, const char *path,
+						  uint64_t start, uint64_t end),
+				     void *arg);
+
 struct hc_error *hc_aspace_read_u8(const struct hc_aspace *as, uint64_t addr,
 				   uint8_t *ret);
 struct hc_error *hc_aspace_read_u16(const struct hc_aspace *as, uint64_t addr,

@@ -18,6 +18,7 @@
 
 #include <time.h>
 
+#include "hmapcore/completeness.h"
 #include "hmapcore/crash.h"
 #include "hmapcore/discover.h"
 #include "hmapcore/error.h"
@@ -82,6 +83,10 @@ struct hc_analysis {
 	struct hc_findings findings;
 	/** What could not be done (owned lines). */
 	struct hc_note_vec notes;
+	/** Why the analysis is incomplete and what it cost: the target's
+	 * gaps, the runtime's problems, the heap, stacks, discovery or walks
+	 * that stopped (empty: it looked everywhere). */
+	struct hc_completeness gaps;
 	/** Every goroutine that is not dead, grouped by identical stacks (in
 	 * the order of their first member); empty without an unwinder. All
 	 * goroutines are unwound once, in one pass that feeds the crash

@@ -165,6 +165,11 @@ struct hc_discovery {
 	 * many values were left unwalked past that point. */
 	const char *stop_reason;
 	uint64_t stopped;
+	/** Globals not followed: their DWARF type could not be read. */
+	uint64_t roots_unreadable;
+	/** Slices of pointerful elements whose backing array the process had
+	 * mapped but the core does not hold (file-backed): not followed. */
+	uint64_t not_in_core;
 };
 
 /**

@@ -210,14 +210,30 @@ struct hc_report_thread {
 
 enum { HC_REPORT_NATIVE_FRAMES = 64 };
 
+/** Why the report is incomplete and what that cost (completeness.h). */
+struct hc_report_gap {
+	char *reason;
+	char *cost;
+};
+
+HC_DEFINE_VECTOR(hc_report_gap_vec, struct hc_report_gap)
+
 HC_DEFINE_VECTOR(hc_report_thread_vec, struct hc_report_thread)
 
 struct hc_report {
 	char *tool;
 	bool redacted;
 	const char *fail_on;
-	/** "findings" or "clean"; counts by severity. */
+	/** "findings" (any at or above fail_on), else "incomplete" (a gap),
+	 * else "clean" (looked everywhere, nothing found); counts by
+	 * severity. */
 	const char *verdict;
+	/** Looked everywhere: no gap. */
+	bool complete;
+	/** Why not, in the order they arose (empty when complete; gaps that
+	 * could not be recorded for lack of memory are one more gap that
+	 * says how many). */
+	struct hc_report_gap_vec gaps;
 	size_t nerror, nwarning, ninfo, nover;
 
 	struct {

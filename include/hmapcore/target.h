@@ -27,6 +27,7 @@
 
 #include "hmapcore/aspace.h"
 #include "hmapcore/buildinfo.h"
+#include "hmapcore/completeness.h"
 #include "hmapcore/core.h"
 #include "hmapcore/dwarf.h"
 #include "hmapcore/elffile.h"
@@ -123,6 +124,10 @@ struct hc_target {
 	uint64_t gofunc;
 	/** What is degraded or missing, one line each. */
 	struct hc_note_vec notes;
+	/** What the target could not read and what that costs every answer
+	 * (an overridden build-id mismatch, DWARF or pclntab that could not
+	 * be read, no runtime model); the analysis adds its own. */
+	struct hc_completeness gaps;
 	/** Map layouts by map type, memoised (maps.c; may be NULL). */
 	struct hc_map_info_memo *map_infos;
 	/** Native (C) frames and names: a libdwfl session over the core,
@@ -143,6 +148,14 @@ struct hc_error *hc_target_open(const char *core_path,
 				const struct hc_target_options *opts,
 				struct hc_target **ret);
 void hc_target_destroy(struct hc_target *t);
+
+/**
+ * Add to @p c what the target could not read and what it costs: its own
+ * gaps (hc_target.gaps), each problem of the runtime model with its cost
+ * ("a goroutine is missing"), and a runtime that holds no goroutine.
+ * Out of memory: counted in c->dropped.
+ */
+void hc_target_gaps(const struct hc_target *t, struct hc_completeness *c);
 
 /** The function name at @p pc: the Go function, else the native symbol
  * ("clock_nanosleep", "libc.so.6+0x1234" without one); "?" when none.

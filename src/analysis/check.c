@@ -23,6 +23,81 @@ static void note(struct hc_analysis *a, const char *what, struct hc_error *err)
 	hc_error_destroy(err);
 }
 
+/* A note that is also a gap: what it cost the answer is @p cost. */
+static void note_gap(struct hc_analysis *a, const char *what, struct hc_error *err,
+		     const char *cost)
+{
+	char *s;
+	if (asprintf(&s, "%s: %s", what, err->message) < 0)
+		s = NULL;
+	hc_completeness_add(&a->gaps, s ? s : what, "%s", cost);
+	free(s);
+	note(a, what, err);
+}
+
+/* Gaps stop listing single goroutines' stacks here (the rest are counted). */
+enum { STACK_GAPS_MAX = 16 };
+
+/*
+ * Everything that made the analysis incomplete, gathered once it is done:
+ * the target's gaps and the runtime's problems (hc_target_gaps()), the stacks that stopped
+ * early, a discovery walk cut short. The analysis' own (heap, stacks,
+ * discovery) were added where they happened.
+ */
+static void gather_gaps(struct hc_analysis *a)
+{
+	struct hc_target *t = a->target;
+	// The causes below first: the target's, then the runtime's.
+	struct hc_completeness own = a->gaps;
+	hc_completeness_init(&a->gaps);
+	hc_target_gaps(t, &a->gaps);
+	hc_completeness_merge(&a->gaps, &own);
+	hc_completeness_deinit(&own);
+	size_t nstack = 0;
+	for (size_t i = 0; i < a->groups.size; i++) {
+		const struct hc_goroutine_group *g = &a->groups.data[i];
+		if (!g->stack.error)
+			continue;
+		for (size_t k = 0; k < g->members.size; k++, nstack++) {
+			if (nstack >= STACK_GAPS_MAX)
+				continue;
+			char *reason;
+			uint64_t goid = g->members.data[k]->goid;
+			if (asprintf(&reason, "goroutine %" PRIu64 "'s stack: %s", goid,
+				     g->stack.error) < 0)
+				reason = NULL;
+			if (g->stack.frames.size)
+				hc_completeness_add(&a->gaps, reason ? reason : "a stack stopped early",
+						    "goroutine %" PRIu64 "'s stack stops after %zu frames",
+						    goid, g->stack.frames.size);
+			else
+				hc_completeness_add(&a->gaps, reason ? reason : "a stack is missing",
+						    "goroutine %" PRIu64 "'s stack is missing", goid);
+			free(reason);
+		}
+	}
+	if (nstack > STACK_GAPS_MAX)
+		hc_completeness_add(&a->gaps, "more stacks stopped early",
+				    "%zu more goroutines' stacks are missing or partial",
+				    nstack - STACK_GAPS_MAX);
+	if (a->discovery && a->discovery->roots_unreadable)
+		hc_completeness_add(&a->gaps, "global variables whose DWARF type could not be read",
+				    "%" PRIu64 " globals not followed: maps under them are not found",
+				    a->discovery->roots_unreadable);
+	if (a->discovery && a->discovery->not_in_core)
+		hc_completeness_add(&a->gaps, "slices whose backing array is not in the core (file-backed)",
+				    "%" PRIu64 " backing arrays not followed: maps under them are not found",
+				    a->discovery->not_in_core);
+	if (a->discovery && a->discovery->stop_reason)
+		hc_completeness_add(&a->gaps, "the map discovery walk stopped on its budget",
+				    "the walk stopped on its %s: %" PRIu64 " values left unwalked, "
+				    "maps reachable only through them are not found",
+				    a->discovery->stop_reason, a->discovery->stopped);
+	else if (a->discovery && a->discovery->truncated)
+		hc_completeness_add(&a->gaps, "the map discovery walk was cut short by a limit",
+				    "maps reachable only past the limit are not found");
+}
+
 /* Does a goroutine write the victim map right now? */
 static bool write_in_flight(const struct hc_analysis *a, uint64_t map)
 {
@@ -982,6 +1057,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
+	hc_completeness_init(&a->gaps);
 
 	uint64_t expected, actual;
 	if (hc_core_truncation(t->core, &expected, &actual))
@@ -991,18 +1067,21 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 
 	struct hc_error *err = hc_heap_create_target(t, &a->heap);
 	if (err) {
-		note(a, "no heap index", err);
+		note_gap(a, "no heap index", err,
+			 "heap objects unknown: maps reached only through the heap are not found, slices are not bounded by their objects");
 		a->heap = NULL;
 	}
 	double t1 = hc_seconds_now();
 	err = hc_unwinder_create_target(t, &a->unwinder);
 	if (err) {
-		note(a, "no stacks", err);
+		note_gap(a, "no stacks", err,
+			 "no goroutine stacks: no crash analysis, no maps found from stack frames");
 		a->unwinder = NULL;
 	} else if (t->runtime) {
 		err = hc_crash_analysis_begin(t, &a->crash);
 		if (err) {
-			note(a, "no crash analysis", err);
+			note_gap(a, "no crash analysis", err,
+				 "the crash is not explained: no victim map, no goroutines inside map writes");
 			a->crash = NULL;
 		}
 	}
@@ -1053,13 +1132,15 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 	a->seconds_discover = t2 - t1;
 	err = derr;
 	if (err) {
-		note(a, "no map discovery", err);
+		note_gap(a, "no map discovery", err,
+			 "maps not searched: no map is listed, validated or checked");
 		a->discovery = NULL;
 		crash_findings(a);
 		if (finish_findings(a)) {
 			hc_analysis_destroy(a);
 			return &hc_error_nomem;
 		}
+		gather_gaps(a);
 		*ret = a;
 		return NULL;
 	}
@@ -1077,6 +1158,7 @@ struct hc_error *hc_analyze(struct hc_target *t, struct hc_analysis **ret)
 		hc_analysis_destroy(a);
 		return &hc_error_nomem;
 	}
+	gather_gaps(a);
 	*ret = a;
 	return NULL;
 }
@@ -1114,6 +1196,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	hc_map_info_ptr_vec_init(&a->infos);
 	hc_findings_init(&a->findings);
 	hc_note_vec_init(&a->notes);
+	hc_completeness_init(&a->gaps);
 	a->discovery = d;
 	hc_found_map_vec_init(&d->maps);
 	hc_torn_slice_vec_init(&d->torn);
@@ -1126,7 +1209,8 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 	}
 	err = hc_heap_create_target(t, &a->heap);
 	if (err) {
-		note(a, "no heap index", err);
+		note_gap(a, "no heap index", err,
+			 "heap objects unknown: maps reached only through the heap are not found, slices are not bounded by their objects");
 		a->heap = NULL;
 	}
 	/* The goroutines matter to one map only when the process died of a
@@ -1141,7 +1225,8 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 				err = hc_crash_analyze(t, a->unwinder, &a->crash);
 		}
 		if (err) {
-			note(a, "no crash analysis", err);
+			note_gap(a, "no crash analysis", err,
+				 "the crash is not explained: no victim map, no goroutines inside map writes");
 			a->crash = NULL;
 		}
 	}
@@ -1154,6 +1239,7 @@ struct hc_error *hc_analyze_global_map(struct hc_target *t, const char *name,
 		hc_analysis_destroy(a);
 		return err;
 	}
+	gather_gaps(a);
 	*ret = a;
 	return NULL;
 }
@@ -1172,6 +1258,7 @@ void hc_analysis_destroy(struct hc_analysis *a)
 	for (size_t i = 0; i < a->notes.size; i++)
 		free(a->notes.data[i]);
 	hc_note_vec_deinit(&a->notes);
+	hc_completeness_deinit(&a->gaps);
 	clear_pass(a);
 	hc_goroutine_group_vec_deinit(&a->groups);
 	free(a->by_path);

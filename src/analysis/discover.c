@@ -659,7 +659,13 @@ static void walk_slice(struct walker *w, const struct item *it,
 	if (!cap || !array)
 		return;
 	if (esize && !hc_aspace_readable(w->t->as, array)) {
-		check_slice(w, it, array, len, cap, esize, HC_SLICE_UNMAPPED, 0, 0);
+		// Memory the process had mapped but the core left out
+		// (file-backed, the default coredump_filter) is not in the
+		// core: unavailable, not torn.
+		if (!hc_aspace_mapped(w->t->as, array))
+			check_slice(w, it, array, len, cap, esize, HC_SLICE_UNMAPPED, 0, 0);
+		else if (has_pointers(w, elem, 0))
+			w->d->not_in_core++;
 		return;
 	}
 	if (esize && w->heap) {
@@ -1510,6 +1516,12 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 		struct hc_error *err =
 			hc_dwarf_variable(t->dwarf, i, &name, &addr, &type);
 		if (err) {
+			// Out of memory is the discovery's failure; a global
+			// whose type cannot be read is a root not followed.
+			if (err == &hc_error_nomem || err->code == HC_ERROR_NOMEM)
+				w.nomem = true;
+			else
+				w.d->roots_unreadable++;
 			hc_error_destroy(err);
 			continue;
 		}

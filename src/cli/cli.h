@@ -17,6 +17,9 @@ enum {
 	HC_EXIT_OK = 0,
 	HC_EXIT_FINDINGS = 1,
 	HC_EXIT_ERROR = 2,
+	/** check, report: no finding at or above --fail-on, but the analysis
+	 * could not look everywhere (findings win: exit 1). */
+	HC_EXIT_INCOMPLETE = 2,
 	HC_EXIT_USAGE = 64,
 };
 

@@ -218,9 +218,6 @@ static void walk_text(struct hc_strbuf *sb, const struct hc_discovery *d)
 	if (d->unfit)
 		hc_strbuf_appendf(sb, "pointers not followed (target cannot hold their type): %" PRIu64 "\n",
 				  d->unfit);
-	if (d->stop_reason)
-		hc_strbuf_appendf(sb, "incomplete: the walk stopped on its %s (%" PRIu64
-				  " values left unwalked)\n", d->stop_reason, d->stopped);
 }
 
 static void walk_json(struct hc_json *j, const struct hc_discovery *d)
@@ -232,11 +229,49 @@ static void walk_json(struct hc_json *j, const struct hc_discovery *d)
 	hc_json_key(j, "unfit_pointers");
 	hc_json_u64(j, d->unfit);
 	if (d->stop_reason) {
-		hc_json_key(j, "incomplete");
+		hc_json_key(j, "walk_stopped");
 		hc_json_string(j, d->stop_reason);
 		hc_json_key(j, "unwalked");
 		hc_json_u64(j, d->stopped);
 	}
+}
+
+/* "incomplete: WHY" and its cost, one pair per gap, first in the text
+ * output of maps and check. */
+static void gaps_text(struct hc_strbuf *sb, const struct hc_completeness *c)
+{
+	for (size_t i = 0; i < c->gaps.size; i++)
+		hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
+				  c->gaps.data[i].reason, c->gaps.data[i].cost);
+	if (c->dropped)
+		hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
+				  c->dropped);
+}
+
+/* "complete" and "incomplete": [{reason, cost}] as in the report. */
+static void gaps_json(struct hc_json *j, const struct hc_completeness *c)
+{
+	hc_json_key(j, "complete");
+	hc_json_bool(j, hc_completeness_complete(c));
+	hc_json_key(j, "incomplete");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < c->gaps.size; i++) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, c->gaps.data[i].reason);
+		hc_json_key(j, "cost");
+		hc_json_string(j, c->gaps.data[i].cost);
+		hc_json_object_end(j);
+	}
+	if (c->dropped) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, "more reasons could not be recorded (out of memory)");
+		hc_json_key(j, "cost");
+		hc_json_string(j, "unknown");
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
 }
 
 int hc_cmd_maps(const struct hc_cli *cli)
@@ -251,6 +286,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
+		gaps_json(&j, &a->gaps);
 		hc_json_key(&j, "maps");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->rows.size; i++) {
@@ -350,6 +386,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			if (ok && strlen(views[i].growth) > w.growth)
 				w.growth = strlen(views[i].growth);
 		}
+		gaps_text(&sb, &a->gaps);
 		ok = ok && hc_map_view_columns(&sb, &w) && hc_strbuf_appendc(&sb, '\n');
 		for (size_t i = 0; ok && i < a->rows.size; i++)
 			ok = hc_map_view_line(&sb, &views[i], &w) && hc_strbuf_appendc(&sb, '\n');
@@ -362,7 +399,11 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			finish(a, t);
 			return HC_EXIT_ERROR;
 		}
-		hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		if (hc_completeness_complete(&a->gaps))
+			hc_strbuf_appendf(&sb, "%zu maps\n", a->rows.size);
+		else
+			hc_strbuf_appendf(&sb, "%zu maps found; incomplete: there may be more\n",
+					  a->rows.size);
 		walk_text(&sb, a->discovery);
 		if (!t->dwarf)
 			no_dwarf_text(&sb, t);
@@ -895,10 +936,12 @@ int hc_cmd_check(const struct hc_cli *cli)
 	struct hc_strbuf sb;
 	hc_strbuf_init(&sb);
 	size_t over = hc_findings_count(&a->findings, cli->fail_on);
+	bool complete = hc_completeness_complete(&a->gaps);
 	if (cli->format == HC_FORMAT_JSON) {
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
+		gaps_json(&j, &a->gaps);
 		hc_json_key(&j, "findings");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->findings.v.size; i++) {
@@ -937,9 +980,10 @@ int hc_cmd_check(const struct hc_cli *cli)
 		hc_json_key(&j, "fail_on");
 		hc_json_string(&j, hc_severity_name(cli->fail_on));
 		hc_json_key(&j, "verdict");
-		hc_json_string(&j, over ? "findings" : "clean");
+		hc_json_string(&j, over ? "findings" : !complete ? "incomplete" : "clean");
 		hc_json_object_end(&j);
 	} else {
+		gaps_text(&sb, &a->gaps);
 		for (size_t i = 0; i < a->findings.v.size; i++)
 			text_finding(&sb, a, &a->findings.v.data[i]);
 		for (size_t i = 0; i < a->notes.size; i++) {
@@ -947,16 +991,16 @@ int hc_cmd_check(const struct hc_cli *cli)
 			hc_strbuf_append_inert(&sb, a->notes.data[i]);
 			hc_strbuf_appendc(&sb, '\n');
 		}
-		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps\n",
+		hc_strbuf_appendf(&sb, "%zu findings (%zu at or above %s) in %zu maps%s\n",
 				  a->findings.v.size, over, hc_severity_name(cli->fail_on),
-				  a->rows.size);
+				  a->rows.size, complete ? "" : "; incomplete: not everything was looked at");
 	}
 	bool ok = hc_cli_write(sb.str, sb.len);
 	hc_strbuf_deinit(&sb);
 	finish(a, t);
 	if (!ok)
 		return HC_EXIT_ERROR;
-	return over ? HC_EXIT_FINDINGS : HC_EXIT_OK;
+	return over ? HC_EXIT_FINDINGS : !complete ? HC_EXIT_INCOMPLETE : HC_EXIT_OK;
 }
 
 int hc_cmd_addr(const struct hc_cli *cli)
@@ -992,6 +1036,20 @@ int hc_cmd_addr(const struct hc_cli *cli)
 	} else {
 		hc_strbuf_appendf(&sb, "kind            %s\n",
 				  hc_aspace_readable(t->as, addr) ? "mapped" : "unmapped");
+	}
+	/* A file the core left out: read from disk, or not in the core. */
+	const struct hc_core_mapping *fm = hc_aspace_file_at(t->as, addr);
+	if (fm && !hc_core_ptr(t->core, addr, 1)) {
+		struct hc_strbuf path;
+		hc_strbuf_init(&path);
+		hc_strbuf_append_escaped(&path, fm->path, strlen(fm->path));
+		if (hc_aspace_readable(t->as, addr))
+			hc_strbuf_appendf(&sb, "file            %s (not in the core: read from the file)\n",
+					  path.str ? path.str : "?");
+		else
+			hc_strbuf_appendf(&sb, "file            not in the core (file-backed: %s)\n",
+					  path.str ? path.str : "?");
+		hc_strbuf_deinit(&path);
 	}
 	/* Map parts: a header, or inside a bucket array / directory. */
 	for (size_t i = 0; i < a->rows.size; i++) {

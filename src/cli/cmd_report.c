@@ -66,7 +66,8 @@ int hc_cmd_report(const struct hc_cli *cli)
 		hc_cli_error("%s", err->message);
 		hc_error_destroy(err);
 	} else if (hc_cli_write(sb.str, sb.len)) {
-		status = r->nover ? HC_EXIT_FINDINGS : HC_EXIT_OK;
+		status = r->nover ? HC_EXIT_FINDINGS
+			 : !r->complete ? HC_EXIT_INCOMPLETE : HC_EXIT_OK;
 	}
 	hc_strbuf_deinit(&sb);
 	hc_cli_stats("report");

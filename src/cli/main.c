@@ -34,7 +34,9 @@ static const char usage_text[] =
 	"                buckets or tables, growth, memory; --no-check prints entries\n"
 	"                only, unvalidated\n"
 	"  check         run the validators; exit 0 clean, 1 findings at or above\n"
-	"                --fail-on (default warning), 2 error\n"
+	"                --fail-on (default warning, even when incomplete), 2 error\n"
+	"                or incomplete (\"incomplete: WHY\": it could not look\n"
+	"                everywhere)\n"
 	"  addr CORE ADDR  what an address is: heap object, stack, global, map part\n"
 	"  layout        the runtime struct offsets hmapcore reads (from DWARF, or\n"
 	"                its built-in table for the release when stripped)\n"
@@ -447,6 +449,24 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 	return -1;
 }
 
+/* The command returned: its status stands. */
+static volatile bool command_returned;
+
+/*
+ * An exit() that is not main's return: a library gave up (libdw calls
+ * error(EXIT_FAILURE, ...) when it runs out of memory). Its status 1
+ * would read as "findings"; the answer is an error: exit 2.
+ */
+static void exit_guard(void)
+{
+	if (command_returned)
+		return;
+	static const char msg[] = "hmapcore: stopped inside a library: no answer\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(HC_EXIT_ERROR);
+}
+
 int main(int argc, char **argv)
 {
 	struct hc_cli cli = {.format = HC_FORMAT_TEXT, .fail_on = HC_SEVERITY_WARNING};
@@ -491,5 +511,9 @@ int main(int argc, char **argv)
 	cli.core_path = args[0];
 	cli.argc = rest;
 	cli.argv = args;
-	return run(&cli);
+	if (atexit(exit_guard) != 0)
+		return HC_EXIT_ERROR;
+	status = run(&cli);
+	command_returned = true;
+	return status;
 }

@@ -9,20 +9,42 @@
  *    off by truncation (read-only file-backed memory equals the file).
  *    A writable segment lost to truncation is a FAULT: the executable's
  *    initial .data would be a lie.
+ *  - else a file the process had mapped (NT_FILE) that the core left out,
+ *    read from disk when hc_aspace_use_files() found it at its path, big
+ *    enough for the mapping (as gdb does);
+ *  - else nothing: a FAULT that says "not in the core (file-backed: PATH)"
+ *    when NT_FILE lists a file there.
  */
 #include "config.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hmapcore/aspace.h"
+
+/* A mapped file read from disk for a mapping the core left out. */
+struct disk_file {
+	uint64_t start, end;
+	/** The whole file, mapped read-only. */
+	const uint8_t *data;
+	uint64_t size;
+	uint64_t file_offset;
+};
 
 struct hc_aspace {
 	const struct hc_core *core;
 	const uint8_t *core_data;
 	const struct hc_elffile *exe;
 	uint64_t bias;
+	/** Set once by hc_aspace_use_files(), read-only afterwards. */
+	struct disk_file *files;
+	size_t nfiles;
 };
 
 struct hc_error *hc_aspace_create(const struct hc_core *core,
@@ -53,6 +75,11 @@ void hc_aspace_destroy(struct hc_aspace *as)
 		last_as = NULL;
 		last_seg = NULL;
 	}
+	if (!as)
+		return;
+	for (size_t i = 0; i < as->nfiles; i++)
+		munmap((void *)as->files[i].data, (size_t)as->files[i].size);
+	free(as->files);
 	free(as);
 }
 
@@ -107,12 +134,26 @@ static const uint8_t *locate(const struct hc_aspace *as, uint64_t addr,
 	} else {
 		limit = gap_size(as->core, addr);
 	}
-	if (!as->exe)
-		return NULL;
 	uint64_t n;
-	const uint8_t *p = hc_elffile_bytes_at(as->exe, addr - as->bias, &n);
-	if (!p)
+	const uint8_t *p = as->exe ? hc_elffile_bytes_at(as->exe, addr - as->bias, &n) : NULL;
+	if (!p) {
+		for (size_t i = 0; i < as->nfiles; i++) {
+			const struct disk_file *f = &as->files[i];
+			if (addr < f->start || addr >= f->end)
+				continue;
+			uint64_t at = f->file_offset + (addr - f->start);
+			if (at >= f->size)
+				return NULL;
+			n = f->end - addr;
+			if (n > f->size - at)
+				n = f->size - at;
+			if (n > limit)
+				n = limit;
+			*n_ret = n;
+			return f->data + at;
+		}
 		return NULL;
+	}
 	// Do not let exe bytes cover core bytes that follow in this segment.
 	if (n > limit)
 		n = limit;
@@ -139,6 +180,10 @@ struct hc_error *hc_aspace_read(const struct hc_aspace *as, uint64_t addr,
 			if (addr - s->vaddr < s->filesz)
 				return hc_error_fault(addr,
 						      "memory missing from the truncated core");
+			const struct hc_core_mapping *m = hc_aspace_file_at(as, addr);
+			if (m)
+				return hc_error_fault(addr, "not in the core (file-backed: %s)",
+						      m->path);
 			return hc_error_fault(addr,
 					      "memory not in the core or the executable");
 		}
@@ -160,6 +205,87 @@ const void *hc_aspace_ptr(const struct hc_aspace *as, uint64_t addr,
 	uint64_t n;
 	const uint8_t *p = locate(as, addr, &n);
 	return p && n >= len ? p : NULL;
+}
+
+const struct hc_core_mapping *hc_aspace_file_at(const struct hc_aspace *as,
+					       uint64_t addr)
+{
+	size_t n;
+	const struct hc_core_mapping *m = hc_core_mappings(as->core, &n);
+	for (size_t i = 0; i < n; i++)
+		if (addr >= m[i].start && addr < m[i].end)
+			return &m[i];
+	return NULL;
+}
+
+bool hc_aspace_mapped(const struct hc_aspace *as, uint64_t addr)
+{
+	const struct hc_core_segment *s = hc_core_segment_for(as->core, addr);
+	return (s && addr - s->vaddr < s->memsz) || hc_aspace_file_at(as, addr);
+}
+
+/* The core holds no byte of [start, end). */
+static bool left_out(const struct hc_core *core, uint64_t start, uint64_t end)
+{
+	for (uint64_t a = start; a < end; a += 4096) {
+		const struct hc_core_segment *s = hc_core_segment_for(core, a);
+		if (s && a - s->vaddr < s->avail)
+			return false;
+	}
+	return true;
+}
+
+struct hc_error *hc_aspace_use_files(struct hc_aspace *as,
+				     void (*used)(void *arg, const char *path,
+						  uint64_t start, uint64_t end),
+				     void *arg)
+{
+	size_t n;
+	const struct hc_core_mapping *m = hc_core_mappings(as->core, &n);
+	for (size_t i = 0; i < n; i++) {
+		// Only what nothing else holds: not the core, not the
+		// executable (its own segments are read from it already).
+		if (m[i].end <= m[i].start || !left_out(as->core, m[i].start, m[i].end))
+			continue;
+		uint64_t k;
+		if (as->exe && hc_elffile_bytes_at(as->exe, m[i].start - as->bias, &k))
+			continue;
+		int fd = open(m[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		// Plausibly the same file: a regular file that holds the whole
+		// mapping but its last page.
+		uint64_t need = m[i].file_offset + (m[i].end - m[i].start);
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+		    (uint64_t)st.st_size + 4095 < need || (uint64_t)st.st_size > SIZE_MAX) {
+			close(fd);
+			continue;
+		}
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (p == MAP_FAILED)
+			continue;
+		// ELF files are the executable and shared libraries: their
+		// build ids, not a path, say whether they are the process's
+		// (native.h); only data files are read this way.
+		if (st.st_size >= 4 && memcmp(p, ELFMAG, SELFMAG) == 0) {
+			munmap(p, (size_t)st.st_size);
+			continue;
+		}
+		struct disk_file *nf = realloc(as->files, (as->nfiles + 1) * sizeof(*nf));
+		if (!nf) {
+			munmap(p, (size_t)st.st_size);
+			return &hc_error_nomem;
+		}
+		as->files = nf;
+		as->files[as->nfiles++] = (struct disk_file){
+			.start = m[i].start, .end = m[i].end, .data = p,
+			.size = (uint64_t)st.st_size, .file_offset = m[i].file_offset};
+		if (used)
+			used(arg, m[i].path, m[i].start, m[i].end);
+	}
+	return NULL;
 }
 
 bool hc_aspace_readable(const struct hc_aspace *as, uint64_t addr)

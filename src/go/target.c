@@ -35,6 +35,29 @@ static void note(struct hc_target *t, const char *fmt, ...)
 		free(s);
 }
 
+/* hc_aspace_use_files(): say which mapped file was read from disk. */
+static void file_used(void *arg, const char *path, uint64_t start, uint64_t end)
+{
+	struct hc_target *t = arg;
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	hc_strbuf_append_escaped(&sb, path, strlen(path));
+	note(t, "0x%" PRIx64 "-0x%" PRIx64 " read from %s on disk: the core does not hold this file-backed mapping",
+	     start, end, sb.str ? sb.str : "?");
+	hc_strbuf_deinit(&sb);
+}
+
+/* A gap whose reason is @p what and the error's message. */
+static void gap_err(struct hc_target *t, const char *what, const struct hc_error *err,
+		    const char *cost)
+{
+	char *reason;
+	if (asprintf(&reason, "%s: %s", what, err->message) < 0)
+		reason = NULL;
+	hc_completeness_add(&t->gaps, reason ? reason : what, "%s", cost);
+	free(reason);
+}
+
 static char *hex(const uint8_t *id, size_t len)
 {
 	char *s = malloc(2 * len + 1);
@@ -192,8 +215,17 @@ static struct hc_error *open_exe(struct hc_target *t,
 			free(why);
 			return err;
 		}
-		if (match == 0)
+		if (match == 0) {
 			note(t, "%s (ignored)", why ? why : "build ids differ");
+			char *reason;
+			if (asprintf(&reason, "build-id mismatch overridden (--ignore-build-id): %s",
+				     why ? why : "build ids differ") < 0)
+				reason = NULL;
+			hc_completeness_add(&t->gaps, reason ? reason : "build-id mismatch overridden",
+					    "%s may be another program's executable: what is read through it (runtime, types, maps) may be wrong or missing",
+					    opts->exe_path);
+			free(reason);
+		}
 		else if (match < 0)
 			note(t, "build ids could not be compared (the core holds none)");
 		free(why);
@@ -419,13 +451,23 @@ static void resolve_layout(struct hc_target *t)
 	err = hc_layout_builtin(t->go_major, t->go_minor, &t->layout, &exact);
 	if (err) {
 		note(t, "no runtime layout: %s", err->message);
+		char *reason;
+		if (asprintf(&reason, "no runtime layout: %s", err->message) < 0)
+			reason = NULL;
+		hc_completeness_add(&t->gaps, reason ? reason : "no runtime layout",
+				    "no goroutines, stacks or maps");
+		free(reason);
 		hc_error_destroy(err);
 		return;
 	}
 	t->has_layout = true;
-	if (!exact)
+	if (!exact) {
 		note(t, "no built-in runtime layout for go%d.%d: using the %s, which may not match",
 		     t->go_major, t->go_minor, t->layout.source);
+		hc_completeness_add(&t->gaps, "unverified runtime layout",
+				    "go%d.%d is read with the %s: goroutines, stacks and maps may be misread",
+				    t->go_major, t->go_minor, t->layout.source);
+	}
 }
 
 static bool has_type(struct hc_dwarf *d, const char *name)
@@ -455,6 +497,8 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 			return NULL;
 		if (err->code != HC_ERROR_NOT_FOUND) {
 			note(t, "no DWARF: %s", err->message);
+			gap_err(t, "the executable's DWARF could not be read", err,
+				"maps cannot be found by name, types and heap layout unknown");
 			hc_error_destroy(err);
 			t->dwarf = NULL;
 			return NULL;
@@ -490,6 +534,8 @@ static struct hc_error *open_dwarf(struct hc_target *t,
 			return err;
 		}
 		note(t, "no DWARF: %s", err->message);
+		gap_err(t, "the debug file's DWARF could not be read", err,
+			"maps cannot be found by name, types and heap layout unknown");
 		hc_error_destroy(err);
 		t->dwarf = NULL;
 	} else {
@@ -715,6 +761,7 @@ static struct hc_error *open_go(struct hc_target *t,
 	if (err) {
 		note(t, "no pclntab: %s", err->message);
 		snprintf(pclntab_why, sizeof(pclntab_why), "%s", err->message);
+		gap_err(t, "no pclntab", err, "no function names: no stacks, no crash analysis");
 		hc_error_destroy(err);
 		t->pclntab = NULL;
 	}
@@ -763,6 +810,8 @@ static struct hc_error *open_go(struct hc_target *t,
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {
 		note(t, "no goroutines: %s", err->message);
+		gap_err(t, "the runtime is unreadable", err,
+			"no goroutines, stacks or crash analysis; maps only from globals");
 		hc_error_destroy(err);
 		t->runtime = NULL;
 	}
@@ -818,6 +867,7 @@ struct hc_error *hc_target_open(const char *core_path,
 	if (!t)
 		return &hc_error_nomem;
 	hc_note_vec_init(&t->notes);
+	hc_completeness_init(&t->gaps);
 	t->map_infos = hc_map_info_memo_create();
 	struct hc_error *err;
 	t->core_path = strdup(core_path);
@@ -829,10 +879,14 @@ struct hc_error *hc_target_open(const char *core_path,
 	if (err)
 		goto out;
 	uint64_t expected, actual;
-	if (hc_core_truncation(t->core, &expected, &actual))
+	if (hc_core_truncation(t->core, &expected, &actual)) {
 		note(t, "the core is truncated: %" PRIu64 " of %" PRIu64
 		     " bytes (%" PRIu64 " missing); memory past the end reads as not in the core",
 		     actual, expected, expected - actual);
+		hc_completeness_add(&t->gaps, "the core is truncated",
+				    "%" PRIu64 " of %" PRIu64 " bytes missing: memory past the end is not in the core",
+				    expected - actual, expected);
+	}
 
 	err = open_exe(t, opts);
 	if (err) {
@@ -872,6 +926,9 @@ struct hc_error *hc_target_open(const char *core_path,
 	err = hc_aspace_create(t->core, t->exe, t->bias, &t->as);
 	if (err)
 		goto out;
+	err = hc_aspace_use_files(t->as, file_used, t);
+	if (err)
+		goto out;
 	err = open_go(t, opts);
 	if (err)
 		goto out;
@@ -903,6 +960,7 @@ void hc_target_destroy(struct hc_target *t)
 		free(t->notes.data[i]);
 	hc_map_info_memo_destroy(t->map_infos);
 	hc_note_vec_deinit(&t->notes);
+	hc_completeness_deinit(&t->gaps);
 	free(t->gnu_build_id);
 	free(t->go_build_id);
 	free(t->core_path);
@@ -924,4 +982,53 @@ const char *hc_target_func_name(const struct hc_target *t, uint64_t pc)
 		return name ? name : "?";
 	}
 	return f.name;
+}
+
+/* What a runtime problem (runtime.c's problem lines, by the structure they
+ * name) costs the answer. */
+static const char *problem_cost(const char *p)
+{
+	static const struct {
+		const char *prefix, *cost;
+	} costs[] = {
+		{"goroutine allgs[", "a goroutine is missing: its state and stack are not shown"},
+		{"runtime.allgs[", "the goroutines after this entry are missing"},
+		{"runtime.allgs", "goroutines are missing: the list is empty or partial"},
+		{"reading runtime.allgs", "goroutines are missing: the list is empty"},
+		{"runtime.allm", "Ms are missing: threads may show no goroutine"},
+		{"reading an M", "Ms are missing: threads may show no goroutine"},
+		{"reading the panic", "the panic value is not shown"},
+		{"runtime.waitReasonStrings", "wait reasons are not shown"},
+		{"waitReasonStrings[", "a wait reason is not shown"},
+		{"runtime.printBacklog", "the runtime's last output (fatal message) may be missing"},
+		{"runtime.buildVersion", "the Go version comes from the build info only"},
+	};
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		if (strncmp(p, costs[i].prefix, strlen(costs[i].prefix)) == 0)
+			return costs[i].cost;
+	return "the runtime model may be partial";
+}
+
+void hc_target_gaps(const struct hc_target *t, struct hc_completeness *c)
+{
+	hc_completeness_merge(c, &t->gaps);
+	if (!t->runtime)
+		return;
+	// One gap each up to a bound (a corrupt allgs can give one problem
+	// per goroutine), then one that counts the rest.
+	enum { PROBLEM_GAPS_MAX = 32 };
+	size_t n = t->runtime->problems.size;
+	for (size_t i = 0; i < n && i < PROBLEM_GAPS_MAX; i++) {
+		const char *p = t->runtime->problems.data[i];
+		hc_completeness_add(c, p, "%s", problem_cost(p));
+	}
+	if (n > PROBLEM_GAPS_MAX)
+		hc_completeness_add(c, "more problems reading the runtime (see the notes)",
+				    "%zu more: goroutines, Ms or values may be missing",
+				    n - PROBLEM_GAPS_MAX);
+	// Every Go process has a goroutine (main's, at least): none read
+	// means the runtime's globals were not where the executable says.
+	if (!t->runtime->goroutines.size)
+		hc_completeness_add(c, "the runtime is unreadable: runtime.allgs holds no goroutine",
+				    "no goroutines, stacks or crash analysis");
 }

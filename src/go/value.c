@@ -601,6 +601,18 @@ static bool rd(struct fmt_state *st, uint64_t addr, void *buf, size_t n)
 
 static bool unreadable(struct fmt_state *st, uint64_t addr)
 {
+	// Memory the process had mapped from a file that the core left out
+	// is unavailable, not bad: say where it was.
+	const struct hc_core_mapping *m = st->ctx->as ? hc_aspace_file_at(st->ctx->as, addr) : NULL;
+	if (m && !hc_aspace_readable(st->ctx->as, addr)) {
+		struct hc_strbuf path;
+		hc_strbuf_init(&path);
+		hc_strbuf_append_escaped(&path, m->path, strlen(m->path));
+		bool ok = emitf(st, "<not in the core (file-backed: %s) 0x%" PRIx64 ">",
+				path.str ? path.str : "?", addr);
+		hc_strbuf_deinit(&path);
+		return ok;
+	}
 	return emitf(st, "<unreadable 0x%" PRIx64 ">", addr);
 }
 

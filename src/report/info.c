@@ -159,9 +159,47 @@ static size_t live_goroutines(const struct hc_runtime *rt)
 	return n;
 }
 
+/* What the target could not read, with its cost (hc_target_gaps()): at
+ * the top of the text, as "complete" and "incomplete" in JSON. */
+static void gaps_text(const struct hc_target *t, struct hc_strbuf *sb)
+{
+	struct hc_completeness c;
+	hc_completeness_init(&c);
+	hc_target_gaps(t, &c);
+	for (size_t i = 0; i < c.gaps.size; i++)
+		hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
+				  c.gaps.data[i].reason, c.gaps.data[i].cost);
+	if (c.dropped)
+		hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
+				  c.dropped);
+	hc_completeness_deinit(&c);
+}
+
+static void gaps_json(const struct hc_target *t, struct hc_json *j)
+{
+	struct hc_completeness c;
+	hc_completeness_init(&c);
+	hc_target_gaps(t, &c);
+	hc_json_key(j, "complete");
+	hc_json_bool(j, hc_completeness_complete(&c));
+	hc_json_key(j, "incomplete");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < c.gaps.size; i++) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, c.gaps.data[i].reason);
+		hc_json_key(j, "cost");
+		hc_json_string(j, c.gaps.data[i].cost);
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+	hc_completeness_deinit(&c);
+}
+
 static void write_text(const struct hc_target *t, struct hc_strbuf *sb)
 {
 	const struct hc_file *cf = hc_core_file(t->core);
+	gaps_text(t, sb);
 	hc_strbuf_appends(sb, "core        ");
 	escaped(sb, t->core_path);
 	hc_strbuf_appends(sb, " (");
@@ -538,6 +576,7 @@ static void write_json(const struct hc_target *t, struct hc_strbuf *sb)
 	}
 	hc_json_array_end(&j);
 
+	gaps_json(t, &j);
 	hc_json_key(&j, "notes");
 	hc_json_array_begin(&j);
 	for (size_t i = 0; i < t->notes.size; i++)

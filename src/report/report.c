@@ -485,7 +485,8 @@ static void build_findings(struct builder *b)
 			b->nomem = true;
 	}
 	r->fail_on = hc_severity_name(b->o->fail_on);
-	r->verdict = r->nover ? "findings" : "clean";
+	r->complete = hc_completeness_complete(&b->a->gaps);
+	r->verdict = r->nover ? "findings" : !r->complete ? "incomplete" : "clean";
 }
 
 /* ------------------------------------------------------------ goroutines */
@@ -954,6 +955,19 @@ struct hc_error *hc_report_create(struct hc_analysis *a,
 			add_note(&b, b.t->runtime->problems.data[i]);
 	for (size_t i = 0; i < a->notes.size; i++)
 		add_note(&b, a->notes.data[i]);
+	for (size_t i = 0; i < a->gaps.gaps.size; i++) {
+		struct hc_report_gap g = {clean(&b, a->gaps.gaps.data[i].reason),
+					  clean(&b, a->gaps.gaps.data[i].cost)};
+		if (!g.reason || !g.cost || !hc_report_gap_vec_append(&r->gaps, &g))
+			b.nomem = true;
+	}
+	if (a->gaps.dropped) {
+		struct hc_report_gap g = {fmt(&b, "%zu more reasons could not be recorded (out of memory)",
+					      a->gaps.dropped),
+					  fmt(&b, "unknown")};
+		if (!g.reason || !g.cost || !hc_report_gap_vec_append(&r->gaps, &g))
+			b.nomem = true;
+	}
 	if (b.nomem) {
 		hc_report_destroy(r);
 		return &hc_error_nomem;
@@ -987,6 +1001,7 @@ void hc_report_destroy(struct hc_report *r)
 		hc_report_native_frame_vec_deinit(&r->threads.data[i].native);
 	hc_report_thread_vec_deinit(&r->threads);
 	hc_report_str_vec_deinit(&r->notes);
+	hc_report_gap_vec_deinit(&r->gaps);
 	for (size_t i = 0; i < r->pool.size; i++)
 		free(r->pool.data[i]);
 	hc_report_str_vec_deinit(&r->pool);

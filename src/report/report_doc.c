@@ -409,6 +409,22 @@ bool rp_write_document(const struct hc_report *r, const struct rp_doc_ops *ops,
 	OP(verdict, r->verdict);
 	verdict_counts(d, r);
 	OP(para_end);
+	if (r->gaps.size) {
+		OP(section_begin, "incomplete", "Incomplete");
+		OP(list_begin);
+		for (size_t i = 0; i < r->gaps.size; i++) {
+			OP(item);
+			OP(strong_begin);
+			t(d, "incomplete");
+			OP(strong_end);
+			t(d, ": ");
+			e(d, r->gaps.data[i].reason);
+			t(d, ". Cost: ");
+			e(d, r->gaps.data[i].cost);
+		}
+		OP(list_end);
+		OP(section_end);
+	}
 	crash(d, r);
 	findings(d, r);
 	process(d, r);

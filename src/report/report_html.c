@@ -40,7 +40,7 @@ static const char style[] =
 	"pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:.6em;overflow-x:auto}"
 	".error{color:#b00020;font-weight:bold}.warning{color:#9a6700;font-weight:bold}.info{color:#0969da}"
 	".verdict{display:inline-block;padding:.2em .6em;border-radius:.3em;color:#fff}"
-	".findings{background:#b00020}.clean{background:#1a7f37}"
+	".findings{background:#b00020}.clean{background:#1a7f37}.incomplete{background:#9a6700}"
 	".summary{border-left:4px solid #b00020;padding:.3em .8em;background:#fff5f5}"
 	"code{font-family:ui-monospace,monospace}figure{margin:1em 0}figcaption{color:#555}";
 

@@ -195,12 +195,21 @@ static bool write_text(const struct hc_report *r, bool color, struct hc_strbuf *
 	tf(W, "  %s  ", HC_REPORT_SCHEMA);
 	tx(W, r->process.core);
 	tf(W, "\nverdict   ");
-	sgr(W, r->nover ? "1;31" : "1;32");
+	sgr(W, r->nover ? "1;31" : r->complete ? "1;32" : "1;33");
 	tx(W, r->verdict);
 	sgr(W, "0");
 	tf(W, ": %zu error%s, %zu warning%s, %zu info (fail-on %s)%s\n", r->nerror,
 	   r->nerror == 1 ? "" : "s", r->nwarning, r->nwarning == 1 ? "" : "s", r->ninfo,
 	   r->fail_on, r->redacted ? "; redacted" : "");
+	for (size_t i = 0; i < r->gaps.size; i++) {
+		sgr(W, "1;33");
+		tf(W, "incomplete: ");
+		sgr(W, "0");
+		tx(W, r->gaps.data[i].reason);
+		tf(W, "\n            cost: ");
+		tx(W, r->gaps.data[i].cost);
+		tf(W, "\n");
+	}
 
 	heading(W, "CRASH");
 	tf(W, "  ");
@@ -563,6 +572,16 @@ static bool write_json(const struct hc_report *r, struct hc_strbuf *out)
 	ju(j, "warnings", r->nwarning);
 	ju(j, "infos", r->ninfo);
 	hc_json_object_end(j);
+	jb(j, "complete", r->complete);
+	hc_json_key(j, "incomplete");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < r->gaps.size; i++) {
+		hc_json_object_begin(j);
+		js(j, "reason", r->gaps.data[i].reason);
+		js(j, "cost", r->gaps.data[i].cost);
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
 
 	hc_json_key(j, "crash");
 	hc_json_object_begin(j);

@@ -152,6 +152,9 @@ struct hc_report *report_model_from_strings(const char *const *s, const size_t *
 		p.nomem = true;
 	}
 	strs(&p, &r->notes, 1);
+	struct hc_report_gap gap = {str(&p), str(&p)};
+	if (!hc_report_gap_vec_append(&r->gaps, &gap))
+		p.nomem = true;
 	if (p.nomem) {
 		hc_report_destroy(r);
 		return NULL;

@@ -44,12 +44,12 @@ for d in $(fixtures); do
 	# A walk whose memory budget runs out stops there and says so.
 	HMAPCORE_WALK_MEMORY=1 "$HMAPCORE" maps --format json --exe "$tmp/exe" "$tmp/core" >"$tmp/cut.json" 2>"$tmp/err" ||
 		echo "bad $name: maps with a 1-byte walk budget failed: $(cat "$tmp/err")" >>"$tmp/cmp"
-	[ "$(jq -r '.incomplete' "$tmp/cut.json")" = "memory budget" ] && [ "$(jq '.unwalked' "$tmp/cut.json")" -gt 0 ] &&
+	[ "$(jq -r '.walk_stopped' "$tmp/cut.json")" = "memory budget" ] && [ "$(jq '.unwalked' "$tmp/cut.json")" -gt 0 ] &&
 		echo ok >>"$tmp/cmp" || echo "bad $name: a 1-byte walk budget: not incomplete" >>"$tmp/cmp"
-	HMAPCORE_WALK_MEMORY=1 "$HMAPCORE" maps --exe "$tmp/exe" "$tmp/core" 2>&1 | grep -q '^incomplete: the walk stopped on its memory budget' &&
+	HMAPCORE_WALK_MEMORY=1 "$HMAPCORE" maps --exe "$tmp/exe" "$tmp/core" 2>&1 | grep -q '^incomplete: the map discovery walk stopped on its budget' &&
 		echo ok >>"$tmp/cmp" || echo "bad $name: maps text does not say the walk is incomplete" >>"$tmp/cmp"
-	[ "$(jq -r '.incomplete // "none"' "$tmp/maps.json")" = none ] && echo ok >>"$tmp/cmp" ||
-		echo "bad $name: the default budget ran out: $(jq -r .incomplete "$tmp/maps.json")" >>"$tmp/cmp"
+	[ "$(jq -r '.walk_stopped // "none"' "$tmp/maps.json")" = none ] && echo ok >>"$tmp/cmp" ||
+		echo "bad $name: the default budget ran out: $(jq -r .walk_stopped "$tmp/maps.json")" >>"$tmp/cmp"
 	[ -s "$tmp/cmp" ] || bad "$name: nothing compared"
 	while read -r line; do
 		case $line in ok) ok ;; *) bad "${line#bad }" ;; esac

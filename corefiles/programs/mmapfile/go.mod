@@ -1,0 +1,3 @@
+module hmapcore.fixture/mmapfile
+
+go 1.19
