@@ -5,11 +5,16 @@
  * The runtime model and the unwinder read fields of `runtime.g`,
  * `runtime.m`, `runtime._panic` and `runtime.moduledata`. With DWARF the
  * offsets come from the executable itself; without it (a stripped build,
- * `-ldflags='-s -w'`) from a table per Go release built into hmapcore.
- * The tables were produced from the DWARF of the fixture matrix's
- * unstripped builds (`hmapcore layout CORE` prints a layout in the form
- * the tables are checked in), and tests/integration/stripped.sh checks
- * them against every fixture's DWARF, amd64 and arm64.
+ * `-ldflags='-s -w'`) from a table built into hmapcore. The structs change
+ * inside a minor release, so the tables are per patch release and
+ * GOEXPERIMENT set: corefiles/mklayouts measures each release's own DWARF
+ * (`hmapcore layout CORE` prints a layout in the form the tables are
+ * checked in) into corefiles/layouts.txt, the list of releases checked,
+ * and groups consecutive releases sharing a layout into ranges. A table is
+ * exact only for a release it was checked for; any other use must be
+ * cross-checked against the core (hc_runtime_check_layout).
+ * tests/check_dwarf.c and tests/integration/stripped.sh hold the tables
+ * against every fixture's DWARF, amd64 and arm64.
  *
  * The layouts of 64-bit linux/amd64 and linux/arm64 are the same (no field
  * of these structs depends on GOARCH on 64-bit linux); the test asserts it.
