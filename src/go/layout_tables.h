@@ -179,21 +179,19 @@ static const struct table_layout table_layouts[] = {
 };
 static const struct table_range table_ranges[] = {
 	{19, 13, 13, "", 0, "built-in table for go1.19.13"},
-	{21, 0, 0, "", 1, "built-in table for go1.21.0"},
+	{21, 0, 4, "", 1, "built-in table for go1.21.0-go1.21.4"},
 	{21, 13, 13, "", 1, "built-in table for go1.21.13"},
-	{22, 0, 0, "", 2, "built-in table for go1.22.0"},
-	{22, 12, 12, "", 2, "built-in table for go1.22.12"},
-	{23, 0, 0, "", 3, "built-in table for go1.23.0"},
-	{23, 5, 5, "", 4, "built-in table for go1.23.5"},
+	{22, 0, 12, "", 2, "built-in table for go1.22.0-go1.22.12"},
+	{23, 0, 3, "", 3, "built-in table for go1.23.0-go1.23.3"},
+	{23, 4, 11, "", 4, "built-in table for go1.23.4-go1.23.11"},
 	{23, 12, 12, "", 5, "built-in table for go1.23.12"},
-	{24, 0, 0, "", 6, "built-in table for go1.24.0"},
-	{24, 4, 4, "", 6, "built-in table for go1.24.4"},
-	{24, 13, 13, "", 7, "built-in table for go1.24.13"},
+	{24, 0, 5, "", 6, "built-in table for go1.24.0-go1.24.5"},
+	{24, 6, 13, "", 7, "built-in table for go1.24.6-go1.24.13"},
 	{24, 13, 13, "noswissmap", 7, "built-in table for go1.24.13+noswissmap"},
-	{25, 14, 14, "", 8, "built-in table for go1.25.14"},
+	{25, 0, 14, "", 8, "built-in table for go1.25.0-go1.25.14"},
 	{25, 14, 14, "noswissmap", 8, "built-in table for go1.25.14+noswissmap"},
-	{26, 11, 11, "", 9, "built-in table for go1.26.11"},
-	{27, 4, 4, "", 10, "built-in table for go1.27.4"},
+	{26, 0, 11, "", 9, "built-in table for go1.26.0-go1.26.11"},
+	{27, 0, 4, "", 10, "built-in table for go1.27.0-go1.27.4"},
 	{27, 4, 4, "mapsplitgroup", 10, "built-in table for go1.27.4+mapsplitgroup"},
 };
-#define HC_LAYOUT_TABLE_RELEASES "go1.19.13 go1.21.0 go1.21.13 go1.22.0 go1.22.12 go1.23.0 go1.23.5 go1.23.12 go1.24.0 go1.24.4 go1.24.13 go1.24.13+noswissmap go1.25.14 go1.25.14+noswissmap go1.26.11 go1.27.4 go1.27.4+mapsplitgroup"
+#define HC_LAYOUT_TABLE_RELEASES "go1.19.13 go1.21.0-go1.21.4 go1.21.13 go1.22.0-go1.22.12 go1.23.0-go1.23.3 go1.23.4-go1.23.11 go1.23.12 go1.24.0-go1.24.5 go1.24.6-go1.24.13 go1.24.13+noswissmap go1.25.0-go1.25.14 go1.25.14+noswissmap go1.26.0-go1.26.11 go1.27.0-go1.27.4 go1.27.4+mapsplitgroup"
