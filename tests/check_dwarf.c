@@ -28,6 +28,8 @@
 
 #include "hmapcore/core.h"
 #include "hmapcore/dwarf.h"
+#include "hmapcore/buildinfo.h"
+#include "hmapcore/layout.h"
 
 #define ck_assert_ok(expr)                                                   \
 	do {                                                                 \
@@ -832,6 +834,53 @@ static bool json_uint(const char *from, const char *limit, const char *key,
 	return true;
 }
 
+static char *layout_text(const struct hc_layout *l)
+{
+	struct hc_strbuf sb;
+	hc_strbuf_init(&sb);
+	ck_assert(hc_layout_format(l, &sb));
+	return hc_strbuf_steal(&sb);
+}
+
+/*
+ * The runtime's layouts from the "runtime" units alone (what info reads)
+ * equal those of the whole index; and the built-in table verified for the
+ * fixture's release (corefiles/layouts.txt), when there is one, equals
+ * them too, field by field.
+ */
+static void check_runtime_layouts(const char *exe_xz, Elf *elf,
+				  struct hc_dwarf *d, const char *go_version)
+{
+	struct hc_layout full, unit, table;
+	ck_assert_ok(hc_layout_from_dwarf(d, &full));
+	struct hc_dwarf *ud;
+	ck_assert_ok(hc_dwarf_create_unit(elf, "runtime", &ud));
+	ck_assert_ok(hc_layout_from_dwarf(ud, &unit));
+	hc_dwarf_destroy(ud);
+	char *ft = layout_text(&full), *ut = layout_text(&unit);
+	ck_assert_msg(strcmp(ft, ut) == 0, "%s: the runtime unit's layout differs", exe_xz);
+	struct hc_dwarf *none;
+	struct hc_error *err = hc_dwarf_create_unit(elf, "no/such/package", &none);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(err->code, HC_ERROR_NOT_FOUND);
+	hc_error_destroy(err);
+
+	// "go1.24.13 X:noswissmap", "go1.27.4-X:mapsplitgroup"
+	int major, minor, patch;
+	ck_assert(hc_go_version_parse(go_version, &major, &minor, &patch));
+	const char *x = strstr(go_version, "X:");
+	bool exact;
+	ck_assert_ok(hc_layout_builtin(major, minor, patch, x ? x + 2 : "", &table, &exact));
+	if (exact) {
+		char *tt = layout_text(&table);
+		ck_assert_msg(strcmp(ft, tt) == 0, "%s: the %s differs from the DWARF's layout",
+			      exe_xz, table.source);
+		free(tt);
+	}
+	free(ft);
+	free(ut);
+}
+
 /*
  * Check a fixture's executable: runtime layouts every Go version has, and
  * each global map of the manifest (name, type, address, key and element
@@ -907,6 +956,7 @@ static size_t check_go_exe(const char *exe_xz, const char *manifest_path,
 	ck_assert_ptr_eq(hc_type_strip(t->go_elem->target), g);
 	ck_assert_ok(hc_dwarf_find_function(d, "main.main", &addr));
 	ck_assert_uint_ne(addr, 0);
+	check_runtime_layouts(exe_xz, elf, d, go_version);
 
 	// Every global map of the manifest.
 	size_t checked = 0;

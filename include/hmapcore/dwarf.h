@@ -85,6 +85,18 @@ struct hc_dwarf;
  * a libdw failure.
  */
 struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret);
+
+/**
+ * Like hc_dwarf_create(), but index only the compile units named
+ * @p unit_name (Go names a unit after its package: "runtime"), which is
+ * a fraction of the cost when a caller needs a few of that package's
+ * types and globals (the runtime's struct layouts). Types of other units
+ * that those reference still resolve (by DIE offset); lookups by name see
+ * only the indexed units.
+ * @return as hc_dwarf_create(); NOT_FOUND also when no unit has the name.
+ */
+struct hc_error *hc_dwarf_create_unit(Elf *elf, const char *unit_name,
+				      struct hc_dwarf **ret);
 void hc_dwarf_destroy(struct hc_dwarf *d);
 
 /**

@@ -5,11 +5,16 @@
  * The runtime model and the unwinder read fields of `runtime.g`,
  * `runtime.m`, `runtime._panic` and `runtime.moduledata`. With DWARF the
  * offsets come from the executable itself; without it (a stripped build,
- * `-ldflags='-s -w'`) from a table per Go release built into hmapcore.
- * The tables were produced from the DWARF of the fixture matrix's
- * unstripped builds (`hmapcore layout CORE` prints a layout in the form
- * the tables are checked in), and tests/integration/stripped.sh checks
- * them against every fixture's DWARF, amd64 and arm64.
+ * `-ldflags='-s -w'`) from a table built into hmapcore. The structs change
+ * inside a minor release, so the tables are per patch release and
+ * GOEXPERIMENT set: corefiles/mklayouts measures each release's own DWARF
+ * (`hmapcore layout CORE` prints a layout in the form the tables are
+ * checked in) into corefiles/layouts.txt, the list of releases checked,
+ * and groups consecutive releases sharing a layout into ranges. A table is
+ * exact only for a release it was checked for; any other use must be
+ * cross-checked against the core (hc_runtime_check_layout).
+ * tests/check_dwarf.c and tests/integration/stripped.sh hold the tables
+ * against every fixture's DWARF, amd64 and arm64.
  *
  * The layouts of 64-bit linux/amd64 and linux/arm64 are the same (no field
  * of these structs depends on GOARCH on 64-bit linux); the test asserts it.
@@ -18,6 +23,7 @@
 #define HMAPCORE_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hmapcore/dwarf.h"
@@ -101,7 +107,7 @@ struct hc_layout {
 	/** Entries of runtime.waitReasonStrings (0: unknown). */
 	uint64_t wait_reasons;
 	struct hc_layout_slot f[HC_LF_NUM];
-	/** "DWARF", or "built-in table for go1.N" (static text). */
+	/** "DWARF", or "built-in table for go1.N.P-go1.N.Q" (static text). */
 	const char *source;
 };
 
@@ -128,14 +134,32 @@ struct hc_error *hc_layout_from_dwarf(struct hc_dwarf *d,
 				      struct hc_layout *ret);
 
 /**
- * The built-in layout of Go 1.@p minor. A release without a table of its
- * own gets the nearest older one's, and *@p exact_ret says so (false).
- * @return NULL; UNSUPPORTED when no table is at or below the release.
+ * The built-in layout of go1.@p minor.@p patch built with the GOEXPERIMENT
+ * set @p experiments (comma-separated, any order; "" or NULL: none).
+ * *@p exact_ret says whether a table was verified for exactly that release
+ * and experiment set; otherwise the nearest one is returned (same minor
+ * release and experiments, nearest patch release first), which the caller
+ * must check against the core before trusting it.
+ * @return NULL; UNSUPPORTED when the tables hold nothing for the version.
  */
-struct hc_error *hc_layout_builtin(int major, int minor, struct hc_layout *ret,
-				   bool *exact_ret);
+struct hc_error *hc_layout_builtin(int major, int minor, int patch,
+				   const char *experiments,
+				   struct hc_layout *ret, bool *exact_ret);
 
-/** The Go releases with a built-in table, as "1.19 1.21 ..." (static). */
+/**
+ * The distinct built-in layouts in the order hc_layout_builtin() prefers
+ * them for that release (the release's own first when it has one,
+ * *@p exact_ret then true; then its neighbours), at most @p max of them,
+ * into @p ret.
+ * @return how many were written.
+ */
+size_t hc_layout_builtin_candidates(int major, int minor, int patch,
+				    const char *experiments,
+				    struct hc_layout *ret, size_t max,
+				    bool *exact_ret);
+
+/** The Go releases with a built-in table, as "go1.19.13 go1.21.0-go1.21.13
+ * ..." (static). */
 const char *hc_layout_builtin_releases(void);
 
 /**

@@ -198,6 +198,9 @@ struct hc_runtime {
 	 * searching memory (globals_searched). */
 	bool globals_searched;
 	bool globals_from_symbols;
+	/** The allm list was walked to its nil end without a loop or an
+	 * unreadable M. */
+	bool allm_closed;
 };
 
 /** Inputs the runtime model reads from (all borrowed). */
@@ -241,6 +244,27 @@ struct hc_runtime_source {
 struct hc_error *hc_runtime_create(const struct hc_runtime_source *src,
 				   struct hc_runtime **ret);
 void hc_runtime_destroy(struct hc_runtime *rt);
+
+/**
+ * Hold a model built with a layout that is not the executable's DWARF (a
+ * built-in table) against the core: the allm list closes (walked to nil,
+ * no loop, every M readable), each M's curg is a g of allgs whose g.m
+ * points back to the M, each M's thread's SP is on the stack of a g of its
+ * M (g0, gsignal or curg; g0's bounds read through the layout), and the g
+ * each such thread runs (g register or TLS slot) is a g of allgs or an
+ * M's g0/gsignal.
+ * @return NULL when every check holds; BAD_DATA naming the first that
+ * failed (with the M or thread and addresses).
+ */
+struct hc_error *hc_runtime_check_layout(const struct hc_runtime *rt,
+					 const struct hc_runtime_source *src);
+
+/**
+ * Add a problem line to @p rt's problems (problems reading the runtime),
+ * as if the model had found it. Out of memory drops the line.
+ */
+void hc_runtime_add_problem(struct hc_runtime *rt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /** The goroutine with id @p goid, or NULL. */
 const struct hc_goroutine *hc_runtime_find_goroutine(const struct hc_runtime *rt,

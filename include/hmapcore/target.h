@@ -70,10 +70,11 @@ struct hc_target_options {
 	/**
 	 * The caller reads nothing of the DWARF itself (info): skip opening
 	 * it when the runtime model does not need it either, that is when the
-	 * release has an exact built-in layout, the build has no GOEXPERIMENT
-	 * but known ones (noswissmap, mapsplitgroup) and the executable's
-	 * symbol table has the runtime's globals.
-	 * Opening compressed DWARF costs tens of milliseconds.
+	 * build has no GOEXPERIMENT but known ones (noswissmap,
+	 * mapsplitgroup) and the executable's symbol table has the runtime's
+	 * globals. The struct layouts then come from a built-in table verified
+	 * for exactly that release, else from the runtime's compile units only.
+	 * Indexing all of a compressed DWARF costs tens of milliseconds.
 	 */
 	bool dwarf_unneeded;
 	/** The caller needs no goroutines, Ms or crash (map --no-check):
@@ -117,6 +118,9 @@ struct hc_target {
 	/** The runtime's struct layouts (valid when has_layout). */
 	struct hc_layout layout;
 	bool has_layout;
+	/** The layout is a built-in table not verified for this exact
+	 * release and GOEXPERIMENT set (the runtime model cross-checks it). */
+	bool layout_unverified;
 	/** --no-dwarf: the symbol table is ignored too. */
 	bool no_symbols;
 	/** runtime.firstmoduledata (0 when not found) and its gofunc. */

@@ -36,8 +36,9 @@ int hc_cmd_layout(const struct hc_cli *cli)
 	if (!t)
 		return HC_EXIT_ERROR;
 	if (!t->has_layout) {
-		fprintf(stderr, "hmapcore: no runtime layout for go%d.%d (no DWARF, and the built-in tables are for %s)\n",
-			t->go_major, t->go_minor, hc_layout_builtin_releases());
+		fprintf(stderr, "hmapcore: no runtime layout for %s (no DWARF, and the built-in tables are for %s)\n",
+			t->buildinfo ? t->buildinfo->version : "this release",
+			hc_layout_builtin_releases());
 		hc_target_destroy(t);
 		return HC_EXIT_ERROR;
 	}

@@ -313,7 +313,33 @@ static bool has_debug_info(Elf *elf)
 	return false;
 }
 
+/* The compile unit's DW_AT_name is @p only (any unit when NULL). */
+static bool unit_selected(Dwarf_Die *cudie, const char *only)
+{
+	if (!only)
+		return true;
+	const char *name = dwarf_diename(cudie);
+	return name && strcmp(name, only) == 0;
+}
+
+static struct hc_error *create(Elf *elf, const char *only,
+			       struct hc_dwarf **ret);
+
 struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
+{
+	return create(elf, NULL, ret);
+}
+
+struct hc_error *hc_dwarf_create_unit(Elf *elf, const char *unit_name,
+				      struct hc_dwarf **ret)
+{
+	if (!unit_name)
+		return hc_error_create(HC_ERROR_INVALID_ARG, "no unit name");
+	return create(elf, unit_name, ret);
+}
+
+static struct hc_error *create(Elf *elf, const char *only,
+			       struct hc_dwarf **ret)
 {
 	if (!elf)
 		return hc_error_create(HC_ERROR_INVALID_ARG, "no ELF file");
@@ -343,6 +369,7 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 		goto out;
 	}
 	const char *first_producer = NULL;
+	size_t indexed = 0;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Half version;
 	uint8_t unit_type;
@@ -366,6 +393,9 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 			    strncmp(producer, "Go cmd/compile", 14) == 0)
 				d->producer = producer;
 		}
+		if (!unit_selected(&cudie, only))
+			continue;
+		indexed++;
 		err = index_unit(d, &cudie);
 		if (err)
 			goto out;
@@ -377,6 +407,11 @@ struct hc_error *hc_dwarf_create(Elf *elf, struct hc_dwarf **ret)
 	if (d->num_cus == 0) {
 		err = hc_error_create(HC_ERROR_NOT_FOUND,
 				      "no DWARF (stripped executable?)");
+		goto out;
+	}
+	if (indexed == 0) {
+		err = hc_error_create(HC_ERROR_NOT_FOUND,
+				      "no DWARF compile unit named \"%s\"", only);
 		goto out;
 	}
 	if (!d->producer)

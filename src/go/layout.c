@@ -148,54 +148,168 @@ bool hc_layout_format(const struct hc_layout *l, struct hc_strbuf *sb)
 }
 
 /*
- * The built-in tables, one per release of the fixture matrix, in
- * HC_LAYOUT_FIELDS order ({offset, size}; {0, 0}: absent). Generated from
- * `hmapcore layout` on each release's unstripped fixtures and checked
- * against them by tests/integration/stripped.sh.
+ * The built-in tables (src/go/layout_tables.h, written by corefiles/mklayouts
+ * from the DWARF of each release listed in corefiles/layouts.txt): the
+ * distinct layouts, in HC_LAYOUT_FIELDS order ({offset, size}; {0, 0}:
+ * absent), and the ranges of patch releases of one minor release, built
+ * with one GOEXPERIMENT set, that share one. Every release inside a range
+ * was checked.
  */
-struct table {
-	int minor;
+struct table_layout {
 	uint64_t g_size, m_size, md_size, wait_reasons;
 	struct hc_layout_slot f[HC_LF_NUM];
 };
 
-#include "layout_tables.h"
-
-static const char *const table_names[] = {
-#define HC_LAYOUT_NAME(minor) "built-in table for go1." #minor,
-	HC_LAYOUT_TABLE_MINORS(HC_LAYOUT_NAME)
-#undef HC_LAYOUT_NAME
+struct table_range {
+	int minor, first, last;
+	/** The GOEXPERIMENT set, sorted, comma-separated ("": none). */
+	const char *experiments;
+	unsigned layout;
+	/** "built-in table for go1.23.0-go1.23.5" (static). */
+	const char *name;
 };
 
-struct hc_error *hc_layout_builtin(int major, int minor, struct hc_layout *ret,
-				   bool *exact_ret)
+#include "layout_tables.h"
+
+enum { NUM_RANGES = sizeof(table_ranges) / sizeof(table_ranges[0]) };
+
+/* @p exp's experiments sorted, into @p buf ("" when none or too long). */
+static void canonical_experiments(const char *exp, char *buf, size_t size)
 {
-	size_t n = sizeof(tables) / sizeof(tables[0]);
-	const struct table *best = NULL;
-	size_t best_i = 0;
-	if (major == 1) {
-		for (size_t i = 0; i < n; i++) {
-			if (tables[i].minor <= minor &&
-			    (!best || tables[i].minor > best->minor)) {
-				best = &tables[i];
-				best_i = i;
-			}
+	const char *names[16];
+	size_t lens[16], n = 0, total = 0;
+	buf[0] = '\0';
+	while (exp && *exp) {
+		size_t len = strcspn(exp, ",");
+		if (len) {
+			if (n == 16)
+				return;
+			names[n] = exp;
+			lens[n++] = len;
+			total += len + 1;
+		}
+		exp += len;
+		if (*exp == ',')
+			exp++;
+	}
+	if (total >= size)
+		return;
+	// Insertion sort: a handful of names.
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i; j > 0; j--) {
+			size_t m = lens[j] < lens[j - 1] ? lens[j] : lens[j - 1];
+			int c = strncmp(names[j - 1], names[j], m);
+			if (c < 0 || (c == 0 && lens[j - 1] <= lens[j]))
+				break;
+			const char *tn = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = tn;
+			size_t tl = lens[j];
+			lens[j] = lens[j - 1];
+			lens[j - 1] = tl;
 		}
 	}
-	if (!best)
-		return hc_error_create(HC_ERROR_UNSUPPORTED,
-				       "no built-in runtime layout for go%d.%d (tables: %s)",
-				       major, minor, hc_layout_builtin_releases());
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf[at++] = ',';
+		memcpy(buf + at, names[i], lens[i]);
+		at += lens[i];
+	}
+	buf[at] = '\0';
+}
+
+static int iabs(int v)
+{
+	return v < 0 ? -v : v;
+}
+
+/*
+ * How far range @p r is from go1.@p minor.@p patch with experiments
+ * @p exp: 0 for the release itself; then the same minor release and
+ * experiments by patch distance; the same minor with other experiments;
+ * other minor releases, nearest first, older before newer.
+ */
+static long distance(const struct table_range *r, int minor, int patch,
+		     const char *exp)
+{
+	bool same_exp = strcmp(r->experiments, exp) == 0;
+	if (r->minor == minor) {
+		int d = patch < r->first ? r->first - patch :
+			patch > r->last ? patch - r->last : 0;
+		return (same_exp ? 0 : 1000) + d;
+	}
+	long d = 2 * (long)iabs(r->minor - minor) + (r->minor > minor);
+	return 100000 * d + (same_exp ? 0 : 1000) +
+	       (r->minor < minor ? 1000 - r->last : r->first);
+}
+
+static void fill(const struct table_range *r, struct hc_layout *ret)
+{
+	const struct table_layout *t = &table_layouts[r->layout];
 	struct hc_layout l;
 	memset(&l, 0, sizeof(l));
-	l.g_size = best->g_size;
-	l.m_size = best->m_size;
-	l.md_size = best->md_size;
-	l.wait_reasons = best->wait_reasons;
-	memcpy(l.f, best->f, sizeof(l.f));
-	l.source = table_names[best_i];
+	l.g_size = t->g_size;
+	l.m_size = t->m_size;
+	l.md_size = t->md_size;
+	l.wait_reasons = t->wait_reasons;
+	memcpy(l.f, t->f, sizeof(l.f));
+	l.source = r->name;
 	*ret = l;
-	*exact_ret = best->minor == minor;
+}
+
+size_t hc_layout_builtin_candidates(int major, int minor, int patch,
+				    const char *experiments,
+				    struct hc_layout *ret, size_t max,
+				    bool *exact_ret)
+{
+	char exp[256];
+	canonical_experiments(experiments, exp, sizeof(exp));
+	*exact_ret = false;
+	if (major != 1 || minor < 0 || patch < 0)
+		return 0;
+	bool used[NUM_RANGES];
+	bool layout_used[sizeof(table_layouts) / sizeof(table_layouts[0])];
+	memset(used, 0, sizeof(used));
+	memset(layout_used, 0, sizeof(layout_used));
+	size_t n = 0;
+	while (n < max) {
+		long best_d = -1;
+		size_t best = 0;
+		for (size_t i = 0; i < NUM_RANGES; i++) {
+			if (used[i] || layout_used[table_ranges[i].layout])
+				continue;
+			long d = distance(&table_ranges[i], minor, patch, exp);
+			if (best_d < 0 || d < best_d) {
+				best_d = d;
+				best = i;
+			}
+		}
+		if (best_d < 0)
+			break;
+		used[best] = true;
+		layout_used[table_ranges[best].layout] = true;
+		if (n == 0 && best_d == 0)
+			*exact_ret = true;
+		fill(&table_ranges[best], &ret[n++]);
+	}
+	return n;
+}
+
+struct hc_error *hc_layout_builtin(int major, int minor, int patch,
+				   const char *experiments,
+				   struct hc_layout *ret, bool *exact_ret)
+{
+	struct hc_layout l;
+	bool exact;
+	if (!hc_layout_builtin_candidates(major, minor, patch, experiments, &l,
+					  1, &exact))
+		return hc_error_create(HC_ERROR_UNSUPPORTED,
+				       "no built-in runtime layout for go%d.%d.%d (tables: %s)",
+				       major, minor, patch,
+				       hc_layout_builtin_releases());
+	*ret = l;
+	*exact_ret = exact;
 	return NULL;
 }
 

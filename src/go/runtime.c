@@ -52,6 +52,19 @@ static void problem(struct hc_runtime *rt, const char *fmt, ...)
 		free(s);
 }
 
+void hc_runtime_add_problem(struct hc_runtime *rt, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s;
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	if (!hc_problem_vec_append(&rt->problems, &s))
+		free(s);
+}
+
 static void problem_err(struct hc_runtime *rt, struct hc_error *err)
 {
 	problem(rt, "%s", err->message);
@@ -704,11 +717,14 @@ static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
 	uint8_t *buf = malloc(l->m_size);
 	if (!buf)
 		return;
-	/* A cycle in alllink must not hang us: bound the walk. */
+	/* A cycle in alllink must not hang us: bound the walk. looped: the
+	 * walk stopped before the list's nil end. */
+	bool looped = false;
 	for (unsigned hops = 0; maddr && hops < 100000; hops++) {
 		err = hc_aspace_read(src->as, maddr, buf, l->m_size);
 		if (err) {
 			problem_err(rt, hc_error_prefix(err, "reading an M"));
+			looped = true; /* not closed */
 			break;
 		}
 		struct hc_m *m = hc_m_vec_append_entry(&rt->ms);
@@ -731,10 +747,12 @@ static void read_ms(struct hc_runtime *rt, const struct hc_runtime_source *src,
 			if (rt->ms.data[i].addr == maddr) {
 				problem(rt, "runtime.allm list loops at 0x%" PRIx64, maddr);
 				maddr = 0;
+				looped = true;
 				break;
 			}
 		}
 	}
+	rt->allm_closed = !looped && maddr == 0 && rt->ms.size > 0;
 	free(buf);
 }
 
@@ -784,6 +802,164 @@ static void map_threads(struct hc_runtime *rt,
 		}
 		ti->g_addr = is_known_g(rt, g) ? g : 0;
 	}
+}
+
+/* The stack bounds of the g at @p g, read through the layout. */
+static bool g_stack(const struct hc_runtime *rt,
+		    const struct hc_runtime_source *src, uint64_t g,
+		    uint64_t *lo, uint64_t *hi)
+{
+	const struct hc_goroutine *gr = hc_runtime_goroutine_at(rt, g);
+	if (gr) {
+		*lo = gr->stack_lo;
+		*hi = gr->stack_hi;
+		return true;
+	}
+	const struct hc_layout *l = src->layout;
+	struct hc_error *err = hc_aspace_read_u64(
+		src->as, g + l->f[HC_LF_G_STACK_LO].off, lo);
+	if (!err)
+		err = hc_aspace_read_u64(src->as,
+					 g + l->f[HC_LF_G_STACK_HI].off, hi);
+	hc_error_destroy(err);
+	return !err;
+}
+
+static bool on_stack(const struct hc_runtime *rt,
+		     const struct hc_runtime_source *src, uint64_t g,
+		     uint64_t sp)
+{
+	uint64_t lo, hi;
+	return g && g_stack(rt, src, g, &lo, &hi) && lo < hi && sp >= lo &&
+	       sp <= hi;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The gs of allgs read through the layout look like gs: known statuses,
+ * distinct goids, a parked g's saved SP on its stack
+ * (src/runtime/runtime2.go, go1.19-go1.27).
+ */
+static struct hc_error *check_gs(const struct hc_runtime *rt)
+{
+	size_t n = rt->goroutines.size;
+	if (!n)
+		return hc_error_create(HC_ERROR_BAD_DATA, "no goroutine in allgs");
+	uint64_t *ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		return &hc_error_nomem;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct hc_goroutine *g = &rt->goroutines.data[i];
+		if (g->status >= HC_G_NUM_STATUS) {
+			free(ids);
+			return hc_error_create(HC_ERROR_BAD_DATA,
+					       "the g at 0x%" PRIx64 " has status %" PRIu32 ", which the runtime never sets",
+					       g->addr, g->raw_status);
+		}
+		if (g->status == HC_G_WAITING &&
+		    (g->stack_lo >= g->stack_hi || g->sched_sp < g->stack_lo ||
+		     g->sched_sp > g->stack_hi)) {
+			free(ids);
+			return hc_error_create(HC_ERROR_BAD_DATA,
+					       "waiting goroutine %" PRIu64 "'s saved SP 0x%" PRIx64 " is not on its stack [0x%" PRIx64 ", 0x%" PRIx64 ")",
+					       g->goid, g->sched_sp, g->stack_lo, g->stack_hi);
+		}
+		if (g->status != HC_G_IDLE)
+			ids[k++] = g->goid;
+	}
+	// The runtime moves a g out of _Gidle before it publishes it in
+	// allgs (newproc1: _Gidle -> _Gdead -> allgadd): a table whose status
+	// offset is wrong reads zeros.
+	if (n - k > k) {
+		free(ids);
+		return hc_error_create(HC_ERROR_BAD_DATA,
+				       "%zu of the %zu gs of allgs read as idle", n - k, n);
+	}
+	qsort(ids, k, sizeof(*ids), cmp_u64);
+	for (size_t i = 1; i < k; i++) {
+		if (ids[i] == ids[i - 1]) {
+			uint64_t dup = ids[i];
+			free(ids);
+			return hc_error_create(HC_ERROR_BAD_DATA,
+					       "goroutine id %" PRIu64 " is read from more than one g", dup);
+		}
+	}
+	free(ids);
+	return NULL;
+}
+
+struct hc_error *hc_runtime_check_layout(const struct hc_runtime *rt,
+					 const struct hc_runtime_source *src)
+{
+	struct hc_error *gerr = check_gs(rt);
+	if (gerr)
+		return gerr;
+	if (!rt->allm_closed)
+		return hc_error_create(HC_ERROR_BAD_DATA,
+				       rt->ms.size ? "the allm list does not close (after %zu Ms)"
+						   : "no M found (%zu)",
+				       rt->ms.size);
+	size_t nth;
+	const struct hc_core_thread *threads = hc_core_threads(src->core, &nth);
+	// Every M a thread's g leads to (g.m, with the thread's id in
+	// m.procid) is on the list.
+	for (size_t t = 0; t < nth && hc_layout_has(src->layout, HC_LF_G_M) &&
+			   hc_layout_has(src->layout, HC_LF_M_PROCID);
+	     t++) {
+		uint64_t cands[2] = {threads[t].greg, tls_g(src, &threads[t])};
+		for (int c = 0; c < 2; c++) {
+			uint64_t m = m_of_thread_g(src, cands[c], threads[t].tid);
+			bool listed = false;
+			for (size_t i = 0; m && i < rt->ms.size; i++)
+				listed |= rt->ms.data[i].addr == m;
+			if (m && !listed)
+				return hc_error_create(HC_ERROR_BAD_DATA,
+						       "thread %d's M 0x%" PRIx64 " (its g's g.m) is not on the allm list of %zu Ms",
+						       (int)threads[t].tid, m, rt->ms.size);
+		}
+	}
+	for (size_t i = 0; i < rt->ms.size; i++) {
+		const struct hc_m *m = &rt->ms.data[i];
+		if (m->curg) {
+			const struct hc_goroutine *g = hc_runtime_goroutine_at(rt, m->curg);
+			if (!g)
+				return hc_error_create(HC_ERROR_BAD_DATA,
+						       "M%" PRId64 "'s curg 0x%" PRIx64 " is not in allgs",
+						       m->id, m->curg);
+			if (g->status == HC_G_IDLE || hc_gstatus_is_dead(g->status))
+				return hc_error_create(HC_ERROR_BAD_DATA,
+						       "M%" PRId64 "'s curg (goroutine %" PRIu64 ") is %s",
+						       m->id, g->goid, hc_gstatus_name(g->status));
+			if (g->m_addr != m->addr)
+				return hc_error_create(HC_ERROR_BAD_DATA,
+						       "M%" PRId64 "'s curg (goroutine %" PRIu64 ") has g.m 0x%" PRIx64 ", not the M (0x%" PRIx64 ")",
+						       m->id, g->goid, g->m_addr, m->addr);
+		}
+		if (m->thread < 0 || (size_t)m->thread >= nth)
+			continue;
+		const struct hc_core_thread *th = &threads[m->thread];
+		if (!on_stack(rt, src, m->g0, th->sp) &&
+		    !on_stack(rt, src, m->gsignal, th->sp) &&
+		    !on_stack(rt, src, m->curg, th->sp))
+			return hc_error_create(HC_ERROR_BAD_DATA,
+					       "thread %d's SP 0x%" PRIx64 " is on no stack of its M%" PRId64 " (g0 0x%" PRIx64 ", gsignal 0x%" PRIx64 ", curg 0x%" PRIx64 ")",
+					       (int)th->tid, th->sp, m->id, m->g0,
+					       m->gsignal, m->curg);
+		for (size_t j = 0; j < rt->threads.size; j++) {
+			const struct hc_thread_info *ti = &rt->threads.data[j];
+			if (ti->m == (long)i && !ti->g_addr)
+				return hc_error_create(HC_ERROR_BAD_DATA,
+						       "thread %d of M%" PRId64 " runs no g of allgs nor of an M",
+						       (int)th->tid, m->id);
+		}
+	}
+	return NULL;
 }
 
 /*

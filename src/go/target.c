@@ -431,8 +431,27 @@ static void read_moduledata(struct hc_target *t)
 }
 
 /*
- * The struct layouts: DWARF's, else the built-in table of the release
- * (saying so, and how exact it is).
+ * The struct layouts from the DWARF of @p elf, indexing only the runtime's
+ * compile units: what `info` pays instead of the whole index when it has
+ * no table verified for this release (a few milliseconds, not tens).
+ */
+static struct hc_error *runtime_layout_from(Elf *elf, struct hc_layout *ret)
+{
+	struct hc_dwarf *d;
+	struct hc_error *err = hc_dwarf_create_unit(elf, "runtime", &d);
+	if (err)
+		return err;
+	err = hc_layout_from_dwarf(d, ret);
+	hc_dwarf_destroy(d);
+	return err;
+}
+
+/*
+ * The struct layouts: DWARF's (the executable's, or its debug file's),
+ * unless the DWARF was skipped because a built-in table was verified for
+ * exactly this release and GOEXPERIMENT set; else, without DWARF, the
+ * built-in table of the release (saying when it is not exact: the
+ * runtime model then cross-checks it against the core).
  */
 static void resolve_layout(struct hc_target *t)
 {
@@ -447,8 +466,22 @@ static void resolve_layout(struct hc_target *t)
 		     err->message);
 		hc_error_destroy(err);
 	}
-	bool exact;
-	err = hc_layout_builtin(t->go_major, t->go_minor, &t->layout, &exact);
+	bool exact = false;
+	err = hc_layout_builtin(t->go_major, t->go_minor, t->go_patch,
+				t->goexperiment, &t->layout, &exact);
+	if (t->dwarf_skipped && (err || !exact)) {
+		hc_error_destroy(err);
+		err = runtime_layout_from(hc_elffile_elf(t->exe), &t->layout);
+		if (!err) {
+			t->has_layout = true;
+			return;
+		}
+		note(t, "the runtime's struct layouts are not in the DWARF (%s): using the built-in table",
+		     err->message);
+		hc_error_destroy(err);
+		err = hc_layout_builtin(t->go_major, t->go_minor, t->go_patch,
+					t->goexperiment, &t->layout, &exact);
+	}
 	if (err) {
 		note(t, "no runtime layout: %s", err->message);
 		char *reason;
@@ -461,13 +494,11 @@ static void resolve_layout(struct hc_target *t)
 		return;
 	}
 	t->has_layout = true;
-	if (!exact) {
-		note(t, "no built-in runtime layout for go%d.%d: using the %s, which may not match",
-		     t->go_major, t->go_minor, t->layout.source);
-		hc_completeness_add(&t->gaps, "unverified runtime layout",
-				    "go%d.%d is read with the %s: goroutines, stacks and maps may be misread",
-				    t->go_major, t->go_minor, t->layout.source);
-	}
+	t->layout_unverified = !exact;
+	if (!exact)
+		note(t, "no built-in runtime layout verified for %s%s%s: using the %s, checked against the core",
+		     t->buildinfo->version, *t->goexperiment ? " GOEXPERIMENT=" : "",
+		     t->goexperiment, t->layout.source);
 }
 
 static bool has_type(struct hc_dwarf *d, const char *name)
@@ -561,10 +592,8 @@ static bool has_runtime_symbols(struct hc_target *t)
 }
 
 /*
- * The build's GOEXPERIMENT names only experiments whose runtime structs
- * the built-in tables were checked against (corefiles/mklayouts: the
- * noswissmap and mapsplitgroup fixtures have the release's layout) and
- * whose map implementation the build info tells (open_go).
+ * Whether the build's GOEXPERIMENT names only experiments whose map
+ * implementation the build info tells (open_go).
  */
 static bool known_experiments(const char *exp)
 {
@@ -584,11 +613,13 @@ static bool known_experiments(const char *exp)
 }
 
 /*
- * opts->dwarf_unneeded: the DWARF can stay closed when the executable
- * (not a debug file) has it, the release's built-in layout is exact, the
- * build's experiments are known ones (another could change a struct or
- * the map implementation, which DWARF would tell) and the symbol table
- * has the runtime's globals.
+ * opts->dwarf_unneeded: the full DWARF index can stay closed when the
+ * executable (not a debug file) has DWARF, the build's experiments are
+ * known ones and its symbol table has the runtime's globals. The layouts then come from a built-in table verified
+ * for exactly this release and GOEXPERIMENT set, else from the runtime's
+ * own compile units (resolve_layout). The map implementation is told by
+ * the build info (open_go); an experiment that changed it, or a struct,
+ * has no verified table, so its DWARF is read.
  */
 static bool dwarf_skippable(struct hc_target *t,
 			    const struct hc_target_options *opts)
@@ -602,16 +633,100 @@ static bool dwarf_skippable(struct hc_target *t,
 		hc_error_destroy(err);
 		err = hc_elffile_section(t->exe, ".zdebug_info", &sec);
 	}
-	if (err) {
-		hc_error_destroy(err);
-		return false;
-	}
-	struct hc_layout l;
-	bool exact = false;
-	err = hc_layout_builtin(t->go_major, t->go_minor, &l, &exact);
-	bool found = !err;
+	bool has = !err;
 	hc_error_destroy(err);
-	return found && exact;
+	return has;
+}
+
+/* What the runtime model reads, with the layout and moduledata now set. */
+static void runtime_source(struct hc_target *t, struct hc_runtime_source *ret)
+{
+	struct hc_runtime_source src = {
+		.core = t->core,
+		.as = t->as,
+		.dwarf = t->dwarf,
+		.symbols = !t->dwarf && has_runtime_symbols(t) ? t->exe : NULL,
+		.pclntab = t->pclntab,
+		.layout = t->has_layout ? &t->layout : NULL,
+		.data = md_field(t, HC_LF_MD_DATA),
+		.edata = md_field(t, HC_LF_MD_EDATA),
+		.bss = md_field(t, HC_LF_MD_BSS),
+		.ebss = md_field(t, HC_LF_MD_EBSS),
+		.noptrbss = md_field(t, HC_LF_MD_NOPTRBSS),
+		.enoptrbss = md_field(t, HC_LF_MD_ENOPTRBSS),
+		.build_version = t->buildinfo->version,
+		.go_major = t->go_major,
+		.go_minor = t->go_minor,
+		.bias = t->bias,
+		.types_addr = t->types_addr,
+	};
+	src.has_tls_g_offset = tls_g_offset(t, &src.tls_g_offset);
+	*ret = src;
+}
+
+enum { MAX_CANDIDATES = 8 };
+
+/*
+ * A built-in layout is trusted only once the model built with it holds
+ * against the core (hc_runtime_check_layout). When it does not, the
+ * neighbouring releases' layouts are tried in order and the first that
+ * fits is used, saying so; when none fits, the first model stays and a
+ * problem reading the runtime says which release, which table and which
+ * check failed (the answer is then incomplete).
+ */
+static void cross_check(struct hc_target *t, uint64_t pclntab_addr,
+			const struct hc_runtime_source *src)
+{
+	struct hc_error *err = hc_runtime_check_layout(t->runtime, src);
+	if (!err)
+		return;
+	char *why = strdup(err->message);
+	hc_error_destroy(err);
+	struct hc_layout first = t->layout;
+	uint64_t first_md = t->moduledata;
+	struct hc_layout cands[MAX_CANDIDATES];
+	bool exact;
+	size_t n = hc_layout_builtin_candidates(t->go_major, t->go_minor,
+						t->go_patch, t->goexperiment,
+						cands, MAX_CANDIDATES, &exact);
+	for (size_t i = 0; i < n; i++) {
+		if (cands[i].source == first.source)
+			continue;
+		t->layout = cands[i];
+		t->moduledata = find_moduledata(t, pclntab_addr);
+		read_moduledata(t);
+		struct hc_runtime_source csrc;
+		runtime_source(t, &csrc);
+		struct hc_runtime *rt;
+		err = hc_runtime_create(&csrc, &rt);
+		if (!err)
+			err = hc_runtime_check_layout(rt, &csrc);
+		else
+			rt = NULL;
+		if (!err) {
+			note(t, "the %s does not fit this %s core (%s); the %s does: using it",
+			     first.source, t->buildinfo->version,
+			     why ? why : "out of memory", cands[i].source);
+			hc_runtime_destroy(t->runtime);
+			t->runtime = rt;
+			t->layout_unverified = true;
+			free(why);
+			return;
+		}
+		hc_error_destroy(err);
+		hc_runtime_destroy(rt);
+	}
+	t->layout = first;
+	t->moduledata = first_md;
+	read_moduledata(t);
+	t->layout_unverified = true;
+	hc_runtime_add_problem(t->runtime,
+			       "runtime layout of %s%s%s unverified: the %s does not fit the core (%s), nor does any other built-in table; goroutines, Ms and threads may be wrong",
+			       t->buildinfo->version,
+			       *t->goexperiment ? " GOEXPERIMENT=" : "",
+			       t->goexperiment, first.source,
+			       why ? why : "out of memory");
+	free(why);
 }
 
 /*
@@ -784,29 +899,10 @@ static struct hc_error *open_go(struct hc_target *t,
 	if (t->has_layout && !t->moduledata)
 		note(t, "runtime.firstmoduledata not found");
 	read_moduledata(t);
-
-	struct hc_runtime_source src = {
-		.core = t->core,
-		.as = t->as,
-		.dwarf = t->dwarf,
-		.symbols = !t->dwarf && has_runtime_symbols(t) ? t->exe : NULL,
-		.pclntab = t->pclntab,
-		.layout = t->has_layout ? &t->layout : NULL,
-		.data = md_field(t, HC_LF_MD_DATA),
-		.edata = md_field(t, HC_LF_MD_EDATA),
-		.bss = md_field(t, HC_LF_MD_BSS),
-		.ebss = md_field(t, HC_LF_MD_EBSS),
-		.noptrbss = md_field(t, HC_LF_MD_NOPTRBSS),
-		.enoptrbss = md_field(t, HC_LF_MD_ENOPTRBSS),
-		.build_version = t->buildinfo->version,
-		.go_major = t->go_major,
-		.go_minor = t->go_minor,
-		.bias = t->bias,
-		.types_addr = t->types_addr,
-	};
 	if (opts && opts->runtime_unneeded)
 		return NULL;
-	src.has_tls_g_offset = tls_g_offset(t, &src.tls_g_offset);
+	struct hc_runtime_source src;
+	runtime_source(t, &src);
 	err = hc_runtime_create(&src, &t->runtime);
 	if (err) {
 		note(t, "no goroutines: %s", err->message);
@@ -814,7 +910,10 @@ static struct hc_error *open_go(struct hc_target *t,
 			"no goroutines, stacks or crash analysis; maps only from globals");
 		hc_error_destroy(err);
 		t->runtime = NULL;
+		return NULL;
 	}
+	if (strcmp(t->layout.source, "DWARF") != 0)
+		cross_check(t, pclntab_addr, &src);
 	if (t->runtime && !t->pclntab) {
 		/* A problem reading the runtime, in every output, not only a
 		 * note: without the pclntab no stack, function or created-by

@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	// The harness's own image is well formed, the tables are built in.
 	if (hc_file_open_memory(img, img_size, "fuzz", &file) ||
 	    hc_core_open(file, &core) || hc_aspace_create(core, NULL, 0, &as) ||
-	    hc_layout_builtin(1, minor, &layout, &exact))
+	    hc_layout_builtin(1, minor, 0, NULL, &layout, &exact))
 		abort();
 	struct hc_runtime_source src = {
 		.core = core,

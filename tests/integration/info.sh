@@ -36,19 +36,23 @@ for d in $(fixtures); do
 		"$(echo "$out" | jq -r .process.pid)"
 
 	# Where the runtime's layouts and globals came from. info reads no
-	# DWARF of its own: it leaves it closed when the release's built-in
-	# layout serves and the symbol table has the globals, not for a
-	# build with an experiment the tables were not checked against
-	# (whose structs DWARF must describe).
+	# DWARF index of its own: it uses the built-in table when one was
+	# verified for exactly this release and experiment set (listed in
+	# corefiles/layouts.txt), else the layouts of the DWARF's runtime
+	# units; a build with an experiment the tables know nothing of reads
+	# the DWARF (whose structs it must describe).
 	if [ -z "$opt" ] && ! is_stripped "$d"; then
 		expect_eq "$name: has DWARF" true "$(echo "$out" | jq -r .go.dwarf)"
-		if echo "$out" | jq -r .go.goexperiment | tr , '\n' |
-			grep -qvxE '(noswissmap|mapsplitgroup)?'; then
-			want=DWARF
+		rel=$(jq -r .go_version "$m" | sed 's/^\(go[0-9.]*\).*/\1/')
+		exp=$(echo "$out" | jq -r '.go.goexperiment // ""' | tr , '\n' | sed '/^$/d' | sort | paste -sd, -)
+		src=$(echo "$out" | jq -r .go.layout)
+		if layout_verified "$rel" "$exp"; then
+			if table_holds "$src" "$rel"; then ok; else
+				bad "$name: layout source \"$src\", not the table verified for $rel ${exp:-(no experiment)}"
+			fi
 		else
-			want="built-in table for go$(jq -r .go_version "$m" | sed 's/^go\([0-9]*\.[0-9]*\).*/\1/')"
+			expect_eq "$name: layout source (no verified table)" DWARF "$src"
 		fi
-		expect_eq "$name: layout source" "$want" "$(echo "$out" | jq -r .go.layout)"
 	fi
 
 	# Every goroutine the runtime printed, no more, no fewer.

@@ -82,3 +82,22 @@ finish() {
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 }
+
+# layout_verified RELEASE EXPERIMENTS: corefiles/layouts.txt lists the
+# release (go1.N.P) built with that GOEXPERIMENT set (sorted, comma-
+# separated; "" for none): hmapcore has a table verified for it.
+layout_verified() {
+	grep -q "^$1 ${2:--} " "$top_srcdir/corefiles/layouts.txt"
+}
+
+# table_holds SOURCE RELEASE: SOURCE ("built-in table for go1.N.A[-go1.N.B]
+# [+EXP]") is a table whose range of releases holds RELEASE.
+table_holds() {
+	_r=${1#built-in table for }
+	[ "$_r" != "$1" ] || return 1
+	_r=${_r%%+*}
+	case $_r in "go1.$(echo "$2" | cut -d. -f2)."*) ;; *) return 1 ;; esac
+	_p=$(echo "$2" | cut -d. -f3)
+	[ "$(echo "${_r%%-*}" | cut -d. -f3)" -le "$_p" ] &&
+		[ "$_p" -le "$(echo "${_r##*-}" | cut -d. -f3)" ]
+}

@@ -58,6 +58,15 @@ for d in $(fixtures); do
 			head -n 1 "$tmp/lt" | grep -q ': built-in table for go1\.'; then ok; else
 			bad "$name: layout sources: $(head -n 1 "$tmp/ld") / $(head -n 1 "$tmp/lt")"
 		fi
+		# The table of exactly this release when one was verified for it
+		# (corefiles/layouts.txt), not a neighbour's.
+		rel=$(jq -r .go_version "$m" | sed 's/^\(go[0-9.]*\).*/\1/')
+		exp=$(jq -r .go_version "$m" | sed -n 's/.*X:\(.*\)/\1/p' | tr , '\n' | sort | paste -sd, -)
+		if layout_verified "$rel" "$exp"; then
+			if table_holds "$(head -n 1 "$tmp/lt" | sed 's/^# [^:]*: //')" "$rel"; then ok; else
+				bad "$name: --no-dwarf layout: $(head -n 1 "$tmp/lt"), not the table verified for $rel"
+			fi
+		fi
 		tail -n +2 "$tmp/ld" >"$tmp/ld2"
 		tail -n +2 "$tmp/lt" >"$tmp/lt2"
 		if [ "$(wc -l <"$tmp/ld2")" -gt 50 ] &&
