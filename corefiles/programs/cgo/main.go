@@ -48,6 +48,7 @@ import "C"
 
 import (
 	"bytes"
+	. "hmapcore.fixture/internal/fixture"
 	"os"
 	"runtime"
 	"strconv"
@@ -65,7 +66,7 @@ var (
 //
 //go:noinline
 func cBlock(ready chan int64) {
-	ready <- goid()
+	ready <- Goid()
 	C.c_outer(1)
 }
 
@@ -76,7 +77,7 @@ func storeNil(key string) {
 
 //go:noinline
 func worker(ready chan int64, gate chan struct{}) {
-	ready <- goid()
+	ready <- Goid()
 	<-gate
 	storeNil("k")
 }
@@ -93,7 +94,7 @@ type CgoInfo struct {
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	gSmall = map[string]int{}
 	for i := 0; i < 5; i++ {
@@ -121,15 +122,15 @@ func main() {
 	go worker(ready, gate)
 	id := <-ready
 
-	m := newManifest("cgo")
+	m := NewManifest("cgo")
 	m.Crash = Crash{Kind: "panic", Message: "assignment to entry in nil map", Goroutine: &id,
 		Function: "main.storeNil"}
 	m.Maps = append(m.Maps,
-		describeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true, []string{"s0", "s1", "s2", "s3", "s4"}),
-		describeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true, []string{"0", "1", "2", "3", "999"}),
-		describeMap("main.gNil", gNil, unsafe.Pointer(&gNil), true, nil))
+		DescribeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true, []string{"s0", "s1", "s2", "s3", "s4"}),
+		DescribeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true, []string{"0", "1", "2", "3", "999"}),
+		DescribeMap("main.gNil", gNil, unsafe.Pointer(&gNil), true, nil))
 	gs := []Goroutine{{Goid: cid, Role: "in-c", Function: "main.cBlock"}}
-	waitParked(gs, 10*time.Second)
+	WaitParked(gs, 10*time.Second)
 	m.Goroutines = append(m.Goroutines, gs...)
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "crasher", Function: "main.storeNil",
 		State: "running", Depth: 2})
@@ -143,11 +144,11 @@ func main() {
 // writeManifestCgo writes the common manifest with a "cgo" member added
 // before its closing brace (common.go stays identical in every program).
 func writeManifestCgo(m *Manifest, ci *CgoInfo) {
-	data := bytes.TrimRight(marshalJSON(m), "\n")
+	data := bytes.TrimRight(MarshalJSON(m), "\n")
 	if len(data) == 0 || data[len(data)-1] != '}' {
 		panic("manifest does not end in }")
 	}
-	extra := bytes.TrimRight(marshalJSON(ci), "\n")
+	extra := bytes.TrimRight(MarshalJSON(ci), "\n")
 	extra = bytes.ReplaceAll(extra, []byte("\n"), []byte("\n  "))
 	var b bytes.Buffer
 	b.Write(bytes.TrimRight(data[:len(data)-1], "\n"))

@@ -48,6 +48,7 @@ import "C"
 
 import (
 	"bytes"
+	. "hmapcore.fixture/internal/fixture"
 	"os"
 	"runtime"
 	"strconv"
@@ -64,7 +65,7 @@ var (
 //
 //go:noinline
 func cBlock(ready chan int64) {
-	ready <- goid()
+	ready <- Goid()
 	C.c_outer(1)
 }
 
@@ -80,7 +81,7 @@ type CgoInfo struct {
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(30 * time.Second)
+	Watchdog(30 * time.Second)
 
 	gSmall = map[string]int{}
 	for i := 0; i < 5; i++ {
@@ -103,14 +104,14 @@ func main() {
 		time.Sleep(time.Millisecond)
 	}
 
-	m := newManifest("cgoquit")
+	m := NewManifest("cgoquit")
 	// Nothing panics: the process is dumped by SIGQUIT from outside.
 	m.Crash = Crash{Kind: "signal", Message: "quit", Signal: "SIGQUIT"}
 	m.Maps = append(m.Maps,
-		describeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true, []string{"s0", "s1", "s2", "s3", "s4"}),
-		describeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true, []string{"0", "1", "2", "3", "999"}))
+		DescribeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true, []string{"s0", "s1", "s2", "s3", "s4"}),
+		DescribeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true, []string{"0", "1", "2", "3", "999"}))
 	gs := []Goroutine{{Goid: cid, Role: "in-c", Function: "main.cBlock"}}
-	waitParked(gs, 10*time.Second)
+	WaitParked(gs, 10*time.Second)
 	m.Goroutines = append(m.Goroutines, gs...)
 	writeManifestCgo(m, &CgoInfo{Goid: cid, CFunctions: []string{"c_inner", "c_outer"},
 		LinkMode: "external", GoFunctions: []string{"runtime.cgocall", "main._Cfunc_c_outer", "main.cBlock"}})
@@ -121,11 +122,11 @@ func main() {
 // writeManifestCgo writes the common manifest with a "cgo" member added
 // before its closing brace (common.go stays identical in every program).
 func writeManifestCgo(m *Manifest, ci *CgoInfo) {
-	data := bytes.TrimRight(marshalJSON(m), "\n")
+	data := bytes.TrimRight(MarshalJSON(m), "\n")
 	if len(data) == 0 || data[len(data)-1] != '}' {
 		panic("manifest does not end in }")
 	}
-	extra := bytes.TrimRight(marshalJSON(ci), "\n")
+	extra := bytes.TrimRight(MarshalJSON(ci), "\n")
 	extra = bytes.ReplaceAll(extra, []byte("\n"), []byte("\n  "))
 	var b bytes.Buffer
 	b.Write(bytes.TrimRight(data[:len(data)-1], "\n"))

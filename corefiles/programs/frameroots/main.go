@@ -13,6 +13,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"strconv"
 	"time"
@@ -66,8 +67,8 @@ func touch(p *payload) int { return len(p.m) + len(p.name) }
 func holdDead(ready chan<- deadInfo, gate <-chan struct{}) {
 	p := newPayload("stale", 40)
 	n := touch(p)
-	id := goid()
-	info := deadInfo{goid: id, target: uintptr(unsafe.Pointer(p)), mapAddr: uintptr(mapPtr(p.m))}
+	id := Goid()
+	info := deadInfo{goid: id, target: uintptr(unsafe.Pointer(p)), mapAddr: uintptr(MapPtr(p.m))}
 	ready <- info
 	<-gate
 	gSink += n
@@ -79,16 +80,16 @@ func holdDead(ready chan<- deadInfo, gate <-chan struct{}) {
 //go:noinline
 func holdLive(ready chan<- liveInfo, gate <-chan struct{}) {
 	m := makeLive(30)
-	id := goid()
+	id := Goid()
 	name := "goroutine " + strconv.FormatInt(id, 10) + " frame main.holdLive local m"
-	ready <- liveInfo{goid: id, entry: describeMap(name, m, nil, true, []string{"live-0", "live-29"})}
+	ready <- liveInfo{goid: id, entry: DescribeMap(name, m, nil, true, []string{"live-0", "live-29"})}
 	<-gate
 	gSink += len(m)
 }
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	gate := make(chan struct{})
 	deadc := make(chan deadInfo)
@@ -98,21 +99,21 @@ func main() {
 	dead := <-deadc
 	live := <-livec
 
-	m := newManifest("frameroots")
+	m := NewManifest("frameroots")
 	m.Goroutines = append(m.Goroutines,
 		Goroutine{Goid: dead.goid, Role: "dead-slot", Function: "main.holdDead"},
 		Goroutine{Goid: live.goid, Role: "live-map", Function: "main.holdLive"})
-	waitParked(m.Goroutines, 10*time.Second)
+	WaitParked(m.Goroutines, 10*time.Second)
 	// Nothing live points at the stale payload: the GC frees it and its map.
 	for i := 0; i < 3; i++ {
 		runtime.GC()
 	}
 	m.Maps = append(m.Maps, live.entry)
 	m.DeadRoots = append(m.DeadRoots, DeadRoot{Goid: dead.goid, Function: "main.holdDead",
-		Variable: "p", Target: hexa(dead.target), MapAddr: hexa(dead.mapAddr)})
-	id := goid()
+		Variable: "p", Target: Hexa(dead.target), MapAddr: Hexa(dead.mapAddr)})
+	id := Goid()
 	m.Crash = Crash{Kind: "panic", Message: "frameroots: dead frame slots planted", Goroutine: &id,
 		Function: "main.main"}
-	writeManifest(m)
+	WriteManifest(m)
 	panic("frameroots: dead frame slots planted")
 }

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	. "hmapcore.fixture/internal/fixture"
 	"math"
 	"net"
 	"runtime"
@@ -80,7 +81,7 @@ var regCh = make(chan Goroutine, 64)
 //
 //go:noinline
 func register(role string, depth int) {
-	regCh <- Goroutine{Goid: goid(), Role: role, Function: callerName(1), Depth: depth}
+	regCh <- Goroutine{Goid: Goid(), Role: role, Function: CallerName(1), Depth: depth}
 }
 
 //go:noinline
@@ -227,7 +228,7 @@ func deepRecurse(a, b chan int, n int) int {
 
 //go:noinline
 func victimWriter(gate chan struct{}, base int, ids chan int64) {
-	ids <- goid()
+	ids <- Goid()
 	<-gate
 	for i := 0; ; i++ {
 		gVictim[(i+base)&63] = i
@@ -263,7 +264,7 @@ func buildMaps() {
 	prevDir := 0
 	for i := 0; i < 1000000; i++ {
 		gGrowing["g"+strconv.Itoa(i)] = i
-		growing, dirLen := mapShape(mapPtr(gGrowing))
+		growing, dirLen := MapShape(MapPtr(gGrowing))
 		if growing && len(gGrowing) >= 800 {
 			break
 		}
@@ -364,13 +365,13 @@ func plantTornSlices() {
 
 func tornEntry(name, fault string, hdr unsafe.Pointer, note string) TornSlice {
 	h := (*[3]uintptr)(hdr)
-	return TornSlice{Name: name, Type: "[]int", HeaderAddr: hexp(hdr), Ptr: hexa(h[0]),
+	return TornSlice{Name: name, Type: "[]int", HeaderAddr: Hexp(hdr), Ptr: Hexa(h[0]),
 		Len: int(h[1]), Cap: int(h[2]), Fault: fault, Note: note}
 }
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	buildMaps()
 	plantTornSlices()
@@ -421,7 +422,7 @@ func main() {
 		gs = append(gs, <-regCh)
 	}
 	sort.Slice(gs, func(i, j int) bool { return gs[i].Goid < gs[j].Goid })
-	waitParked(gs, 5*time.Second)
+	WaitParked(gs, 5*time.Second)
 
 	// Racing writers, held at a gate until the manifest is on disk.
 	gate := make(chan struct{})
@@ -430,20 +431,20 @@ func main() {
 	go victimWriter(gate, 32, ids)
 	writers := []int64{<-ids, <-ids}
 
-	m := newManifest("gallery")
+	m := NewManifest("gallery")
 	m.Crash = Crash{Kind: "fatal", Message: "concurrent map writes", CandidateGoroutines: writers,
 		Function: "main.victimWriter"}
 
 	add := func(e MapEntry) { m.Maps = append(m.Maps, e) }
-	add(describeMap("main.gEmpty", gEmpty, unsafe.Pointer(&gEmpty), true, nil))
-	add(describeMap("main.gNil", gNil, unsafe.Pointer(&gNil), true, nil))
-	add(describeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true,
+	add(DescribeMap("main.gEmpty", gEmpty, unsafe.Pointer(&gEmpty), true, nil))
+	add(DescribeMap("main.gNil", gNil, unsafe.Pointer(&gNil), true, nil))
+	add(DescribeMap("main.gSmall", gSmall, unsafe.Pointer(&gSmall), true,
 		[]string{"s0", "s1", "s2", "s3", "s4"}))
-	add(describeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true,
+	add(DescribeMap("main.gLarge", gLarge, unsafe.Pointer(&gLarge), true,
 		[]string{"k0", "k1", "k123", "k5000", "k9999"}))
-	e := describeMap("main.gGrowing", gGrowing, unsafe.Pointer(&gGrowing), true,
+	e := DescribeMap("main.gGrowing", gGrowing, unsafe.Pointer(&gGrowing), true,
 		[]string{"g0", "g1", "g2", "g3", "g4"})
-	if mapImplName == "classic" {
+	if MapImplName == "classic" {
 		e.Note = "caught mid-growth: oldbuckets != nil, never written after"
 	} else {
 		e.Note = "swiss has no incremental growth: stopped right after the insert that split the directory to 2"
@@ -452,14 +453,14 @@ func main() {
 	var k0, k1 bigKey
 	k0[0], k0[149] = 0, 255
 	k1[0], k1[149] = 1, 254
-	e = describeMap("main.gBig", gBig, unsafe.Pointer(&gBig), true,
+	e = DescribeMap("main.gBig", gBig, unsafe.Pointer(&gBig), true,
 		[]string{fmt.Sprint(k0), fmt.Sprint(k1)})
 	add(e)
-	add(describeMap("main.gStructKeys", gStructKeys, unsafe.Pointer(&gStructKeys), true,
+	add(DescribeMap("main.gStructKeys", gStructKeys, unsafe.Pointer(&gStructKeys), true,
 		[]string{fmt.Sprint(point{0, 0, "p0"}), fmt.Sprint(point{1, -1, "p1"}), fmt.Sprint(point{19, -19, "p19"})}))
-	add(describeMap("main.gIfaceKeys", gIfaceKeys, unsafe.Pointer(&gIfaceKeys), true,
+	add(DescribeMap("main.gIfaceKeys", gIfaceKeys, unsafe.Pointer(&gIfaceKeys), true,
 		[]string{fmt.Sprint(1), fmt.Sprint("two"), fmt.Sprint(point{3, 4, "five"}), fmt.Sprint(true)}))
-	e = describeMap("main.gFloat", gFloat, unsafe.Pointer(&gFloat), true,
+	e = DescribeMap("main.gFloat", gFloat, unsafe.Pointer(&gFloat), true,
 		[]string{fmt.Sprint(math.NaN()), fmt.Sprint(math.Inf(1)), fmt.Sprint(math.Copysign(0, -1)),
 			fmt.Sprint(1.5), fmt.Sprint(math.Inf(-1))})
 	nan := 0
@@ -470,10 +471,10 @@ func main() {
 	}
 	e.NaNKeys = &nan
 	add(e)
-	add(describeMap("main.gNested", gNested, unsafe.Pointer(&gNested), true,
+	add(DescribeMap("main.gNested", gNested, unsafe.Pointer(&gNested), true,
 		[]string{"a", "b", "c"}))
 	for _, k := range []string{"a", "b", "c"} {
-		e = describeMap("main.gNested[\""+k+"\"]", gNested[k], nil, true, nil)
+		e = DescribeMap("main.gNested[\""+k+"\"]", gNested[k], nil, true, nil)
 		e.Note = "value stored in main.gNested; var_addr unknown (0x0)"
 		if k == "a" {
 			e.SampleKeys = []string{"1", "2"}
@@ -481,29 +482,29 @@ func main() {
 		add(e)
 	}
 	ns := NilMapSlice{Name: "main.gShards", Type: "[]map[string]int",
-		HeaderAddr: hexp(unsafe.Pointer(&gShards)),
-		Array:      hexp(unsafe.Pointer(&gShards[0])), Len: len(gShards), Cap: cap(gShards),
+		HeaderAddr: Hexp(unsafe.Pointer(&gShards)),
+		Array:      Hexp(unsafe.Pointer(&gShards[0])), Len: len(gShards), Cap: cap(gShards),
 		NilIndexes: []int{}}
 	for i := range gShards {
 		if gShards[i] == nil {
 			ns.NilIndexes = append(ns.NilIndexes, i)
 		}
-		e = describeMap("main.gShards["+strconv.Itoa(i)+"]", gShards[i], unsafe.Pointer(&gShards[i]), true, nil)
+		e = DescribeMap("main.gShards["+strconv.Itoa(i)+"]", gShards[i], unsafe.Pointer(&gShards[i]), true, nil)
 		if gShards[i] != nil {
 			e.SampleKeys = []string{"shard" + strconv.Itoa(i) + "-0"}
 		}
 		add(e)
 	}
 	m.NilMapSlices = append(m.NilMapSlices, ns)
-	add(describeMap("main.gDeleted", gDeleted, unsafe.Pointer(&gDeleted), true, nil))
+	add(DescribeMap("main.gDeleted", gDeleted, unsafe.Pointer(&gDeleted), true, nil))
 	m.Maps[len(m.Maps)-1].Note = "grew to 100000 entries, then every entry deleted (maps never shrink)"
-	add(describeMap("main.gDir", gDir, unsafe.Pointer(&gDir), true, sampleInts(0, 7, 14, 700, 139993)))
-	add(describeMap("main.gVictim", gVictim, unsafe.Pointer(&gVictim), false, sampleInts(0, 1, 2, 3, 63)))
+	add(DescribeMap("main.gDir", gDir, unsafe.Pointer(&gDir), true, sampleInts(0, 7, 14, 700, 139993)))
+	add(DescribeMap("main.gVictim", gVictim, unsafe.Pointer(&gVictim), false, sampleInts(0, 1, 2, 3, 63)))
 	m.Maps[len(m.Maps)-1].Note = "written concurrently by the crash.candidate_goroutines after the manifest"
 
 	syncCount := 0
 	gSync.Range(func(k, v interface{}) bool { syncCount++; return true })
-	m.SyncMaps = append(m.SyncMaps, SyncMapEntry{Name: "main.gSync", VarAddr: hexp(unsafe.Pointer(&gSync)),
+	m.SyncMaps = append(m.SyncMaps, SyncMapEntry{Name: "main.gSync", VarAddr: Hexp(unsafe.Pointer(&gSync)),
 		Count: syncCount, SampleKeys: []string{"alpha", "beta", "gamma"}})
 
 	m.TornSlices = append(m.TornSlices,
@@ -526,7 +527,7 @@ func main() {
 		}
 	}
 
-	writeManifest(m)
+	WriteManifest(m)
 
 	close(gate)
 	gSink += <-make(chan int) // main parks; a writer fatals

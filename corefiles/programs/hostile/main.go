@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -70,7 +71,7 @@ func heapCopy(s string) string { return string(append([]byte(nil), s...)) }
 
 //go:noinline
 func waitLabeled(ch chan int, ids chan int64) {
-	ids <- goid()
+	ids <- Goid()
 	gSink += <-ch // parks: chan receive
 }
 
@@ -91,14 +92,14 @@ func explode(n int) int {
 
 //go:noinline
 func worker(ready chan int64, gate chan struct{}) {
-	ready <- goid()
+	ready <- Goid()
 	<-gate
 	gSink += explode(len(gHostile))
 }
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	// Ordinary keys k0001..k6000 with ordinary values; the hostile strings
 	// as keys (heap copies, each mapped to another hostile string) and as
@@ -126,23 +127,23 @@ func main() {
 	go labeledGoroutine(ch, lids)
 	lid := <-lids
 	gs := []Goroutine{{Goid: lid, Role: "pprof labels", Function: "main.waitLabeled"}}
-	waitParked(gs, 5*time.Second)
+	WaitParked(gs, 5*time.Second)
 
 	ready := make(chan int64)
 	gate := make(chan struct{})
 	go worker(ready, gate)
 	id := <-ready
 
-	m := newManifest("hostile")
+	m := NewManifest("hostile")
 	m.Crash = Crash{Kind: "panic", Message: panicMessage, Goroutine: &id, Function: "main.explode"}
-	e := describeMap("main.gHostile", gHostile, unsafe.Pointer(&gHostile), true, samples)
+	e := DescribeMap("main.gHostile", gHostile, unsafe.Pointer(&gHostile), true, samples)
 	e.Note = "sample_keys are the planted hostile keys; v01..v15 hold them as values"
 	m.Maps = append(m.Maps, e)
 	m.Goroutines = append(m.Goroutines,
 		Goroutine{Goid: id, Role: "crasher", Function: "main.explode", State: "running", Depth: 2},
 		gs[0])
 	m.Labels = &Labels{Goid: lid, Labels: evilLabels}
-	writeManifest(m)
+	WriteManifest(m)
 
 	close(gate)
 	<-make(chan int) // main parks; the worker panics

@@ -13,6 +13,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,7 +48,7 @@ func crash(id int64) {
 }
 
 func main() {
-	watchdog(30 * time.Second)
+	Watchdog(30 * time.Second)
 	buf := make([]byte, fileSize)
 	for i := range buf {
 		buf[i] = byte('a' + i%26)
@@ -77,12 +78,12 @@ func main() {
 	var b strings.Builder
 	b.WriteString("{\n  \"path\": " + strconv.Quote(path) + ",\n")
 	b.WriteString("  \"size\": " + strconv.Itoa(fileSize) + ",\n")
-	b.WriteString("  \"addr\": \"" + hexp(unsafe.Pointer(&gData[0])) + "\",\n")
+	b.WriteString("  \"addr\": \"" + Hexp(unsafe.Pointer(&gData[0])) + "\",\n")
 	b.WriteString("  \"global\": \"main.gViews\",\n  \"index\": \"main.gIndex\",\n  \"views\": [\n")
 	for k, v := range gViews {
 		first := strconv.Quote(string(v[:8]))
 		b.WriteString("    {\"index\": " + strconv.Itoa(k) +
-			", \"ptr\": \"" + hexp(unsafe.Pointer(&v[0])) + "\"" +
+			", \"ptr\": \"" + Hexp(unsafe.Pointer(&v[0])) + "\"" +
 			", \"offset\": " + strconv.Itoa(k*stride) +
 			", \"len\": " + strconv.Itoa(len(v)) +
 			", \"cap\": " + strconv.Itoa(cap(v)) +
@@ -97,12 +98,12 @@ func main() {
 		panic(err)
 	}
 
-	id := goid()
-	m := newManifest("mmapfile")
+	id := Goid()
+	m := NewManifest("mmapfile")
 	m.Crash = Crash{Kind: "panic", Message: "mmapfile: planned crash", Goroutine: &id,
 		Function: "main.crash"}
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "crasher", Function: "main.crash",
 		State: "running", Depth: 2})
-	writeManifest(m)
+	WriteManifest(m)
 	crash(id)
 }

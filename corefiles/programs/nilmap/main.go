@@ -6,6 +6,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"strconv"
 	"time"
@@ -45,14 +46,14 @@ func processBatch(keys []string) {
 
 //go:noinline
 func worker(ready chan int64, gate chan struct{}) {
-	ready <- goid()
+	ready <- Goid()
 	<-gate
 	processBatch(gBatch)
 }
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	gShards = make([]map[string]int, 8)
 	for _, i := range []int{0, 2, 3, 5, 7} {
@@ -68,12 +69,12 @@ func main() {
 	go worker(ready, gate)
 	id := <-ready
 
-	m := newManifest("nilmap")
+	m := NewManifest("nilmap")
 	m.Crash = Crash{Kind: "panic", Message: "assignment to entry in nil map", Goroutine: &id,
 		Function: "main.storeShard"}
 	ns := NilMapSlice{Name: "main.gShards", Type: "[]map[string]int",
-		HeaderAddr: hexp(unsafe.Pointer(&gShards)),
-		Array:      hexp(unsafe.Pointer(&gShards[0])), Len: len(gShards), Cap: cap(gShards),
+		HeaderAddr: Hexp(unsafe.Pointer(&gShards)),
+		Array:      Hexp(unsafe.Pointer(&gShards[0])), Len: len(gShards), Cap: cap(gShards),
 		NilIndexes: []int{}}
 	for i := range gShards {
 		if gShards[i] == nil {
@@ -83,7 +84,7 @@ func main() {
 		if gShards[i] != nil {
 			samples = []string{"seed-" + strconv.Itoa(i) + "-0"}
 		}
-		e := describeMap("main.gShards["+strconv.Itoa(i)+"]", gShards[i], unsafe.Pointer(&gShards[i]), true, samples)
+		e := DescribeMap("main.gShards["+strconv.Itoa(i)+"]", gShards[i], unsafe.Pointer(&gShards[i]), true, samples)
 		if gShards[i] != nil {
 			// The worker adds user-0/2/3/5/7 before it reaches user-4.
 			e.Stable = false
@@ -94,7 +95,7 @@ func main() {
 	m.NilMapSlices = append(m.NilMapSlices, ns)
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "crasher", Function: "main.storeShard",
 		State: "running", Depth: 4})
-	writeManifest(m)
+	WriteManifest(m)
 
 	close(gate)
 	<-make(chan int) // main parks; the worker panics

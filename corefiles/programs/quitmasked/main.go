@@ -4,13 +4,14 @@
 // never takes the SIGQUIT the other Ms relay (signal_unix.go sighandler):
 // the last M that prints a section still counts that M in mcount(),
 // prints "-----" and relays a signal nobody takes, and the crash thread
-// gives up waiting (5 s from go1.23, 10 s watchdog from go1.25) and
+// gives up waiting (5 s from go1.23, 10 s Watchdog from go1.25) and
 // crashes. The dump ends with a "-----" that no section follows.
 //
 // Must stay compatible with go1.19.
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"syscall"
 	"time"
@@ -24,18 +25,18 @@ func maskedRead(ready chan int64) {
 	runtime.LockOSThread()
 	// sigset_t with SIGQUIT (3): bit 2 of the first word.
 	set := uint64(1) << (uint(syscall.SIGQUIT) - 1)
-	if _, _, e := syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0 /* SIG_BLOCK */,
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, 0, /* SIG_BLOCK */
 		uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0); e != 0 {
 		panic(e)
 	}
-	ready <- goid()
+	ready <- Goid()
 	var b [1]byte
 	syscall.Read(gPipe[0], b[:]) // blocks in the system call for good
 }
 
 func main() {
 	runtime.GOMAXPROCS(2)
-	watchdog(60 * time.Second)
+	Watchdog(60 * time.Second)
 	if err := syscall.Pipe(gPipe[:]); err != nil {
 		panic(err)
 	}
@@ -45,17 +46,17 @@ func main() {
 	deadline := time.Now().Add(5 * time.Second)
 	var st string
 	for {
-		st = goroutineStates()[id]
+		st = GoroutineStates()[id]
 		if st == "syscall" || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 
-	m := newManifest("quitmasked")
+	m := NewManifest("quitmasked")
 	m.Crash = Crash{Kind: "signal", Message: "quit", Signal: "SIGQUIT"}
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "masked",
 		Function: "main.maskedRead", State: st})
-	writeManifest(m)
+	WriteManifest(m)
 	select {} // main parks until the SIGQUIT
 }

@@ -6,6 +6,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"strconv"
 	"time"
@@ -46,7 +47,7 @@ func handleRequest(id int64) int64 {
 
 //go:noinline
 func worker(ready chan int64, gate chan struct{}) {
-	ready <- goid()
+	ready <- Goid()
 	<-gate
 	for id := int64(1); id <= 3; id++ {
 		gTotal += handleRequest(id) // session 3 has a nil User
@@ -55,7 +56,7 @@ func worker(ready chan int64, gate chan struct{}) {
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 
 	gSessions = map[int64]*session{}
 	for i := int64(1); i <= 3; i++ {
@@ -71,15 +72,15 @@ func main() {
 	go worker(ready, gate)
 	id := <-ready
 
-	m := newManifest("segv")
+	m := NewManifest("segv")
 	off := int(unsafe.Offsetof(account{}.Quota))
 	m.Crash = Crash{Kind: "signal", Message: "runtime error: invalid memory address or nil pointer dereference",
 		Signal: "SIGSEGV", Goroutine: &id, Function: "main.readQuota", FieldOffset: &off}
-	m.Maps = append(m.Maps, describeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
+	m.Maps = append(m.Maps, DescribeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
 		[]string{"1", "2", "3"}))
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "crasher", Function: "main.readQuota",
 		State: "running", Depth: 4})
-	writeManifest(m)
+	WriteManifest(m)
 
 	close(gate)
 	<-make(chan int) // main parks; the worker faults

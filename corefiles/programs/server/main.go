@@ -25,6 +25,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	. "hmapcore.fixture/internal/fixture"
 	"io"
 	"net"
 	"net/http"
@@ -80,7 +81,7 @@ var regCh = make(chan Goroutine, 64)
 
 //go:noinline
 func register(role string) {
-	regCh <- Goroutine{Goid: goid(), Role: role, Function: callerName(1)}
+	regCh <- Goroutine{Goid: Goid(), Role: role, Function: CallerName(1)}
 }
 
 func route(p string) string {
@@ -195,10 +196,10 @@ func main() {
 	nsess := flag.Int("sessions", 500, "sessions (each with a nested map)")
 	ncache := flag.Int("cache", 300, "cache entries (4 KB each)")
 	mmapMB := flag.Int("mmap-mb", 1, "size of the mapped file (MB)")
-	wd := flag.Duration("watchdog", 60*time.Second, "exit 4 if not dumped by then")
+	wd := flag.Duration("Watchdog", 60*time.Second, "exit 4 if not dumped by then")
 	flag.Parse()
 	runtime.GOMAXPROCS(4)
-	watchdog(*wd)
+	Watchdog(*wd)
 
 	gSessions = make(map[string]*session)
 	langs := []string{"en", "de", "fr", "ja", "pt"}
@@ -274,26 +275,26 @@ func main() {
 	ready.Wait()
 	atomic.StoreInt32(&gFrozen, 1)
 	sort.Slice(gs, func(i, j int) bool { return gs[i].Goid < gs[j].Goid })
-	waitParked(gs, 10*time.Second)
+	WaitParked(gs, 10*time.Second)
 
-	m := newManifest("server")
+	m := NewManifest("server")
 	m.Crash = Crash{Kind: "signal", Message: "abort", Signal: "SIGABRT"}
 	add := func(e MapEntry) { m.Maps = append(m.Maps, e) }
 	gMu.RLock()
-	add(describeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
+	add(DescribeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
 		[]string{"sess-0", "sess-1", "sess-42", "sess-" + strconv.Itoa(*nsess-1)}))
 	s0 := gSessions["sess-0"]
-	add(describeMap(`main.gSessions["sess-0"].Attrs`, s0.Attrs, unsafe.Pointer(&s0.Attrs), true,
+	add(DescribeMap(`main.gSessions["sess-0"].Attrs`, s0.Attrs, unsafe.Pointer(&s0.Attrs), true,
 		[]string{"lang", "theme", "tz"}))
-	add(describeMap("main.gCache", gCache, unsafe.Pointer(&gCache), true,
+	add(DescribeMap("main.gCache", gCache, unsafe.Pointer(&gCache), true,
 		[]string{"k0", "k1", "k" + strconv.Itoa(*ncache-1)}))
-	e := describeMap("main.gIndex", gIndex, unsafe.Pointer(&gIndex), true,
+	e := DescribeMap("main.gIndex", gIndex, unsafe.Pointer(&gIndex), true,
 		[]string{"r0", "r1", "r" + strconv.Itoa(nindex-1)})
 	e.Note = "values are slices into a MAP_SHARED file mapping (mapped.db, main.gMapped " +
-		hexp(unsafe.Pointer(&gMapped[0])) + ", " + strconv.Itoa(size) + " bytes) that the default coredump_filter leaves out of the core"
+		Hexp(unsafe.Pointer(&gMapped[0])) + ", " + strconv.Itoa(size) + " bytes) that the default coredump_filter leaves out of the core"
 	add(e)
 	gMu.RUnlock()
-	add(describeMap("main.gHits", gHits, unsafe.Pointer(&gHits), true,
+	add(DescribeMap("main.gHits", gHits, unsafe.Pointer(&gHits), true,
 		[]string{"/", "/cache", "/mapped", "/session", "/slow"}))
 	gConnsMu.Lock()
 	var ck []string
@@ -304,14 +305,14 @@ func main() {
 	if len(ck) > 3 {
 		ck = ck[:3]
 	}
-	add(describeMap("main.gConns", gConns, unsafe.Pointer(&gConns), true, ck))
+	add(DescribeMap("main.gConns", gConns, unsafe.Pointer(&gConns), true, ck))
 	gConnsMu.Unlock()
 	gRecMu.Lock()
-	e = describeMap("main.gRecent", gRecent, unsafe.Pointer(&gRecent), false, nil)
+	e = DescribeMap("main.gRecent", gRecent, unsafe.Pointer(&gRecent), false, nil)
 	e.Note = "written by every request: count and contents change until the dump"
 	add(e)
 	gRecMu.Unlock()
 	m.Goroutines = gs
-	writeManifest(m)
+	WriteManifest(m)
 	select {} // main parks; the clients keep the server busy until SIGABRT
 }

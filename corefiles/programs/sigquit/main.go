@@ -10,6 +10,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"net"
 	"runtime"
 	"sort"
@@ -47,7 +48,7 @@ var regCh = make(chan Goroutine, 64)
 
 //go:noinline
 func register(role string) {
-	regCh <- Goroutine{Goid: goid(), Role: role, Function: callerName(1)}
+	regCh <- Goroutine{Goid: Goid(), Role: role, Function: CallerName(1)}
 }
 
 //go:noinline
@@ -133,7 +134,7 @@ func busyLoop(i int) {
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(30 * time.Second)
+	Watchdog(30 * time.Second)
 
 	gSessions = map[string]*session{}
 	for i := 0; i < 300; i++ {
@@ -182,33 +183,33 @@ func main() {
 	}
 	gs = append(gs, <-regCh)
 	sort.Slice(gs, func(i, j int) bool { return gs[i].Goid < gs[j].Goid })
-	waitParked(gs, 5*time.Second)
+	WaitParked(gs, 5*time.Second)
 
-	// Busy loops last: waitParked would never see them parked.
+	// Busy loops last: WaitParked would never see them parked.
 	var busy []Goroutine
 	for i := 0; i < 3; i++ {
 		i := i
 		go busyLoop(i)
 		busy = append(busy, <-regCh)
 	}
-	st := goroutineStates()
+	st := GoroutineStates()
 	for i := range busy {
 		busy[i].State = st[busy[i].Goid]
 	}
 
-	m := newManifest("sigquit")
+	m := NewManifest("sigquit")
 	// Nothing panics: the process is dumped by SIGQUIT from outside.
 	m.Crash = Crash{Kind: "signal", Message: "quit", Signal: "SIGQUIT"}
 	add := func(e MapEntry) { m.Maps = append(m.Maps, e) }
-	add(describeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
+	add(DescribeMap("main.gSessions", gSessions, unsafe.Pointer(&gSessions), true,
 		[]string{"sess-0", "sess-1", "sess-42", "sess-150", "sess-299"}))
-	add(describeMap("main.gCounters", gCounters, unsafe.Pointer(&gCounters), true,
+	add(DescribeMap("main.gCounters", gCounters, unsafe.Pointer(&gCounters), true,
 		[]string{"GET /", "GET /api", "POST /api", "GET /health", "HEAD /"}))
-	add(describeMap("main.gRoutes", gRoutes, unsafe.Pointer(&gRoutes), true,
+	add(DescribeMap("main.gRoutes", gRoutes, unsafe.Pointer(&gRoutes), true,
 		[]string{"1", "2", "3", "4", "5"}))
-	add(describeMap("main.gEmpty", gEmpty, unsafe.Pointer(&gEmpty), true, nil))
+	add(DescribeMap("main.gEmpty", gEmpty, unsafe.Pointer(&gEmpty), true, nil))
 	m.Goroutines = append(gs, busy...)
 
-	writeManifest(m)
+	WriteManifest(m)
 	select {} // main parks until the SIGQUIT
 }

@@ -9,6 +9,7 @@
 package main
 
 import (
+	. "hmapcore.fixture/internal/fixture"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -29,14 +30,14 @@ func recurse(n int) int {
 
 //go:noinline
 func descend(ready chan int64, gate chan struct{}) {
-	ready <- goid()
+	ready <- Goid()
 	<-gate
 	recurse(0)
 }
 
 func main() {
 	runtime.GOMAXPROCS(4)
-	watchdog(15 * time.Second)
+	Watchdog(15 * time.Second)
 	// 512 KiB: some ten thousand frames of recurse.
 	debug.SetMaxStack(512 << 10)
 
@@ -45,12 +46,12 @@ func main() {
 	go descend(ready, gate)
 	id := <-ready
 
-	m := newManifest("stackoverflow")
+	m := NewManifest("stackoverflow")
 	m.Crash = Crash{Kind: "fatal", Message: "stack overflow", Goroutine: &id,
 		Function: "main.recurse"}
 	m.Goroutines = append(m.Goroutines, Goroutine{Goid: id, Role: "crasher", Function: "main.recurse",
 		State: "running"})
-	writeManifest(m)
+	WriteManifest(m)
 
 	close(gate)
 	<-make(chan int) // main parks; the goroutine overflows its stack

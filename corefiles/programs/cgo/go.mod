@@ -1,3 +1,0 @@
-module hmapcore.fixture/cgo
-
-go 1.19

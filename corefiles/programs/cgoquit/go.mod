@@ -1,3 +1,0 @@
-module hmapcore.fixture/cgoquit
-
-go 1.19

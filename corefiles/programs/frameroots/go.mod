@@ -1,3 +1,0 @@
-module hmapcore.fixture/frameroots
-
-go 1.19

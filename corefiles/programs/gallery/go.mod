@@ -1,3 +1,0 @@
-module hmapcore.fixture/gallery
-
-go 1.19

@@ -1,0 +1,3 @@
+module hmapcore.fixture
+
+go 1.19

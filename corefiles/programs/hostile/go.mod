@@ -1,3 +1,0 @@
-module hmapcore.fixture/hostile
-
-go 1.19

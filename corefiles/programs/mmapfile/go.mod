@@ -1,3 +1,0 @@
-module hmapcore.fixture/mmapfile
-
-go 1.19

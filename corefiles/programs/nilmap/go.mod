@@ -1,3 +1,0 @@
-module hmapcore.fixture/nilmap
-
-go 1.19

@@ -1,3 +1,0 @@
-module hmapcore.fixture/quitmasked
-
-go 1.19

@@ -1,3 +1,0 @@
-module hmapcore.fixture/segv
-
-go 1.19

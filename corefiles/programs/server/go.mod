@@ -1,3 +1,0 @@
-module hmapcore.fixture/server
-
-go 1.19

@@ -1,3 +1,0 @@
-module hmapcore.fixture/sigquit
-
-go 1.19

@@ -1,3 +1,0 @@
-module hmapcore.fixture/stackoverflow
-
-go 1.19
