@@ -144,14 +144,14 @@ for dir in $picks; do
 	expect_eq "tui_maps_columns_aligned $name: rows whose COUNT is out of its column" "" "$misaligned"
 	# The first row is cut ("goroutine 1 frame main.main local ..." or a
 	# long package path): the detail line shows it whole.
-	first=$(sed -n 2p "$tmp/narrow.txt")
-	case $first in
-	*"~"*)
-		head=${first%%"~"*}
-		screen | grep -F -- "$head" | grep -q ' at 0x' && ok ||
-			bad "tui_maps_columns_aligned $name: no detail line with the whole path of '$first'"
-		;;
-	esac
+	# Only the path column counts (the type may be the cut one): the
+	# detail line starts with the path, whole.
+	first=$(awk 'NR == 1 { tw = index($0, "TYPE") - 1; next }
+		NR == 2 { print substr($0, 1, tw); exit }' "$tmp/narrow.txt")
+	head=${first%%"~"*}
+	head=$(printf '%s' "$head" | sed 's/ *$//')
+	screen | grep -F -- "$head" | grep -q ' at 0x' && ok ||
+		bad "tui_maps_columns_aligned $name: no detail line with the whole path of '$first'"
 	T send-keys -t hc q
 done
 finish
