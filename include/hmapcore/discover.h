@@ -112,7 +112,7 @@ struct hc_discover_options {
 	uint64_t max_elements;
 	/** Entries of one map walked; 0 = 10^6. */
 	uint64_t max_entries;
-	/** Nesting depth; 0 = 64. */
+	/** Nesting depth (a path's length); 0 = 65534, the most. */
 	unsigned max_depth;
 	/** When set, goroutines' frames are roots too: the variables DWARF
 	 * places in frame memory at each frame's PC (borrowed). */

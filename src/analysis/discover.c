@@ -101,7 +101,9 @@ static bool visit_set_grow(struct visit_set *s)
 /* Adds @p v (addr != 0); false when out of memory. */
 static inline bool visit_set_insert(struct visit_set *s, struct visit v, bool *existed)
 {
-	if ((s->size + 1) * 2 > s->cap && !visit_set_grow(s))
+	/* Up to three quarters full: linear probing on a mixed hash stays
+	 * short there, and at half the set was gopls's largest part. */
+	if ((s->size + 1) * 4 > s->cap * 3 && !visit_set_grow(s))
 		return false;
 	size_t i = visit_slot(s, v);
 	*existed = s->slots[i].addr != 0;
@@ -176,7 +178,7 @@ static uint16_t *object_tag(struct object_tags *o, uint64_t span_base, uint64_t 
 		if (o->size + nelems > o->cap) {
 			size_t cap = o->cap ? o->cap : 1 << 16;
 			while (cap < o->size + nelems)
-				cap *= 2;
+				cap += cap / 2;
 			uint16_t *t = realloc(o->tags, cap * sizeof(*t));
 			if (!t)
 				return NULL;
@@ -272,6 +274,7 @@ struct walker {
 	struct visit_set visited;
 	struct object_tags objects;
 	struct ptr_memo has_ptrs;
+	struct ptr_memo torn_at; /* headers listed as torn */
 	struct map_index first_row;
 	/* A FIFO: breadth first gives the shortest paths. */
 	struct item_queue queue;
@@ -759,6 +762,13 @@ static void check_slice(struct walker *w, const struct item *it,
 			uint64_t elem_size, enum hc_slice_fault fault,
 			uint64_t obase, uint64_t osize)
 {
+	bool listed;
+	if (!ptr_memo_insert(&w->torn_at, it->addr, true, &listed)) {
+		w->nomem = true;
+		return;
+	}
+	if (listed)
+		return;
 	struct hc_torn_slice *ts = hc_torn_slice_vec_append_entry(&w->d->torn);
 	char *path = path_of(w, it->node);
 	if (!ts || !path) {
@@ -846,8 +856,29 @@ static void walk_slice(struct walker *w, const struct item *it,
 	if (n < len)
 		w->d->truncated = true;
 	bool maps = hc_type_is_go_map(elem);
-	for (uint64_t i = 0; i < n && !w->nomem; i++)
-		push(w, it, array + i * esize, elem, index_node(w, it->node, i), maps);
+	/* The first n elements of this array as elem, walked once: one
+	 * lookup for the slice, not one per element (each element an
+	 * interior address the object tags do not hold); its elements are
+	 * then parts. DIE offsets past 32 bits keep a lookup per element. */
+	const struct hc_type *ls = maps ? elem : hc_type_strip(elem);
+	uint64_t die = ls ? ls->die_offset : 0;
+	bool once = die < ((uint64_t)1 << 32) && n < ((uint64_t)1 << 31);
+	if (once) {
+		struct visit v = {array, die | (n << 32) | ((uint64_t)1 << 63)};
+		bool existed;
+		if (!visit_set_insert(&w->visited, v, &existed)) {
+			w->nomem = true;
+			return;
+		}
+		if (existed)
+			return;
+	}
+	for (uint64_t i = 0; i < n && !w->nomem; i++) {
+		if (once)
+			push_part(w, it, array + i * esize, elem, index_node(w, it->node, i), maps);
+		else
+			push(w, it, array + i * esize, elem, index_node(w, it->node, i), maps);
+	}
 }
 
 static void walk_array(struct walker *w, const struct item *it,
@@ -902,8 +933,8 @@ static void walk_iface(struct walker *w, const struct item *it,
 			       dyn->name ? dyn->name : rt.name ? rt.name : "?");
 	/* Pointer-shaped values live in the data word itself. */
 	const struct hc_type *ds = hc_type_strip(dyn);
-	if (rt.direct_iface)
-		push(w, it, it->addr + 8, dyn, k, false);
+	if (rt.direct_iface) /* the data word: part of the interface */
+		push_part(w, it, it->addr + 8, dyn, k, false);
 	else if (data && follow(w, data, ds && ds->has_size ? ds->size : 1, true))
 		push(w, it, data, dyn, k, false);
 	else
@@ -1009,7 +1040,10 @@ static void walk_item(struct walker *w, const struct item *it)
 	 * is, and so is whatever a pointer or an interface leads to: every
 	 * cycle passes a lookup, and an interior pointer to a part walks it
 	 * again but finds nothing twice. */
-	bool plain_part = it->part && (k == STRUCT || k == ARRAY || k == POINTER || k == IFACE);
+	/* A slice there needs none either: walk_slice() looks its array up
+	 * (and check_slice() lists a torn header once). */
+	bool plain_part = it->part && (k == STRUCT || k == ARRAY || k == POINTER || k == IFACE ||
+				       k == SLICE);
 	if (!plain_part && !first_visit(w, it->addr, s))
 		return;
 	if (k == SYNC_MAP) {
@@ -1123,12 +1157,14 @@ static void descend_map(struct walker *w, const struct item *it,
 			w->d->truncated = true;
 			break;
 		}
+		/* A map is descended once (found_map()): its keys and
+		 * elements are parts of it. */
 		if (kp)
-			push(w, it, key_addr, kt,
-			     key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, true), false);
+			push_part(w, it, key_addr, kt,
+				  key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, true), false);
 		if (ep)
-			push(w, it, elem_addr, et,
-			     key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, false), false);
+			push_part(w, it, elem_addr, et,
+				  key_node(w, it->node, PATH_MAP_KEY, key_addr, kt, false), false);
 	}
 	hc_map_iter_deinit(&iter);
 }
@@ -1137,6 +1173,14 @@ static void descend_map(struct walker *w, const struct item *it,
 /* Items whose visit is fetched ahead of their turn (drain); walked items
  * from which the queue is compacted. */
 enum { VISIT_AHEAD = 8, QUEUE_COMPACT = 1 << 16 };
+
+/* Items queued past which the walk takes the newest first (depth first)
+ * until the queue is back under it: breadth first gives the shortest
+ * paths, but its frontier over a wide heap is a large part of the heap
+ * (gopls's core: 670,000 items and twice as many path nodes when the old
+ * budget stopped it); depth first holds one path's siblings. Every
+ * fixture's walk stays under it, breadth first. */
+enum { FRONTIER_MAX = 1 << 16 };
 
 /* Fetch the slot of the visited set that walk_item() looks @p it up in:
  * with 10^5 and more visits the set is larger than the caches, and each
@@ -1160,7 +1204,9 @@ static void drain(struct walker *w)
 	while (w->head < w->queue.size && !w->nomem) {
 		if (w->head + VISIT_AHEAD < w->queue.size)
 			prefetch_visit(w, &w->queue.data[w->head + VISIT_AHEAD]);
-		struct item it = w->queue.data[w->head++];
+		struct item it = w->queue.size - w->head > FRONTIER_MAX
+					 ? w->queue.data[--w->queue.size]
+					 : w->queue.data[w->head++];
 		walk_item(w, &it);
 		release(w, it.node);
 		/* The walked half of a long queue is dropped, so the queue holds
@@ -1660,7 +1706,7 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	if (!w.opts.max_entries)
 		w.opts.max_entries = 1000000;
 	if (!w.opts.max_depth)
-		w.opts.max_depth = 64;
+		w.opts.max_depth = UINT16_MAX - 1;
 	if (w.opts.max_depth > UINT16_MAX - 1)
 		w.opts.max_depth = UINT16_MAX - 1; /* item.depth */
 	w.d = calloc(1, sizeof(*w.d));
@@ -1671,6 +1717,7 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	visit_set_init(&w.visited);
 	object_tags_init(&w.objects);
 	ptr_memo_init(&w.has_ptrs);
+	ptr_memo_init(&w.torn_at);
 	map_index_init(&w.first_row);
 	item_queue_init(&w.queue);
 	live_vec_init(&w.live);
@@ -1723,6 +1770,7 @@ struct hc_error *hc_discover(struct hc_target *t, struct hc_heap *heap,
 	visit_set_deinit(&w.visited);
 	object_tags_deinit(&w.objects);
 	ptr_memo_deinit(&w.has_ptrs);
+	ptr_memo_deinit(&w.torn_at);
 	map_index_deinit(&w.first_row);
 	if (w.nomem) {
 		hc_discovery_destroy(w.d);
