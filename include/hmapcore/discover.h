@@ -104,13 +104,15 @@ struct hc_discover_options {
 	 * most are 16 or more), at least 10^6. */
 	uint64_t max_visits;
 	/** Upper bound on the walk's own memory (its queue, paths and visited
-	 * set), in bytes; 0 = half of 64 MB + 10 % of the core's size. */
+	 * set), in bytes; 0 = three quarters of what is left of the process's
+	 * bound (64 MB + 10 % of the core's size) past the memory malloc
+	 * holds when the walk starts, at least 8 MB. */
 	uint64_t max_memory;
 	/** Elements of one slice or array walked; 0 = 10^6. */
 	uint64_t max_elements;
 	/** Entries of one map walked; 0 = 10^6. */
 	uint64_t max_entries;
-	/** Nesting depth; 0 = 64. */
+	/** Nesting depth (a path's length); 0 = 65534, the most. */
 	unsigned max_depth;
 	/** When set, goroutines' frames are roots too: the variables DWARF
 	 * places in frame memory at each frame's PC (borrowed). */
