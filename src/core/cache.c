@@ -63,11 +63,16 @@ static char *entry_path(const char *dir, const struct cache_key *key)
 
 struct hc_error *cache_dir_check(const char *dir)
 {
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return hc_error_os(errno, "creating the cache %s", dir);
 	struct stat st;
-	if (stat(dir, &st) < 0)
-		return hc_error_os(errno, "the cache %s", dir);
+	if (stat(dir, &st) < 0) {
+		if (errno != ENOENT)
+			return hc_error_os(errno, "the cache %s", dir);
+		// (EEXIST: another run made it in between.)
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return hc_error_os(errno, "creating the cache %s", dir);
+		if (stat(dir, &st) < 0)
+			return hc_error_os(errno, "the cache %s", dir);
+	}
 	if (!S_ISDIR(st.st_mode))
 		return hc_error_create(HC_ERROR_INVALID_ARG,
 				       "the cache %s is not a directory", dir);
