@@ -314,6 +314,7 @@ static void check_hex(const void *data, size_t n, const char *want)
 /* FIPS 180-4 / NIST examples (SHA256.pdf: one block, two blocks, 896 bits). */
 START_TEST(test_util_sha256_nist_vectors)
 {
+	hc_sha256_accelerate(_i);
 	check_hex("", 0,
 		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	check_hex("abc", 3,
@@ -330,6 +331,7 @@ END_TEST
 
 START_TEST(test_util_sha256_million_a)
 {
+	hc_sha256_accelerate(_i);
 	// In pieces of 1000 that straddle blocks, as a stream is hashed.
 	struct hc_sha256 s;
 	char a[1000];
@@ -351,6 +353,7 @@ END_TEST
  * sha256sum. */
 START_TEST(test_util_sha256_padding_boundaries)
 {
+	hc_sha256_accelerate(_i);
 	static const struct {
 		size_t n;
 		const char *hex;
@@ -402,9 +405,10 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_util_json_is_valid_and_ordered);
 	tcase_add_test(tc, test_util_json_unbalanced_is_failure);
 	tcase_add_test(tc, test_util_completeness_gaps_and_costs);
-	tcase_add_test(tc, test_util_sha256_nist_vectors);
-	tcase_add_test(tc, test_util_sha256_million_a);
-	tcase_add_test(tc, test_util_sha256_padding_boundaries);
+	// _i: 0 the portable code, 1 the SHA instructions where the CPU has them.
+	tcase_add_loop_test(tc, test_util_sha256_nist_vectors, 0, 2);
+	tcase_add_loop_test(tc, test_util_sha256_million_a, 0, 2);
+	tcase_add_loop_test(tc, test_util_sha256_padding_boundaries, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #ifndef HMAPCORE_SHA256_H
 #define HMAPCORE_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,12 @@ void hc_sha256_update(struct hc_sha256 *s, const void *data, size_t n);
 void hc_sha256_final(struct hc_sha256 *s, uint8_t ret[HC_SHA256_SIZE]);
 /** One call: the digest of @p n bytes. */
 void hc_sha256(const void *data, size_t n, uint8_t ret[HC_SHA256_SIZE]);
+/**
+ * Use the CPU's SHA instructions when it has them (the default) or not
+ * (for tests of the portable code). Not thread-safe against a hash in
+ * progress. @return whether they are used now.
+ */
+bool hc_sha256_accelerate(bool on);
 /** The digest as 64 lowercase hex digits and a NUL. */
 void hc_sha256_hex(const uint8_t digest[HC_SHA256_SIZE], char ret[65]);
 

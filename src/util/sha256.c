@@ -3,7 +3,14 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHANI 1
+#endif
 
 #include "hmapcore/sha256.h"
 
@@ -65,6 +72,97 @@ static void block(uint32_t h[8], const uint8_t *p)
 	h[7] += hh;
 }
 
+#ifdef HAVE_SHANI
+/*
+ * The x86 SHA extensions (Intel SHA-NI, AMD Zen): the same compression
+ * function, 5-8x faster, which is what makes checking a cache entry cost
+ * about a plain read. The state lives as ABEF/CDGH lanes (Intel's "Intel
+ * SHA Extensions" white paper, 2013).
+ */
+__attribute__((target("sha,ssse3,sse4.1")))
+static void blocks_shani(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+					    0x0405060700010203ULL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);      /* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1B);      /* EFGH */
+	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8); /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);   /* CDGH */
+	for (; nblocks; nblocks--, p += 64) {
+		__m128i abef = st0, cdgh = st1, m[4];
+#pragma GCC unroll 16
+		for (int g = 0; g < 16; g++) {
+			// m[g % 4] holds W[4g..4g+3].
+			if (g < 4) {
+				m[g] = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p + 16 * g)),
+					mask);
+			} else {
+				__m128i w = _mm_sha256msg1_epu32(m[g % 4],
+								 m[(g + 1) % 4]);
+				w = _mm_add_epi32(w, _mm_alignr_epi8(m[(g + 3) % 4],
+								     m[(g + 2) % 4], 4));
+				m[g % 4] = _mm_sha256msg2_epu32(w, m[(g + 3) % 4]);
+			}
+			__m128i msg = _mm_add_epi32(
+				m[g % 4], _mm_loadu_si128((const __m128i *)&k[4 * g]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+		}
+		st0 = _mm_add_epi32(st0, abef);
+		st1 = _mm_add_epi32(st1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1B);      /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);      /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);   /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);      /* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)&h[4], st1);
+}
+
+static bool cpu_has_shani(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) ||
+	    !(c & bit_SSE4_1))
+		return false;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return b & (1u << 29); /* CPUID.(EAX=7,ECX=0):EBX.SHA */
+}
+#endif
+
+/* -1: not yet asked; 0: the portable code; 1: the SHA extensions. */
+static int accel = -1;
+
+bool hc_sha256_accelerate(bool on)
+{
+#ifdef HAVE_SHANI
+	accel = on && cpu_has_shani();
+#else
+	(void)on;
+	accel = 0;
+#endif
+	return accel;
+}
+
+static void blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	if (accel < 0)
+		hc_sha256_accelerate(true);
+#ifdef HAVE_SHANI
+	if (accel) {
+		blocks_shani(h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks; nblocks--, p += 64)
+		block(h, p);
+}
+
 void hc_sha256_init(struct hc_sha256 *s)
 {
 	static const uint32_t iv[8] = {
@@ -88,11 +186,12 @@ void hc_sha256_update(struct hc_sha256 *s, const void *data, size_t n)
 		n -= take;
 		if (s->used < 64)
 			return;
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->used = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		block(s->h, p);
+	blocks(s->h, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	memcpy(s->buf, p, n);
 	s->used = n;
 }
@@ -103,13 +202,13 @@ void hc_sha256_final(struct hc_sha256 *s, uint8_t ret[HC_SHA256_SIZE])
 	s->buf[s->used++] = 0x80;
 	if (s->used > 56) {
 		memset(s->buf + s->used, 0, 64 - s->used);
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->used = 0;
 	}
 	memset(s->buf + s->used, 0, 56 - s->used);
 	for (int i = 0; i < 8; i++)
 		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	block(s->h, s->buf);
+	blocks(s->h, s->buf, 1);
 	for (int i = 0; i < 8; i++) {
 		ret[4 * i] = (uint8_t)(s->h[i] >> 24);
 		ret[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
