@@ -3,9 +3,11 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 
 #include "cache.h"
 
-static const char magic[16] = "HMAPCORE-CACHE1";
+static const char magic[16] = "HMAPCORE-CACHE2";
 /* The read buffer of the verification. */
 static const size_t verify_buf = (size_t)1 << 20;
 /* A temporary file this old belongs to a run that died. */
@@ -33,6 +35,76 @@ static uint64_t get64(const uint8_t *p)
 	for (int i = 0; i < 8; i++)
 		v |= (uint64_t)p[i] << (8 * i);
 	return v;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));
+}
+
+void cache_digest_update(struct hc_sha256 *h, const uint8_t *p, size_t n,
+			 uint64_t off)
+{
+	assert(off % cache_block == 0);
+	for (size_t i = 0; i < n; i += cache_block) {
+		size_t len = n - i < cache_block ? n - i : cache_block;
+		if (all_zero(p + i, len))
+			continue;
+		uint8_t idx[8];
+		put64(idx, (off + i) / cache_block);
+		hc_sha256_update(h, idx, sizeof(idx));
+		hc_sha256_update(h, p + i, len);
+	}
+}
+
+/*
+ * Hash the content of the entry @p fd (@p size bytes) into @p h, reading
+ * only its data: false when it cannot be read.
+ */
+static bool digest_entry(int fd, uint64_t size, struct hc_sha256 *h)
+{
+	uint8_t *buf = malloc(verify_buf);
+	if (!buf)
+		return false;
+	bool ok = true;
+	uint64_t off = 0;
+	while (ok && off < size) {
+		uint64_t start = off, end = size;
+		off_t d = lseek(fd, (off_t)off, SEEK_DATA);
+		if (d < 0 && errno == ENXIO)
+			break; /* a hole to the end */
+		if (d >= 0) {
+			start = (uint64_t)d;
+			off_t e = lseek(fd, d, SEEK_HOLE);
+			if (e >= 0 && (uint64_t)e < size)
+				end = (uint64_t)e;
+		}
+		// (Without SEEK_DATA: all of it is read.)
+		if (start >= size)
+			break;
+		start &= ~(uint64_t)(cache_block - 1);
+		if (start < off)
+			start = off; /* (blocks already hashed) */
+		end = (end + cache_block - 1) & ~(uint64_t)(cache_block - 1);
+		if (end > size || end <= start)
+			end = size;
+		for (uint64_t pos = start; pos < end;) {
+			size_t want = end - pos < verify_buf ? (size_t)(end - pos) :
+								verify_buf;
+			ssize_t r = pread(fd, buf, want, (off_t)pos);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r != (ssize_t)want) {
+				ok = false;
+				break;
+			}
+			cache_digest_update(h, buf, want, pos);
+			pos += want;
+		}
+		off = end;
+	}
+	free(buf);
+	return ok;
 }
 
 /*
@@ -113,26 +185,10 @@ static const char *check_entry(int fd, const struct cache_key *key,
 		return "its size differs from the size recorded";
 	if (size > max_size)
 		return "larger than the size limit";
-	uint8_t *buf = malloc(verify_buf);
-	if (!buf)
-		return "out of memory to verify it";
 	struct hc_sha256 h;
 	hc_sha256_init(&h);
-	uint64_t off = 0;
-	while (off < size) {
-		size_t want = size - off < verify_buf ? (size_t)(size - off) :
-							 verify_buf;
-		ssize_t r = pread(fd, buf, want, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			free(buf);
-			return "its content cannot be read";
-		}
-		hc_sha256_update(&h, buf, (size_t)r);
-		off += (uint64_t)r;
-	}
-	free(buf);
+	if (!digest_entry(fd, size, &h))
+		return "its content cannot be read";
 	hc_sha256_final(&h, sum);
 	if (memcmp(sum, t + 72, 32))
 		return "its content does not hash to the digest recorded";

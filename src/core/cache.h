@@ -8,8 +8,16 @@
  * bytes (sparse, as the spool writes them), then a trailer of
  * cache_trailer_size bytes recording the key (SHA-256 of the compressed
  * bytes, their size, the compression), the decompressed size, whether the
- * stream was truncated, the SHA-256 of the decompressed bytes and a
- * SHA-256 of the trailer itself. An entry is used only when all of these
+ * stream was truncated, the content digest (below) and a SHA-256 of the
+ * trailer itself.
+ *
+ * The content digest is the SHA-256 of, for every 4 KiB block of the
+ * content that is not all zero, in order, its index (8 bytes, little
+ * endian) and its bytes (the last block may be shorter). With the size,
+ * that determines the content, and checking it reads only the blocks the
+ * file stores: holes (a core's zero pages) read as zero by definition and
+ * are skipped with SEEK_DATA/SEEK_HOLE, so checking an entry costs a read
+ * of the data it holds, not of the core's whole size. An entry is used only when all of these
  * match and the content hashes to the recorded digest; anything else is a
  * miss (and is replaced).
  *
@@ -39,7 +47,14 @@ struct cache_meta {
 	uint8_t sum[HC_SHA256_SIZE];
 };
 
-enum { cache_trailer_size = 136 };
+enum { cache_trailer_size = 136, cache_block = 4096 };
+
+/**
+ * Add @p n content bytes at offset @p off (a multiple of cache_block; only
+ * the last call may end inside a block) to the content digest @p h.
+ */
+void cache_digest_update(struct hc_sha256 *h, const uint8_t *p, size_t n,
+			 uint64_t off);
 
 /**
  * Use @p dir as a cache: create it (0700) if missing; refuse it unless it

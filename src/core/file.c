@@ -227,7 +227,7 @@ static void outbuf_deinit(struct outbuf *o)
 static struct hc_error *outbuf_flush(struct outbuf *o)
 {
 	if (o->hash)
-		hc_sha256_update(o->hash, o->data, o->size);
+		cache_digest_update(o->hash, o->data, o->size, o->done);
 	struct hc_error *err = spool_write(o->sink, o->data, o->size);
 	if (err)
 		return err;
