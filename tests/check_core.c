@@ -2208,6 +2208,26 @@ START_TEST(test_core_cache_hit_miss_by_content)
 	// Hit, by content: the same bytes at another path too.
 	ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_HIT));
 	ck_assert_ptr_null(cache_open(zcopy, data, n, HC_FILE_CACHE_HIT));
+	// The same entry with its zero blocks written out (not holes), as
+	// `cp --sparse=never` makes it: the same content, still a hit.
+	{
+		int in = open(entry, O_RDONLY);
+		ck_assert_int_ge(in, 0);
+		size_t en = (size_t)st.st_size;
+		uint8_t *all = malloc(en);
+		ck_assert_int_eq(pread(in, all, en, 0), (ssize_t)en);
+		close(in);
+		char *dense;
+		ck_assert_int_ge(asprintf(&dense, "%s.dense", entry), 0);
+		write_file(dense, all, en);
+		ck_assert_int_eq(rename(dense, entry), 0);
+		struct stat dst;
+		ck_assert_int_eq(stat(entry, &dst), 0);
+		ck_assert_uint_ge((uint64_t)dst.st_blocks * 512, n);
+		ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_HIT));
+		free(dense);
+		free(all);
+	}
 	// Other compressed bytes of the same content: another entry.
 	ck_assert_ptr_null(cache_open(xpath, data, n, HC_FILE_CACHE_STORED));
 	ck_assert_ptr_null(cache_open(xpath, data, n, HC_FILE_CACHE_HIT));
