@@ -238,8 +238,17 @@ static const uint64_t spool_notice_min = (uint64_t)256 << 20;
 static void spool_notice(const struct hc_target *t)
 {
 	const struct hc_file *f = hc_core_file(t->core);
-	if (f->cache_note)
-		fprintf(stderr, "hmapcore: %s\n", f->cache_note);
+	// A cache entry that was ignored (the core's, the executable's, the
+	// debug file's): one line each.
+	const struct hc_file *noted[3] = {
+		f, t->exe ? hc_elffile_file(t->exe) : NULL,
+		t->debug ? hc_elffile_file(t->debug) : NULL,
+	};
+	for (size_t i = 0; i < 3; i++) {
+		if (noted[i] && noted[i]->cache_note &&
+		    (i < 2 || noted[i] != noted[1]))
+			fprintf(stderr, "hmapcore: %s\n", noted[i]->cache_note);
+	}
 	if (f->cache_state != HC_FILE_CACHE_NONE && getenv("HMAPCORE_STATS"))
 		fprintf(stderr, "hmapcore-stats: %s\n",
 			f->cache_state == HC_FILE_CACHE_HIT ?

@@ -83,6 +83,20 @@ HMAPCORE_STATS=1 "$HMAPCORE" --cache "$cache" info --exe "$dir/exe" "$dir/core.z
 grep -q "^hmapcore-stats: core from the cache" "$dir/err" && ok ||
 	bad "replaced entry: not used: $(cat "$dir/err")"
 
+# A compressed executable is cached too, and its corrupt entry says so.
+xcache=$dir/xcache
+"$HMAPCORE" info --exe "$fx/exe.xz" "$dir/core.zst" >"$dir/want" 2>/dev/null
+"$HMAPCORE" --cache "$xcache" info --exe "$fx/exe.xz" "$dir/core.zst" >/dev/null 2>&1
+expect_eq "core and exe.xz: entries" 2 "$(ls -A "$xcache" | grep -c '\.core$')"
+for e in "$xcache"/*.core; do
+	printf 'XXXX' | dd of="$e" bs=1 seek=8192 conv=notrunc 2>/dev/null
+done
+"$HMAPCORE" --cache "$xcache" info --exe "$fx/exe.xz" "$dir/core.zst" >"$dir/got" 2>"$dir/err"
+expect_eq "corrupt core and exe entries: exit status" 0 "$?"
+cmp -s "$dir/want" "$dir/got" && ok || bad "corrupt core and exe entries: output differs"
+expect_eq "corrupt core and exe entries: lines on stderr" 2 \
+	"$(grep -c '^hmapcore: the cache entry .* does not match' "$dir/err")"
+
 # The cap: an entry larger than HMAPCORE_CACHE_MAX is not kept.
 HMAPCORE_CACHE_MAX=1M "$HMAPCORE" --cache "$dir/small" info --exe "$dir/exe" "$dir/core.zst" \
 	>/dev/null 2>"$dir/err"
