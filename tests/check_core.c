@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -25,6 +26,7 @@
 #include "hmapcore/core.h"
 #include "hmapcore/elffile.h"
 #include "hmapcore/file.h"
+#include "hmapcore/sha256.h"
 #include "testelf.h"
 
 #define NT_SIGINFO_ 0x53494749
@@ -2135,6 +2137,318 @@ END_TEST
 
 /* ---------------------------------------------------------------- suite */
 
+/* ---------------------------------------------------------------- cache */
+
+/* @p n bytes of data that does not compress to nothing, @p seed apart. */
+static uint8_t *cache_content(size_t n, unsigned seed)
+{
+	uint8_t *p = calloc(1, n);
+	ck_assert_ptr_nonnull(p);
+	uint32_t x = 2463534242u + seed;
+	// The first half pseudo-random, the rest zero (a hole in the entry).
+	for (size_t i = 0; i < n / 2; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (uint8_t)x;
+	}
+	return p;
+}
+
+/* The path an entry for the compressed bytes @p z has. */
+static char *cache_entry(const char *dir, const uint8_t *z, size_t zn)
+{
+	uint8_t sum[HC_SHA256_SIZE];
+	char hex[65], *path;
+	hc_sha256(z, zn, sum);
+	hc_sha256_hex(sum, hex);
+	ck_assert_int_ge(asprintf(&path, "%s/%s.core", dir, hex), 0);
+	return path;
+}
+
+/* Open @p path, check its content and what the cache did; the note. */
+static char *cache_open(const char *path, const uint8_t *want, size_t n,
+			enum hc_file_cache_state state)
+{
+	struct hc_file *file;
+	struct hc_error *err = hc_file_open(path, 0, &file);
+	ck_assert_msg(!err, "%s", err ? err->message : "");
+	ck_assert_uint_eq(file->size, n);
+	ck_assert_mem_eq(file->data, want, n);
+	ck_assert_int_eq(file->cache_state, state);
+	char *note = file->cache_note ? strdup(file->cache_note) : NULL;
+	hc_file_destroy(file);
+	return note;
+}
+
+START_TEST(test_core_cache_hit_miss_by_content)
+{
+	char *tmp = tmp_dir();
+	ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/cache", tmp), 0);
+	ck_assert_ptr_null(hc_file_set_cache(dir, 0));
+	// Created, 0700.
+	struct stat st;
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0700);
+	size_t n = (size_t)3 << 20, zn, xn;
+	uint8_t *data = cache_content(n, 1);
+	uint8_t *z = compress_zstd(data, n, &zn);
+	uint8_t *x = compress_xz(data, n, &xn);
+	char *zpath = write_temp(z, zn), *zcopy = write_temp(z, zn);
+	char *xpath = write_temp(x, xn);
+	// Miss: stored, under the hash of the compressed bytes.
+	ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_STORED));
+	char *entry = cache_entry(dir, z, zn);
+	ck_assert_int_eq(stat(entry, &st), 0);
+	ck_assert_uint_eq(dir_entries(dir), 1);
+	// Sparse: the zero half is a hole.
+	ck_assert_uint_lt((uint64_t)st.st_blocks * 512, n * 3 / 4);
+	// Hit, by content: the same bytes at another path too.
+	ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_HIT));
+	ck_assert_ptr_null(cache_open(zcopy, data, n, HC_FILE_CACHE_HIT));
+	// The same entry with its zero blocks written out (not holes), as
+	// `cp --sparse=never` makes it: the same content, still a hit.
+	{
+		int in = open(entry, O_RDONLY);
+		ck_assert_int_ge(in, 0);
+		size_t en = (size_t)st.st_size;
+		uint8_t *all = malloc(en);
+		ck_assert_int_eq(pread(in, all, en, 0), (ssize_t)en);
+		close(in);
+		char *dense;
+		ck_assert_int_ge(asprintf(&dense, "%s.dense", entry), 0);
+		write_file(dense, all, en);
+		ck_assert_int_eq(rename(dense, entry), 0);
+		struct stat dst;
+		ck_assert_int_eq(stat(entry, &dst), 0);
+		ck_assert_uint_ge((uint64_t)dst.st_blocks * 512, n);
+		ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_HIT));
+		free(dense);
+		free(all);
+	}
+	// Other compressed bytes of the same content: another entry.
+	ck_assert_ptr_null(cache_open(xpath, data, n, HC_FILE_CACHE_STORED));
+	ck_assert_ptr_null(cache_open(xpath, data, n, HC_FILE_CACHE_HIT));
+	ck_assert_uint_eq(dir_entries(dir), 2);
+	// Nothing left behind in TMPDIR but the inputs and the cache.
+	ck_assert_uint_eq(dir_entries(tmp), 4);
+	// Off again: today's unlinked temporary file.
+	ck_assert_ptr_null(hc_file_set_cache(NULL, 0));
+	struct hc_file *file;
+	ck_assert_ptr_null(hc_file_open(zpath, 0, &file));
+	ck_assert_int_eq(file->cache_state, HC_FILE_CACHE_NONE);
+	ck_assert_str_eq(file->spool_dir, tmp);
+	ck_assert_mem_eq(file->data, data, n);
+	hc_file_destroy(file);
+	free(entry);
+	free(zpath);
+	free(zcopy);
+	free(xpath);
+	free(z);
+	free(x);
+	free(data);
+	free(dir);
+	free(tmp);
+}
+END_TEST
+
+/* Overwrite @p n bytes at @p off of the file at @p path. */
+static void patch_file(const char *path, off_t off, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, p, n, off), (ssize_t)n);
+	close(fd);
+}
+
+START_TEST(test_core_cache_corrupt_entry_ignored)
+{
+	char *tmp = tmp_dir();
+	ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+	ck_assert_ptr_null(hc_file_set_cache(tmp, 0));
+	size_t n = (size_t)1 << 20, zn, zn2;
+	uint8_t *data = cache_content(n, 2);
+	uint8_t *data2 = cache_content(n, 3);
+	uint8_t *z = compress_zstd(data, n, &zn);
+	uint8_t *z2 = compress_zstd(data2, n, &zn2);
+	char *zpath = write_temp(z, zn), *zpath2 = write_temp(z2, zn2);
+	char *entry = cache_entry(tmp, z, zn), *entry2 = cache_entry(tmp, z2, zn2);
+	ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_STORED));
+	ck_assert_ptr_null(cache_open(zpath2, data2, n, HC_FILE_CACHE_STORED));
+	struct stat st;
+	ck_assert_int_eq(stat(entry, &st), 0);
+	off_t trailer = st.st_size - 136;
+	static const struct {
+		const char *what;
+		off_t off; /* from the trailer's start when rel */
+		bool rel;
+		const char *why;
+	} cases[] = {
+		// A byte of the content (trailer intact): the content hash.
+		{"content", 1000, false, "does not hash"},
+		// A byte of a hole: the same.
+		{"hole", (off_t)(3 << 18), false, "does not hash"},
+		// The truncated flag: the trailer's own hash.
+		{"flags", 60, true, "trailer is corrupt"},
+		// The magic.
+		{"magic", 0, true, "no cache trailer"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t b;
+		off_t off = cases[i].off + (cases[i].rel ? trailer : 0);
+		int fd = open(entry, O_RDONLY);
+		ck_assert_int_eq(pread(fd, &b, 1, off), 1);
+		close(fd);
+		b ^= 0x40;
+		patch_file(entry, off, &b, 1);
+		char *note = cache_open(zpath, data, n, HC_FILE_CACHE_STORED);
+		ck_assert_msg(note && strstr(note, "does not match") &&
+				      strstr(note, cases[i].why) && strstr(note, entry),
+			      "%s: %s", cases[i].what, note ? note : "no note");
+		free(note);
+		// Replaced: the next open is a hit, without a note.
+		ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_HIT));
+	}
+	// Cut short, and another key's entry under this name.
+	ck_assert_int_eq(truncate(entry, 100), 0);
+	char *note = cache_open(zpath, data, n, HC_FILE_CACHE_STORED);
+	ck_assert_ptr_nonnull(strstr(note, "shorter than its trailer"));
+	free(note);
+	ck_assert_int_eq(rename(entry2, entry), 0);
+	note = cache_open(zpath, data, n, HC_FILE_CACHE_STORED);
+	ck_assert_ptr_nonnull(strstr(note, "its key differs"));
+	free(note);
+	// A directory in its place cannot be replaced: an error, no wrong data.
+	ck_assert_int_eq(unlink(entry), 0);
+	ck_assert_int_eq(mkdir(entry, 0700), 0);
+	struct hc_file *file;
+	struct hc_error *err = hc_file_open(zpath, 0, &file);
+	ck_assert_ptr_nonnull(err);
+	hc_error_destroy(err);
+	ck_assert_int_eq(rmdir(entry), 0);
+	ck_assert_ptr_null(cache_open(zpath, data, n, HC_FILE_CACHE_STORED));
+	ck_assert_ptr_null(hc_file_set_cache(NULL, 0));
+	free(entry);
+	free(entry2);
+	free(zpath);
+	free(zpath2);
+	free(z);
+	free(z2);
+	free(data);
+	free(data2);
+	free(tmp);
+}
+END_TEST
+
+static void set_age(const char *path, time_t age)
+{
+	struct timespec t[2];
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= age;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+START_TEST(test_core_cache_eviction_lru)
+{
+	char *tmp = tmp_dir();
+	ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/c", tmp), 0);
+	// Three entries of 512 KiB of data each (+ the hole and the
+	// trailer's page): room for two.
+	size_t n = (size_t)1 << 20;
+	ck_assert_ptr_null(hc_file_set_cache(dir, (uint64_t)1300 << 10));
+	uint8_t *data[3], *z[3];
+	char *path[3], *entry[3];
+	for (unsigned i = 0; i < 3; i++) {
+		size_t zn;
+		data[i] = cache_content(n, 10 + i);
+		z[i] = compress_zstd(data[i], n, &zn);
+		path[i] = write_temp(z[i], zn);
+		entry[i] = cache_entry(dir, z[i], zn);
+	}
+	// A stale temporary file (a run that died) goes; a fresh one (a
+	// run writing now) stays.
+	char *stale, *fresh;
+	ck_assert_int_ge(asprintf(&stale, "%s/.tmp-stale1", dir), 0);
+	ck_assert_int_ge(asprintf(&fresh, "%s/.tmp-fresh1", dir), 0);
+	write_file(stale, "x", 1);
+	write_file(fresh, "x", 1);
+	set_age(stale, 2 * 24 * 3600);
+	ck_assert_ptr_null(cache_open(path[0], data[0], n, HC_FILE_CACHE_STORED));
+	ck_assert_int_ne(access(stale, F_OK), 0);
+	ck_assert_int_eq(access(fresh, F_OK), 0);
+	unlink(fresh);
+	ck_assert_ptr_null(cache_open(path[1], data[1], n, HC_FILE_CACHE_STORED));
+	set_age(entry[0], 100);
+	set_age(entry[1], 50);
+	// The third evicts the least recently used, the first.
+	ck_assert_ptr_null(cache_open(path[2], data[2], n, HC_FILE_CACHE_STORED));
+	ck_assert_int_ne(access(entry[0], F_OK), 0);
+	ck_assert_int_eq(access(entry[1], F_OK), 0);
+	ck_assert_int_eq(access(entry[2], F_OK), 0);
+	// A hit is a use: the second becomes the most recent, the third
+	// goes when the first comes back.
+	set_age(entry[1], 50);
+	set_age(entry[2], 10);
+	ck_assert_ptr_null(cache_open(path[1], data[1], n, HC_FILE_CACHE_HIT));
+	ck_assert_ptr_null(cache_open(path[0], data[0], n, HC_FILE_CACHE_STORED));
+	ck_assert_int_eq(access(entry[0], F_OK), 0);
+	ck_assert_int_eq(access(entry[1], F_OK), 0);
+	ck_assert_int_ne(access(entry[2], F_OK), 0);
+	ck_assert_uint_eq(dir_entries(dir), 2);
+	// An entry larger than the cap on its own is not kept (its data
+	// was right all the same).
+	ck_assert_ptr_null(hc_file_set_cache(dir, 4096));
+	ck_assert_ptr_null(cache_open(path[2], data[2], n, HC_FILE_CACHE_STORED));
+	ck_assert_uint_eq(dir_entries(dir), 0);
+	ck_assert_ptr_null(hc_file_set_cache(NULL, 0));
+	for (unsigned i = 0; i < 3; i++) {
+		free(data[i]);
+		free(z[i]);
+		free(path[i]);
+		free(entry[i]);
+	}
+	free(stale);
+	free(fresh);
+	free(dir);
+	free(tmp);
+}
+END_TEST
+
+START_TEST(test_core_cache_dir_refused)
+{
+	char *tmp = tmp_dir();
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/shared", tmp), 0);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	assert_error(hc_file_set_cache(dir, 0), HC_ERROR_INVALID_ARG,
+		     "others may write");
+	ck_assert_int_eq(chmod(dir, 0720), 0);
+	assert_error(hc_file_set_cache(dir, 0), HC_ERROR_INVALID_ARG,
+		     "others may write");
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_ptr_null(hc_file_set_cache(dir, 0));
+	ck_assert_ptr_null(hc_file_set_cache(NULL, 0));
+	char *file;
+	ck_assert_int_ge(asprintf(&file, "%s/file", tmp), 0);
+	write_file(file, "x", 1);
+	assert_error(hc_file_set_cache(file, 0), HC_ERROR_INVALID_ARG,
+		     "not a directory");
+	char *deep;
+	ck_assert_int_ge(asprintf(&deep, "%s/no/such", tmp), 0);
+	assert_error(hc_file_set_cache(deep, 0), HC_ERROR_OS, deep);
+	free(deep);
+	free(file);
+	free(dir);
+	free(tmp);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -2189,6 +2503,14 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_core_compressed_to_disk);
 	tcase_add_test(tc, test_core_file_stdin);
 	tcase_add_test(tc, test_core_file_plain_and_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cache");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_core_cache_hit_miss_by_content);
+	tcase_add_test(tc, test_core_cache_corrupt_entry_ignored);
+	tcase_add_test(tc, test_core_cache_eviction_lru);
+	tcase_add_test(tc, test_core_cache_dir_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("executable");

@@ -11,6 +11,7 @@
 #include "hmapcore/error.h"
 #include "hmapcore/hash_table.h"
 #include "hmapcore/json.h"
+#include "hmapcore/sha256.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/vector.h"
 
@@ -301,6 +302,91 @@ START_TEST(test_util_completeness_gaps_and_costs)
 }
 END_TEST
 
+static void check_hex(const void *data, size_t n, const char *want)
+{
+	uint8_t d[HC_SHA256_SIZE];
+	char hex[65];
+	hc_sha256(data, n, d);
+	hc_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, want);
+}
+
+/* FIPS 180-4 / NIST examples (SHA256.pdf: one block, two blocks, 896 bits). */
+START_TEST(test_util_sha256_nist_vectors)
+{
+	hc_sha256_accelerate(_i);
+	check_hex("", 0,
+		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	check_hex("abc", 3,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	check_hex(m448, strlen(m448),
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	const char *m896 = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+			   "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	check_hex(m896, strlen(m896),
+		  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+}
+END_TEST
+
+START_TEST(test_util_sha256_million_a)
+{
+	hc_sha256_accelerate(_i);
+	// In pieces of 1000 that straddle blocks, as a stream is hashed.
+	struct hc_sha256 s;
+	char a[1000];
+	memset(a, 'a', sizeof(a));
+	hc_sha256_init(&s);
+	for (int i = 0; i < 1000; i++)
+		hc_sha256_update(&s, a, sizeof(a));
+	uint8_t d[HC_SHA256_SIZE];
+	char hex[65];
+	hc_sha256_final(&s, d);
+	hc_sha256_hex(d, hex);
+	ck_assert_str_eq(hex,
+			 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+/* Around the padding boundaries: 55 bytes leave room for the length in the
+ * last block, 56 need another; 64 is a whole block. Digests from coreutils
+ * sha256sum. */
+START_TEST(test_util_sha256_padding_boundaries)
+{
+	hc_sha256_accelerate(_i);
+	static const struct {
+		size_t n;
+		const char *hex;
+	} v[] = {
+		{55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+		{56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+		{57, "f13b2d724659eb3bf47f2dd6af1accc87b81f09f59f2b75e5c0bed6589dfe8c6"},
+		{63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+		{64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+		{65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+		{119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+		{120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+	};
+	char a[128];
+	memset(a, 'a', sizeof(a));
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		check_hex(a, v[i].n, v[i].hex);
+		// Every split into two updates gives the same digest.
+		for (size_t cut = 0; cut <= v[i].n; cut++) {
+			struct hc_sha256 s;
+			uint8_t d[HC_SHA256_SIZE];
+			char hex[65];
+			hc_sha256_init(&s);
+			hc_sha256_update(&s, a, cut);
+			hc_sha256_update(&s, a + cut, v[i].n - cut);
+			hc_sha256_final(&s, d);
+			hc_sha256_hex(d, hex);
+			ck_assert_str_eq(hex, v[i].hex);
+		}
+	}
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -319,6 +405,10 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_util_json_is_valid_and_ordered);
 	tcase_add_test(tc, test_util_json_unbalanced_is_failure);
 	tcase_add_test(tc, test_util_completeness_gaps_and_costs);
+	// _i: 0 the portable code, 1 the SHA instructions where the CPU has them.
+	tcase_add_loop_test(tc, test_util_sha256_nist_vectors, 0, 2);
+	tcase_add_loop_test(tc, test_util_sha256_million_a, 0, 2);
+	tcase_add_loop_test(tc, test_util_sha256_padding_boundaries, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,6 +29,15 @@ enum hc_compression {
 	HC_COMPRESSION_GZIP,
 };
 
+enum hc_file_cache_state {
+	HC_FILE_CACHE_NONE,   /* no cache, or not compressed */
+	HC_FILE_CACHE_HIT,    /* mapped from a verified cache entry */
+	HC_FILE_CACHE_STORED, /* decompressed into a new cache entry */
+};
+
+/** The cache's default cap on the disk its entries take: 8 GiB. */
+static const uint64_t hc_file_cache_default_max = UINT64_C(8) << 30;
+
 struct hc_file {
 	/** The path it was opened from (or the name given for memory input). */
 	char *path;
@@ -49,6 +58,10 @@ struct hc_file {
 	 */
 	char *spool_dir;
 	uint64_t spool_disk;
+	/** What the decompression cache did (hc_file_set_cache()). */
+	enum hc_file_cache_state cache_state;
+	/** Why a cache entry for this input was ignored (one line), or NULL. */
+	char *cache_note;
 	/* private */
 	void *map;
 	size_t map_size;
@@ -81,6 +94,20 @@ struct hc_error *hc_file_open_memory(const void *data, size_t size,
 struct hc_error *hc_file_open_memory_limit(const void *data, size_t size,
 					   const char *name, uint64_t max_size,
 					   struct hc_file **ret);
+
+/**
+ * Cache what hc_file_open() decompresses in @p dir (NULL: no cache, the
+ * default). A compressed input is keyed by the SHA-256 of its compressed
+ * bytes, their size and the compression; an entry is used only once its
+ * key, size and the SHA-256 of its content match what was recorded when
+ * it was written, else it is decompressed again and replaced. The entries
+ * take at most @p max bytes of disk (0: hc_file_cache_default_max), least
+ * recently used go first. Process-wide; not thread-safe against a
+ * concurrent hc_file_open().
+ * @return NULL, or OS (cannot create @p dir), INVALID_ARG (not a directory
+ * of this user that only this user can write).
+ */
+struct hc_error *hc_file_set_cache(const char *dir, uint64_t max);
 
 /** Which compression @p data starts with. */
 enum hc_compression hc_file_detect(const void *data, size_t size);

@@ -31,6 +31,8 @@ enum hc_color_mode {
 
 struct hc_cli {
 	const char *exe_path;
+	/** --cache DIR, else $HMAPCORE_CACHE: the decompression cache. */
+	const char *cache_dir;
 	const char *debug_file;
 	const char *core_path;
 	enum hc_format format;

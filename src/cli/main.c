@@ -50,6 +50,13 @@ static const char usage_text[] =
 	"                       /usr/lib/debug/.build-id/, then debuginfod when\n"
 	"                       DEBUGINFOD_URLS is set; HMAPCORE_DEBUG_ROOT\n"
 	"                       replaces /usr/lib/debug)\n"
+	"      --cache DIR      keep decompressed cores in DIR (created 0700; refused\n"
+	"                       if others may write to it) so that the next command\n"
+	"                       on the same compressed bytes does not decompress\n"
+	"                       again; default $HMAPCORE_CACHE; entries are checked\n"
+	"                       by SHA-256 before use; the least recently used go\n"
+	"                       beyond HMAPCORE_CACHE_MAX bytes of disk (K, M, G\n"
+	"                       suffixes; default 8G)\n"
 	"  -f, --format FMT     text (default), json, markdown, html (report), go\n"
 	"                       (goroutines)\n"
 	"      --stacks         goroutines/threads: show the frames\n"
@@ -231,6 +238,21 @@ static const uint64_t spool_notice_min = (uint64_t)256 << 20;
 static void spool_notice(const struct hc_target *t)
 {
 	const struct hc_file *f = hc_core_file(t->core);
+	// A cache entry that was ignored (the core's, the executable's, the
+	// debug file's): one line each.
+	const struct hc_file *noted[3] = {
+		f, t->exe ? hc_elffile_file(t->exe) : NULL,
+		t->debug ? hc_elffile_file(t->debug) : NULL,
+	};
+	for (size_t i = 0; i < 3; i++) {
+		if (noted[i] && noted[i]->cache_note &&
+		    (i < 2 || noted[i] != noted[1]))
+			fprintf(stderr, "hmapcore: %s\n", noted[i]->cache_note);
+	}
+	if (f->cache_state != HC_FILE_CACHE_NONE && getenv("HMAPCORE_STATS"))
+		fprintf(stderr, "hmapcore-stats: %s\n",
+			f->cache_state == HC_FILE_CACHE_HIT ?
+				"core from the cache" : "core stored in the cache");
 	if (!f->spool_dir || f->size < spool_notice_min)
 		return;
 	struct hc_strbuf sb;
@@ -314,6 +336,7 @@ static const struct {
 
 static const struct option long_options[] = {
 	{"exe", required_argument, NULL, 'e'},
+	{"cache", required_argument, NULL, 'c'},
 	{"debug-file", required_argument, NULL, 'D'},
 	{"format", required_argument, NULL, 'f'},
 	{"ignore-build-id", no_argument, NULL, 'I'},
@@ -350,6 +373,9 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 		switch (c) {
 		case 'e':
 			cli->exe_path = optarg;
+			break;
+		case 'c':
+			cli->cache_dir = optarg;
 			break;
 		case 'D':
 			cli->debug_file = optarg;
@@ -449,6 +475,56 @@ static int parse_options(int argc, char **argv, struct hc_cli *cli, bool permute
 	return -1;
 }
 
+/*
+ * A size for HMAPCORE_CACHE_MAX: bytes, or with a K, M, G or T suffix
+ * (powers of 1024). False when it is not one.
+ */
+static bool parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+		return false;
+	*ret = (uint64_t)v << shift;
+	return true;
+}
+
+/* --cache or $HMAPCORE_CACHE: -1 to go on, else the exit status. */
+static int set_cache(const struct hc_cli *cli)
+{
+	const char *dir = cli->cache_dir;
+	if (!dir)
+		dir = getenv("HMAPCORE_CACHE");
+	if (!dir || !*dir)
+		return -1;
+	uint64_t max = 0;
+	const char *m = getenv("HMAPCORE_CACHE_MAX");
+	if (m && *m && !parse_size(m, &max))
+		return usage("HMAPCORE_CACHE_MAX takes a size in bytes, "
+			     "with an optional K, M, G or T suffix");
+	struct hc_error *err = hc_file_set_cache(dir, max);
+	if (err) {
+		hc_cli_error("%s", err->message);
+		hc_error_destroy(err);
+		return HC_EXIT_ERROR;
+	}
+	return -1;
+}
+
 /* The command returned: its status stands. */
 static volatile bool command_returned;
 
@@ -511,6 +587,8 @@ int main(int argc, char **argv)
 	cli.core_path = args[0];
 	cli.argc = rest;
 	cli.argv = args;
+	if ((status = set_cache(&cli)) >= 0)
+		return status;
 	if (atexit(exit_guard) != 0)
 		return HC_EXIT_ERROR;
 	status = run(&cli);

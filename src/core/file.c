@@ -33,7 +33,9 @@
 #include <zstd.h>
 
 #include "hmapcore/file.h"
+#include "hmapcore/sha256.h"
 #include "hmapcore/threads.h"
+#include "cache.h"
 #include "spool.h"
 
 enum map_kind {
@@ -53,6 +55,27 @@ static const size_t spool_window = (size_t)256 << 10;
 
 static const uint64_t default_max_size = UINT64_C(64) << 30;
 static const size_t chunk_in = 1 << 20;
+
+/* The decompression cache (hc_file_set_cache()): off while dir is NULL. */
+static struct {
+	char *dir;
+	uint64_t max;
+} cache;
+
+struct hc_error *hc_file_set_cache(const char *dir, uint64_t max)
+{
+	free(cache.dir);
+	cache.dir = NULL;
+	if (!dir)
+		return NULL;
+	struct hc_error *err = cache_dir_check(dir);
+	if (err)
+		return err;
+	if (!(cache.dir = strdup(dir)))
+		return &hc_error_nomem;
+	cache.max = max ? max : hc_file_cache_default_max;
+	return NULL;
+}
 
 const char *hc_compression_name(enum hc_compression c)
 {
@@ -105,6 +128,8 @@ struct outbuf {
 	/* The input ended inside the stream: what decoded is kept. */
 	bool truncated;
 	struct spool *sink;
+	/* With a sink, when not NULL: hashes what is written to it. */
+	struct hc_sha256 *hash;
 	/*
 	 * With a sink, the mapped compressed input (page-aligned): the pages
 	 * read are dropped as the decoder passes them, so they do not stay
@@ -185,6 +210,7 @@ static struct hc_error *outbuf_init(struct outbuf *o, size_t hint,
 	o->what = what;
 	o->truncated = false;
 	o->sink = sink;
+	o->hash = NULL;
 	o->in = NULL;
 	o->in_dropped = 0;
 	return NULL;
@@ -197,6 +223,19 @@ static void outbuf_deinit(struct outbuf *o)
 	o->data = NULL;
 }
 
+/* Write the window to the sink (hashing it) and start it again. */
+static struct hc_error *outbuf_flush(struct outbuf *o)
+{
+	if (o->hash)
+		cache_digest_update(o->hash, o->data, o->size, o->done);
+	struct hc_error *err = spool_write(o->sink, o->data, o->size);
+	if (err)
+		return err;
+	o->done += o->size;
+	o->size = 0;
+	return NULL;
+}
+
 /* Make room for at least one more byte (doubling). */
 static struct hc_error *outbuf_grow(struct outbuf *o)
 {
@@ -206,14 +245,8 @@ static struct hc_error *outbuf_grow(struct outbuf *o)
 				       o->what, (unsigned long long)o->max);
 	if (o->size < o->cap)
 		return NULL;
-	if (o->sink) {
-		struct hc_error *err = spool_write(o->sink, o->data, o->size);
-		if (err)
-			return err;
-		o->done += o->size;
-		o->size = 0;
-		return NULL;
-	}
+	if (o->sink)
+		return outbuf_flush(o);
 	if (o->cap > SIZE_MAX / 2)
 		return hc_error_create(HC_ERROR_UNSUPPORTED,
 				       "decompressed %s data too large", o->what);
@@ -295,11 +328,9 @@ static struct hc_error *spool_to_file(struct spool *sp, struct hc_file *file)
 static struct hc_error *outbuf_finish(struct outbuf *o, struct hc_file *file)
 {
 	if (o->sink) {
-		struct hc_error *err = spool_write(o->sink, o->data, o->size);
+		struct hc_error *err = outbuf_flush(o);
 		if (err)
 			return err;
-		o->done += o->size;
-		o->size = 0;
 		outbuf_deinit(o);
 		return spool_to_file(o->sink, file);
 	}
@@ -510,6 +541,31 @@ static size_t size_hint(enum hc_compression c, const uint8_t *in, size_t n)
 	return n > SIZE_MAX / 8 ? n : n * 8;
 }
 
+/* Run the decoder of @p c over @p in into @p o. */
+static struct hc_error *decode(enum hc_compression c, const uint8_t *in,
+			       size_t in_size, struct outbuf *o)
+{
+	struct hc_error *err = NULL;
+	switch (c) {
+	case HC_COMPRESSION_XZ:
+		err = decode_xz(in, in_size, o);
+		break;
+	case HC_COMPRESSION_ZSTD:
+		err = decode_zstd(in, in_size, o);
+		break;
+	case HC_COMPRESSION_GZIP:
+		err = decode_gzip(in, in_size, o);
+		break;
+	case HC_COMPRESSION_NONE:
+		break;
+	}
+	if (!err && o->truncated && !outbuf_total(o))
+		err = hc_error_create(HC_ERROR_BAD_DATA, "truncated %s data: nothing decodes "
+				      "from its %zu compressed bytes",
+				      hc_compression_name(c), in_size);
+	return err;
+}
+
 /*
  * Decompress @p in into @p file: into a spool file when @p to_disk, else
  * into anonymous memory.
@@ -533,22 +589,7 @@ static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
 	}
 	if (to_disk)
 		o.in = in;
-	switch (c) {
-	case HC_COMPRESSION_XZ:
-		err = decode_xz(in, in_size, &o);
-		break;
-	case HC_COMPRESSION_ZSTD:
-		err = decode_zstd(in, in_size, &o);
-		break;
-	case HC_COMPRESSION_GZIP:
-		err = decode_gzip(in, in_size, &o);
-		break;
-	case HC_COMPRESSION_NONE:
-		break;
-	}
-	if (!err && o.truncated && !outbuf_total(&o))
-		err = hc_error_create(HC_ERROR_BAD_DATA, "truncated %s data: nothing decodes "
-				      "from its %zu compressed bytes", what, in_size);
+	err = decode(c, in, in_size, &o);
 	/* A truncated stream is read as a truncated plain file is: what
 	 * decoded, the rest unknown (core-truncated). */
 	if (!err) {
@@ -560,6 +601,97 @@ static struct hc_error *decompress(enum hc_compression c, const uint8_t *in,
 	if (err)
 		return err;
 	file->compression = c;
+	return NULL;
+}
+
+/*
+ * Decompress @p in into a new cache entry (written under a temporary name,
+ * then renamed) and map it as @p file.
+ */
+static struct hc_error *decompress_into_cache(enum hc_compression c,
+					      const uint8_t *in, size_t in_size,
+					      uint64_t max,
+					      const struct cache_key *key,
+					      struct hc_file *file)
+{
+	struct spool sp;
+	char *tmp;
+	struct hc_error *err = spool_init_named(&sp, cache.dir, &tmp);
+	if (err)
+		return err;
+	struct outbuf o;
+	memset(&o, 0, sizeof(o));
+	struct hc_sha256 h;
+	hc_sha256_init(&h);
+	if ((err = outbuf_init(&o, spool_window, max, hc_compression_name(c),
+			       &sp)))
+		goto out;
+	o.in = in;
+	o.hash = &h;
+	if ((err = decode(c, in, in_size, &o)) || (err = outbuf_flush(&o)) ||
+	    (err = spool_finish(&sp)))
+		goto out;
+	struct cache_meta meta = {.size = sp.size, .truncated = o.truncated};
+	hc_sha256_final(&h, meta.sum);
+	char *path;
+	if ((err = cache_commit(cache.dir, tmp, sp.fd, key, &meta, &path)))
+		goto out;
+	free(tmp);
+	tmp = NULL;
+	// (Not spool_to_file(): its spool_finish() would cut the trailer.)
+	if (sp.size > SIZE_MAX)
+		err = hc_error_create(HC_ERROR_UNSUPPORTED,
+				      "%s: too large for this machine", file->path);
+	else
+		err = map_fd(sp.fd, (size_t)sp.size, file);
+	if (!err) {
+		file->stream_truncated = meta.truncated;
+		file->compression = c;
+		file->cache_state = HC_FILE_CACHE_STORED;
+		cache_evict(cache.dir, cache.max, path);
+	}
+	free(path);
+out:
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	outbuf_deinit(&o);
+	spool_deinit(&sp);
+	return err;
+}
+
+/*
+ * Decompress @p in into a file on disk: from or into the cache when one is
+ * set, else into a spool file.
+ */
+static struct hc_error *decompress_to_disk(enum hc_compression c,
+					   const uint8_t *in, size_t in_size,
+					   uint64_t max, struct hc_file *file)
+{
+	if (!cache.dir)
+		return decompress(c, in, in_size, max, true, file);
+	// The key: hashing the compressed bytes costs far less than
+	// decompressing them.
+	struct cache_key key = {.size = in_size, .kind = (uint32_t)c};
+	hc_sha256(in, in_size, key.sum);
+	int fd;
+	struct cache_meta meta;
+	cache_lookup(cache.dir, &key, max, &fd, &meta, &file->cache_note);
+	if (fd < 0)
+		return decompress_into_cache(c, in, in_size, max, &key, file);
+	struct hc_error *err = NULL;
+	if (meta.size > SIZE_MAX)
+		err = hc_error_create(HC_ERROR_UNSUPPORTED,
+				      "%s: too large for this machine", file->path);
+	else
+		err = map_fd(fd, (size_t)meta.size, file);
+	close(fd);
+	if (err)
+		return err;
+	file->stream_truncated = meta.truncated;
+	file->compression = c;
+	file->cache_state = HC_FILE_CACHE_HIT;
 	return NULL;
 }
 
@@ -590,7 +722,7 @@ static struct hc_error *open_stdin(struct hc_file *file, uint64_t max_size)
 	file->map = NULL;
 	file->map_kind = MAP_KIND_NONE;
 	madvise(map, size, MADV_SEQUENTIAL);
-	err = decompress(c, map, size, max_size, true, file);
+	err = decompress_to_disk(c, map, size, max_size, file);
 	munmap(map, size);
 	return err;
 }
@@ -667,7 +799,7 @@ struct hc_error *hc_file_open(const char *path, uint64_t max_size,
 		return NULL;
 	}
 	madvise(map, size, MADV_SEQUENTIAL);
-	err = decompress(c, map, size, max_size, true, file);
+	err = decompress_to_disk(c, map, size, max_size, file);
 	munmap(map, size);
 	if (err) {
 		err = hc_error_prefix(err, "%s", path);
@@ -737,6 +869,7 @@ void hc_file_destroy(struct hc_file *file)
 	if (file->map_kind != MAP_KIND_NONE && file->map)
 		unmap_file(file->map, file->map_size);
 	free(file->spool_dir);
+	free(file->cache_note);
 	free(file->path);
 	free(file);
 }

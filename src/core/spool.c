@@ -63,6 +63,28 @@ struct hc_error *spool_init(struct spool *s)
 	return NULL;
 }
 
+struct hc_error *spool_init_named(struct spool *s, const char *dir,
+				  char **name_ret)
+{
+	s->fd = -1;
+	s->size = 0;
+	s->dir = strdup(dir);
+	char *name;
+	if (!s->dir || asprintf(&name, "%s/.tmp-XXXXXX", dir) < 0) {
+		spool_deinit(s);
+		return &hc_error_nomem;
+	}
+	s->fd = mkostemp(name, O_CLOEXEC);
+	if (s->fd < 0) {
+		int e = errno;
+		free(name);
+		spool_deinit(s);
+		return hc_error_os(e, "creating a file in the cache %s", dir);
+	}
+	*name_ret = name;
+	return NULL;
+}
+
 void spool_deinit(struct spool *s)
 {
 	if (s->fd >= 0)

@@ -31,6 +31,14 @@ struct spool {
 /** Create the unlinked temporary file. */
 struct hc_error *spool_init(struct spool *s);
 
+/**
+ * Create a named file in @p dir instead (`DIR/.tmp-XXXXXX`, mode 0600), for
+ * a cache entry that will be renamed into place.
+ * @param[out] name_ret its path, owned by the caller.
+ */
+struct hc_error *spool_init_named(struct spool *s, const char *dir,
+				  char **name_ret);
+
 /** Close it (a mapping made from it stays valid); accepts a zeroed spool. */
 void spool_deinit(struct spool *s);
 

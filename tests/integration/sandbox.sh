@@ -3,7 +3,9 @@
 # writes to the core or the executable, creates no named file (it
 # decompresses into an unnamed O_TMPFILE file in $TMPDIR, nowhere else, and
 # leaves nothing there), runs nothing (no execve after its own), and needs
-# no network.
+# no network. The one exception is opt-in: with --cache DIR it writes in
+# DIR alone (checked at the end: a .tmp- file renamed into place, then
+# nothing at all on the next run).
 #
 # Every command runs on read-only copies of a classic and a Swiss fixture
 # (compressed and plain) under strace; the trace is checked for opens with
@@ -103,6 +105,48 @@ for fx in go1.22.12/gallery go1.26.11/gallery; do
 	expect_eq "$fx: files left in the working folder" "" "$left"
 	expect_eq "$fx: files left in TMPDIR" "" "$(ls -A "$w/tmp")"
 done
+# With the cache (--cache DIR, opt-in): the first run writes only in DIR
+# (made 0700, a .tmp- file renamed into place), the second writes nothing
+# at all; the inputs stay unchanged, TMPDIR and the working folder empty.
+if [ -n "${w:-}" ] && [ -d "$w/in" ]; then
+	cache=$w/cache
+	for run in 1 2; do
+		n=$((n + 1))
+		t=$w/out/trace.$n
+		(cd "$w/out" && TMPDIR=$w/tmp ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -f -qq -o "$t" -e trace=%file,%network,%process \
+			"$HMAPCORE" --cache "$cache" info --exe "$w/in/exe.xz" "$w/in/core.xz" \
+			>"$w/out/stdout.$n" 2>"$w/out/stderr.$n")
+		st=$?
+		label="--cache run $run: info"
+		expect_eq "$label: exit status" 0 "$st"
+		w_opens=$(grep -E 'open(at)?\(' "$t" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' |
+			grep -v -E "\"$cache/\\.tmp-[A-Za-z0-9]{6}\", O_RDWR\\|O_CREAT\\|O_EXCL\\|O_CLOEXEC, 0600\\)" || true)
+		changes=$(grep -E '(^| )(unlink|unlinkat|rename|renameat2?|mkdir|mkdirat|link|linkat|symlink|symlinkat|creat|truncate|chmod|fchmodat|chown)\(' "$t" || true)
+		if [ $run = 1 ]; then
+			expect_eq "$label: opens for writing outside the cache" "" "$w_opens"
+			other=$(printf '%s\n' "$changes" | grep -v -E "^[0-9]+ +(mkdir\\(\"$cache\", 0700\\)|rename\\(\"$cache/\\.tmp-[A-Za-z0-9]{6}\", \"$cache/[0-9a-f]{64}\\.core\"\\)) = 0\$" | grep . || true)
+			expect_eq "$label: changes outside the cache" "" "$other"
+			expect_eq "$label: entries renamed into place" 2 \
+				"$(printf '%s\n' "$changes" | grep -c 'rename(')"
+		else
+			all_opens=$(grep -E 'open(at)?\(' "$t" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' |
+				grep -v -F "\"$w/tmp\", O_RDWR|O_EXCL|O_CLOEXEC|O_TMPFILE" || true)
+			expect_eq "$label: opens for writing" "" "$all_opens"
+			expect_eq "$label: file system changes" "" "$changes"
+		fi
+	done
+	expect_eq "--cache: the two runs print the same" "" \
+		"$(cmp "$w/out/stdout.$((n - 1))" "$w/out/stdout.$n" 2>&1)"
+	expect_eq "--cache: cache mode" 700 "$(stat -c %a "$cache")"
+	sums=$(cd "$w/in" && sha256sum -c --quiet "$w/sums" 2>&1)
+	expect_eq "--cache: inputs unchanged" "" "$sums"
+	expect_eq "--cache: files left in TMPDIR" "" "$(ls -A "$w/tmp")"
+	left=$(ls -A "$w/out" | grep -v -E '^(trace|stdout|stderr|nonet)\.[0-9]+$' || true)
+	expect_eq "--cache: files left in the working folder" "" "$left"
+	expect_eq "--cache: only entries in the cache" "" \
+		"$(ls -A "$cache" | grep -v -E '^[0-9a-f]{64}\.core$' || true)"
+fi
 [ $n -gt 0 ] || { echo "SKIP: no fixtures"; exit 77; }
 echo "sandbox: $n traced runs"
 finish
