@@ -492,6 +492,25 @@ static void internals(struct hc_strbuf *sb, const struct hc_map_row *r)
 	hc_strbuf_appends(sb, ")\n");
 }
 
+/* One entry of `map`: "  KEY: VALUE" in text, {"key","value"} in JSON;
+ * takes and frees the two formatted strings. */
+static void write_entry(struct hc_strbuf *sb, struct hc_json *j,
+			struct hc_strbuf *ks, struct hc_strbuf *es)
+{
+	if (j) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "key");
+		hc_json_string_n(j, ks->str ? ks->str : "", ks->len);
+		hc_json_key(j, "value");
+		hc_json_string_n(j, es->str ? es->str : "", es->len);
+		hc_json_object_end(j);
+	} else {
+		hc_strbuf_appendf(sb, "  %s: %s\n", ks->str ? ks->str : "", es->str ? es->str : "");
+	}
+	hc_strbuf_deinit(ks);
+	hc_strbuf_deinit(es);
+}
+
 /*
  * The map's entries, typed, up to @p limit (JSON: into the open array of
  * @p j; text when @p j is NULL); *n_ret: how many it holds, @p total when
@@ -531,18 +550,7 @@ static void write_entries(struct hc_strbuf *sb, struct hc_json *j,
 		struct hc_error *e2 = hc_value_format(&vctx, info->elem, e, &es, &vo);
 		hc_error_destroy(e1);
 		hc_error_destroy(e2);
-		if (json) {
-			hc_json_object_begin(j);
-			hc_json_key(j, "key");
-			hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
-			hc_json_key(j, "value");
-			hc_json_string_n(j, es.str ? es.str : "", es.len);
-			hc_json_object_end(j);
-		} else {
-			hc_strbuf_appendf(sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
-		}
-		hc_strbuf_deinit(&ks);
-		hc_strbuf_deinit(&es);
+		write_entry(sb, j, &ks, &es);
 	}
 	hc_map_iter_deinit(&it);
 	if (err) {
@@ -591,18 +599,7 @@ static void write_sync_entries(struct hc_strbuf *sb, struct hc_json *j,
 		hc_strbuf_init(&es);
 		hc_error_destroy(hc_value_format(&vctx, eface, k, &ks, &vo));
 		hc_error_destroy(hc_value_format(&vctx, eface, v, &es, &vo));
-		if (json) {
-			hc_json_object_begin(j);
-			hc_json_key(j, "key");
-			hc_json_string_n(j, ks.str ? ks.str : "", ks.len);
-			hc_json_key(j, "value");
-			hc_json_string_n(j, es.str ? es.str : "", es.len);
-			hc_json_object_end(j);
-		} else {
-			hc_strbuf_appendf(sb, "  %s: %s\n", ks.str ? ks.str : "", es.str ? es.str : "");
-		}
-		hc_strbuf_deinit(&ks);
-		hc_strbuf_deinit(&es);
+		write_entry(sb, j, &ks, &es);
 	}
 	if (err) {
 		if (!json)
