@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 
+#include "hmapcore/completeness.h"
 #include "hmapcore/heap.h"
+#include "hmapcore/json.h"
 #include "hmapcore/strbuf.h"
 #include "hmapcore/target.h"
 
@@ -71,5 +73,21 @@ bool hc_info_write(const struct hc_target *t, enum hc_format format,
  */
 bool hc_info_write_addr(const struct hc_target *t, struct hc_heap *heap,
 			uint64_t addr, struct hc_strbuf *out);
+
+/**
+ * Append the gaps of @p c as "incomplete: WHY" / "            cost: ..."
+ * lines (the first lines of `info`, `maps` and `check`), and one line for
+ * the reasons that could not be recorded.
+ * @return false on out-of-memory.
+ */
+bool hc_completeness_write_text(const struct hc_completeness *c,
+				struct hc_strbuf *sb);
+
+/**
+ * Write the members "complete" (bool) and "incomplete" ([{reason, cost}])
+ * of @p c into the JSON object open in @p j, as the report does.
+ */
+void hc_completeness_write_json(const struct hc_completeness *c,
+				struct hc_json *j);
 
 #endif /* HMAPCORE_INFO_H */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "hmapcore/check.h"
 #include "hmapcore/discover.h"
+#include "hmapcore/info.h"
 #include "hmapcore/json.h"
 #include "hmapcore/mapview.h"
 #include "hmapcore/strbuf.h"
@@ -236,44 +237,6 @@ static void walk_json(struct hc_json *j, const struct hc_discovery *d)
 	}
 }
 
-/* "incomplete: WHY" and its cost, one pair per gap, first in the text
- * output of maps and check. */
-static void gaps_text(struct hc_strbuf *sb, const struct hc_completeness *c)
-{
-	for (size_t i = 0; i < c->gaps.size; i++)
-		hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
-				  c->gaps.data[i].reason, c->gaps.data[i].cost);
-	if (c->dropped)
-		hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
-				  c->dropped);
-}
-
-/* "complete" and "incomplete": [{reason, cost}] as in the report. */
-static void gaps_json(struct hc_json *j, const struct hc_completeness *c)
-{
-	hc_json_key(j, "complete");
-	hc_json_bool(j, hc_completeness_complete(c));
-	hc_json_key(j, "incomplete");
-	hc_json_array_begin(j);
-	for (size_t i = 0; i < c->gaps.size; i++) {
-		hc_json_object_begin(j);
-		hc_json_key(j, "reason");
-		hc_json_string(j, c->gaps.data[i].reason);
-		hc_json_key(j, "cost");
-		hc_json_string(j, c->gaps.data[i].cost);
-		hc_json_object_end(j);
-	}
-	if (c->dropped) {
-		hc_json_object_begin(j);
-		hc_json_key(j, "reason");
-		hc_json_string(j, "more reasons could not be recorded (out of memory)");
-		hc_json_key(j, "cost");
-		hc_json_string(j, "unknown");
-		hc_json_object_end(j);
-	}
-	hc_json_array_end(j);
-}
-
 int hc_cmd_maps(const struct hc_cli *cli)
 {
 	struct hc_target *t;
@@ -286,7 +249,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
-		gaps_json(&j, &a->gaps);
+		hc_completeness_write_json(&a->gaps, &j);
 		hc_json_key(&j, "maps");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->rows.size; i++) {
@@ -386,7 +349,7 @@ int hc_cmd_maps(const struct hc_cli *cli)
 			if (ok && strlen(views[i].growth) > w.growth)
 				w.growth = strlen(views[i].growth);
 		}
-		gaps_text(&sb, &a->gaps);
+		hc_completeness_write_text(&a->gaps, &sb);
 		ok = ok && hc_map_view_columns(&sb, &w) && hc_strbuf_appendc(&sb, '\n');
 		for (size_t i = 0; ok && i < a->rows.size; i++)
 			ok = hc_map_view_line(&sb, &views[i], &w) && hc_strbuf_appendc(&sb, '\n');
@@ -938,7 +901,7 @@ int hc_cmd_check(const struct hc_cli *cli)
 		struct hc_json j;
 		hc_json_init(&j, &sb, true);
 		hc_json_object_begin(&j);
-		gaps_json(&j, &a->gaps);
+		hc_completeness_write_json(&a->gaps, &j);
 		hc_json_key(&j, "findings");
 		hc_json_array_begin(&j);
 		for (size_t i = 0; i < a->findings.v.size; i++) {
@@ -980,7 +943,7 @@ int hc_cmd_check(const struct hc_cli *cli)
 		hc_json_string(&j, over ? "findings" : !complete ? "incomplete" : "clean");
 		hc_json_object_end(&j);
 	} else {
-		gaps_text(&sb, &a->gaps);
+		hc_completeness_write_text(&a->gaps, &sb);
 		for (size_t i = 0; i < a->findings.v.size; i++)
 			text_finding(&sb, a, &a->findings.v.data[i]);
 		for (size_t i = 0; i < a->notes.size; i++) {

@@ -159,6 +159,46 @@ static size_t live_goroutines(const struct hc_runtime *rt)
 	return n;
 }
 
+/* The gaps' text and JSON, shared by info, maps and check. */
+bool hc_completeness_write_text(const struct hc_completeness *c,
+				struct hc_strbuf *sb)
+{
+	bool ok = true;
+	for (size_t i = 0; ok && i < c->gaps.size; i++)
+		ok = hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
+				       c->gaps.data[i].reason, c->gaps.data[i].cost);
+	if (ok && c->dropped)
+		ok = hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
+				       c->dropped);
+	return ok;
+}
+
+void hc_completeness_write_json(const struct hc_completeness *c,
+				struct hc_json *j)
+{
+	hc_json_key(j, "complete");
+	hc_json_bool(j, hc_completeness_complete(c));
+	hc_json_key(j, "incomplete");
+	hc_json_array_begin(j);
+	for (size_t i = 0; i < c->gaps.size; i++) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, c->gaps.data[i].reason);
+		hc_json_key(j, "cost");
+		hc_json_string(j, c->gaps.data[i].cost);
+		hc_json_object_end(j);
+	}
+	if (c->dropped) {
+		hc_json_object_begin(j);
+		hc_json_key(j, "reason");
+		hc_json_string(j, "more reasons could not be recorded (out of memory)");
+		hc_json_key(j, "cost");
+		hc_json_string(j, "unknown");
+		hc_json_object_end(j);
+	}
+	hc_json_array_end(j);
+}
+
 /* What the target could not read, with its cost (hc_target_gaps()): at
  * the top of the text, as "complete" and "incomplete" in JSON. */
 static void gaps_text(const struct hc_target *t, struct hc_strbuf *sb)
@@ -166,12 +206,7 @@ static void gaps_text(const struct hc_target *t, struct hc_strbuf *sb)
 	struct hc_completeness c;
 	hc_completeness_init(&c);
 	hc_target_gaps(t, &c);
-	for (size_t i = 0; i < c.gaps.size; i++)
-		hc_strbuf_appendf(sb, "incomplete: %s\n            cost: %s\n",
-				  c.gaps.data[i].reason, c.gaps.data[i].cost);
-	if (c.dropped)
-		hc_strbuf_appendf(sb, "incomplete: %zu more reasons could not be recorded (out of memory)\n",
-				  c.dropped);
+	hc_completeness_write_text(&c, sb);
 	hc_completeness_deinit(&c);
 }
 
@@ -180,19 +215,7 @@ static void gaps_json(const struct hc_target *t, struct hc_json *j)
 	struct hc_completeness c;
 	hc_completeness_init(&c);
 	hc_target_gaps(t, &c);
-	hc_json_key(j, "complete");
-	hc_json_bool(j, hc_completeness_complete(&c));
-	hc_json_key(j, "incomplete");
-	hc_json_array_begin(j);
-	for (size_t i = 0; i < c.gaps.size; i++) {
-		hc_json_object_begin(j);
-		hc_json_key(j, "reason");
-		hc_json_string(j, c.gaps.data[i].reason);
-		hc_json_key(j, "cost");
-		hc_json_string(j, c.gaps.data[i].cost);
-		hc_json_object_end(j);
-	}
-	hc_json_array_end(j);
+	hc_completeness_write_json(&c, j);
 	hc_completeness_deinit(&c);
 }
 
