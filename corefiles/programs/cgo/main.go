@@ -155,24 +155,5 @@ func writeManifestCgo(m *Manifest, ci *CgoInfo) {
 	b.WriteString(",\n  \"cgo\": ")
 	b.Write(extra)
 	b.WriteString("\n}\n")
-	f, err := os.Create("manifest.json.tmp")
-	if err != nil {
-		panic(err)
-	}
-	if _, err := f.Write(b.Bytes()); err != nil {
-		panic(err)
-	}
-	if err := f.Sync(); err != nil {
-		panic(err)
-	}
-	if err := f.Close(); err != nil {
-		panic(err)
-	}
-	if err := os.Rename("manifest.json.tmp", "manifest.json"); err != nil {
-		panic(err)
-	}
-	if d, err := os.Open("."); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	WriteManifestBytes(b.Bytes())
 }
